@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url))
+
+// Unit tests run against the sources; the runtime matrix (test/runtimes) imports the built dist.
+const alias = {
+  '@deltafold/core': src('core'),
+  '@deltafold/web': src('web'),
+  '@deltafold/node': src('node'),
+}
+
+export default defineConfig({
+  test: {
+    projects: [
+      { resolve: { alias }, test: { name: 'core', root: 'packages/core', include: ['test/**/*.test.ts'] } },
+      { resolve: { alias }, test: { name: 'web', root: 'packages/web', include: ['test/**/*.test.ts'] } },
+      { resolve: { alias }, test: { name: 'node', root: 'packages/node', include: ['test/**/*.test.ts'] } },
+      { resolve: { alias }, test: { name: 'cli', root: 'packages/cli', include: ['test/**/*.test.ts'] } },
+      { resolve: { alias }, test: { name: 'suite', root: 'test', include: ['**/*.test.ts'], exclude: ['**/node_modules/**'] } },
+      { resolve: { alias }, test: { name: 'bench', root: 'bench', include: ['test/**/*.test.ts'] } },
+    ],
+  },
+})
