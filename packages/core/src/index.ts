@@ -2,3 +2,36 @@ export { createSSEDecoder } from './sse-decoder.js'
 export type { ServerSentEvent, SSEDecoder, SSEDecoderHandlers, SSEDecoderOptions } from './sse-decoder.js'
 export { DeltafoldError, ProviderError, isDeltafoldError } from './errors.js'
 export type { DeltafoldErrorCode, DeltafoldErrorOptions, DeltafoldErrorPosition } from './errors.js'
+export type {
+  ChatCompletion,
+  ChatCompletionChoice,
+  ChatCompletionChoiceLogprobs,
+  ChatCompletionChunk,
+  ChatCompletionChunkChoice,
+  ChatCompletionChunkDelta,
+  ChatCompletionChunkToolCall,
+  ChatCompletionFinishReason,
+  ChatCompletionMessage,
+  ChatCompletionMessageToolCall,
+  ChatCompletionServiceTier,
+  ChatCompletionTokenLogprob,
+  CompletionUsage,
+} from './types.js'
+export type { CompletionEvent, CompletionEventType, ReasoningField } from './completion-event.js'
+export { createChatCompletionAccumulator } from './chat-completion-accumulator.js'
+export type {
+  ChatCompletionAccumulator,
+  ChatCompletionAccumulatorOptions,
+  ChatCompletionLimits,
+} from './chat-completion-accumulator.js'
+export { createChatCompletionStreamParser, parseChunkEvent } from './chat-completion-stream-parser.js'
+export type {
+  ChatCompletionStreamOptions,
+  ChatCompletionStreamParser,
+  ChunkEventResult,
+  EventPosition,
+} from './chat-completion-stream-parser.js'
+export { accumulateChatCompletion, streamChatCompletion } from './stream-chat-completion.js'
+export type { ChatCompletionEventStream } from './stream-chat-completion.js'
+export { checkResponse, openSource } from './open-source.js'
+export type { ByteSource, OpenedSource } from './open-source.js'

@@ -1,0 +1,174 @@
+import {
+  createChatCompletionAccumulator,
+  type ChatCompletionAccumulatorOptions,
+} from './chat-completion-accumulator.js'
+import { DeltafoldError, ProviderError } from './errors.js'
+import { createSSEDecoder, type ServerSentEvent } from './sse-decoder.js'
+import type { ChatCompletion, ChatCompletionChunk } from './types.js'
+
+/** Options of the bytes → completion pipeline. */
+export interface ChatCompletionStreamOptions extends ChatCompletionAccumulatorOptions {
+  /** Upper bound on one SSE event; see `SSEDecoderOptions.maxEventBytes`. @defaultValue 16 MiB */
+  maxEventBytes?: number
+  /** Aborts reading: the pipeline cancels the source and rejects with `signal.reason`. */
+  signal?: AbortSignal
+}
+
+/** Where an SSE event came from, for error messages. */
+export interface EventPosition {
+  eventNumber: number
+  byteOffset: number
+}
+
+/** What {@link parseChunkEvent} makes of one SSE event. */
+export type ChunkEventResult =
+  | { kind: 'chunk'; chunk: ChatCompletionChunk }
+  | { kind: 'done' }
+  | { kind: 'skip' }
+
+/**
+ * Turns one SSE event of a chat-completion stream into a chunk: empty data and `null` are skipped,
+ * `[DONE]` ends the stream, `event: error` becomes a {@link ProviderError}, anything that is not a JSON
+ * object is a typed error naming the event number, byte offset and raw data.
+ *
+ * @param event - the decoded SSE event
+ * @param position - its event number and byte offset, for errors
+ * @example
+ * ```ts
+ * import { parseChunkEvent } from '@deltafold/core'
+ * parseChunkEvent({ type: 'message', data: '[DONE]', lastEventId: '' }, { eventNumber: 9, byteOffset: 900 }) // { kind: 'done' }
+ * ```
+ */
+export function parseChunkEvent(event: ServerSentEvent, position: EventPosition): ChunkEventResult {
+  const data = event.data
+  if (data === '' || data === 'null') return SKIP
+  if (data.length <= 10 && data.trim() === '[DONE]') return DONE
+  let value: unknown
+  try {
+    value = JSON.parse(data)
+  } catch (cause) {
+    if (event.type === 'error') {
+      throw new ProviderError('upstream_error', `The provider sent an error event: ${clip(data)}`, data, { ...position, data })
+    }
+    throw new DeltafoldError('invalid_json', `Invalid JSON in event ${position.eventNumber} at byte ${position.byteOffset}: ${clip(data)}`, {
+      ...position,
+      cause,
+      data,
+    })
+  }
+  if (event.type === 'error') {
+    const error = typeof value === 'object' && value !== null && 'error' in value ? (value as { error: unknown }).error : value
+    throw new ProviderError('upstream_error', `The provider sent an error event: ${errorMessage(error)}`, error, { ...position, data })
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new DeltafoldError(
+      'invalid_chunk',
+      `Event ${position.eventNumber} at byte ${position.byteOffset} is not a chunk object: ${clip(data)}`,
+      { ...position, data },
+    )
+  }
+  return { kind: 'chunk', chunk: value as ChatCompletionChunk }
+}
+
+/** The object returned by {@link createChatCompletionStreamParser}. */
+export interface ChatCompletionStreamParser {
+  /** Feeds the next bytes (or text) of the response body. */
+  feed(chunk: Uint8Array | string): void
+  /** Ends the input and returns the final completion. */
+  end(): ChatCompletion
+  /** The completion so far (a copy). Never throws. */
+  snapshot(): ChatCompletion
+  /** `data: [DONE]` was seen: later bytes are ignored. */
+  readonly sawDone: boolean
+  /** Number of SSE events decoded. */
+  readonly eventCount: number
+}
+
+/**
+ * The whole synchronous pipeline from bytes to completion: SSE decoder (dispatching an unterminated
+ * last event) → {@link parseChunkEvent} → accumulator. Every error it throws is a `DeltafoldError`
+ * carrying `partial`, the snapshot of everything received before it.
+ *
+ * @param options - accumulator options plus `maxEventBytes`
+ * @example
+ * ```ts
+ * import { createChatCompletionStreamParser } from '@deltafold/core'
+ * const parser = createChatCompletionStreamParser()
+ * parser.feed('data: {"choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\n')
+ * parser.end().choices[0]?.message.content // 'Hi'
+ * ```
+ */
+export function createChatCompletionStreamParser(options: ChatCompletionStreamOptions = {}): ChatCompletionStreamParser {
+  const accumulator = createChatCompletionAccumulator(options)
+  // `[DONE]` arrived: everything after it is ignored, as openai-node does.
+  let sawDone = false
+  const decoderOptions: { dispatchUnterminated: boolean; maxEventBytes?: number } = { dispatchUnterminated: true }
+  if (options.maxEventBytes !== undefined) decoderOptions.maxEventBytes = options.maxEventBytes
+  const decoder = createSSEDecoder(
+    {
+      onEvent(event) {
+        if (sawDone) return
+        const position = { eventNumber: decoder.eventCount, byteOffset: decoder.position() }
+        const result = parseChunkEvent(event, position)
+        if (result.kind === 'done') sawDone = true
+        else if (result.kind === 'chunk') {
+          try {
+            accumulator.push(result.chunk)
+          } catch (error) {
+            if (error instanceof DeltafoldError && error.eventNumber === undefined) {
+              error.eventNumber = position.eventNumber
+              error.byteOffset = position.byteOffset
+              error.data ??= event.data
+              error.message += ` (event ${position.eventNumber}, byte ${position.byteOffset})`
+            }
+            throw error
+          }
+        }
+      },
+    },
+    decoderOptions,
+  )
+
+  function withPartial<T>(run: () => T): T {
+    try {
+      return run()
+    } catch (error) {
+      if (error instanceof DeltafoldError) error.partial ??= accumulator.snapshot()
+      throw error
+    }
+  }
+
+  return {
+    feed(chunk) {
+      if (sawDone) return
+      withPartial(() => decoder.feed(chunk))
+    },
+    end() {
+      return withPartial(() => {
+        decoder.end()
+        return accumulator.finish()
+      })
+    },
+    snapshot: accumulator.snapshot,
+    get sawDone() {
+      return sawDone
+    },
+    get eventCount() {
+      return decoder.eventCount
+    },
+  }
+}
+
+const SKIP: ChunkEventResult = { kind: 'skip' }
+const DONE: ChunkEventResult = { kind: 'done' }
+
+function clip(text: string): string {
+  return JSON.stringify(text.length > 80 ? text.slice(0, 80) + '…' : text)
+}
+
+function errorMessage(error: unknown): string {
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
+    return (error as { message: string }).message
+  }
+  return typeof error === 'string' ? error : JSON.stringify(error) ?? String(error)
+}
