@@ -1,14 +1,7 @@
 import type { CompletionEvent, ReasoningField } from './completion-event.js'
-import { DeltafoldError, ProviderError } from './errors.js'
+import { DeltafoldError, ProviderError, type DeltafoldErrorCode } from './errors.js'
 import { createPartialJSONParser, type PartialJSONParser } from './partial-json-parser.js'
-import type {
-  ChatCompletion,
-  ChatCompletionChoice,
-  ChatCompletionChunk,
-  ChatCompletionMessage,
-  ChatCompletionTokenLogprob,
-  CompletionUsage,
-} from './types.js'
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionTokenLogprob, CompletionUsage } from './types.js'
 
 /** Limits on everything a stream can make the accumulator hold. All are configurable. */
 export interface ChatCompletionLimits {
@@ -19,8 +12,10 @@ export interface ChatCompletionLimits {
   /** Nesting depth of kept unknown values, so the result always `JSON.stringify`s. @defaultValue 64 */
   maxDepth?: number
   /**
-   * Total accumulated text (content, refusal, reasoning, tool arguments, unknown string fields, in
-   * UTF-16 code units) plus logprobs entries (counted by size).
+   * Total accumulated data, counted as it is received: text (content, refusal, reasoning, tool
+   * names and arguments, unknown string fields) in UTF-16 code units, plus every kept value
+   * (logprobs entries, usage, provider extras) at about its JSON size. Values that replace earlier
+   * ones still count, so the budget bounds the work a stream can cause, not only what is kept.
    * @defaultValue 64 MiB (67,108,864)
    */
   maxBytes?: number
@@ -33,9 +28,10 @@ export interface ChatCompletionAccumulatorOptions {
   /** Limits; see {@link ChatCompletionLimits}. */
   limits?: ChatCompletionLimits
   /**
-   * Turn leniencies into errors: a stream that ends before a choice finishes (`unexpected_eof`), a
-   * missing choice or tool-call `index`, a tool-call index reused by another id (`index_conflict`),
-   * object `arguments`, `content` parts arrays.
+   * Turn leniencies into errors: a stream that ends before a choice finishes (`unexpected_eof`); a
+   * missing choice or tool-call `index` (`invalid_index`); a tool-call index reused by another id
+   * (`index_conflict`); object `arguments`, `content` parts arrays and numeric tool-call ids
+   * (`invalid_type`); a `finish_reason` that is `""` or changes to another value (`invalid_chunk`).
    * @defaultValue false
    */
   strict?: boolean
@@ -50,29 +46,67 @@ export interface ChatCompletionAccumulatorOptions {
 
 /** The object returned by {@link createChatCompletionAccumulator}. */
 export interface ChatCompletionAccumulator {
-  /** Folds one parsed `chat.completion.chunk` (any provider's shape) into the completion. */
+  /**
+   * Folds one parsed `chat.completion.chunk` (any provider's shape) into the completion. The first
+   * error (bad input, a limit, a provider error, or an exception thrown by `onEvent`) stops the
+   * accumulator: this and every later `push()` and `finish()` throw it. DeltafoldErrors carry
+   * `partial`, the completion as it was when the error was raised.
+   */
   push(chunk: ChatCompletionChunk | object): void
-  /** The completion so far, at any moment: a fresh copy the caller may keep. Never throws. */
+  /** The completion so far, at any moment (also after an error): a fresh copy the caller may keep. Never throws. */
   snapshot(): ChatCompletion
-  /** Ends the stream: emits the pending `.done` events and `done`, and returns the final completion. */
+  /**
+   * Ends the stream: emits the pending `.done` events and `done`, and returns the final completion.
+   * Later calls return the same object without emitting anything again.
+   */
   finish(): ChatCompletion
   /** Number of chunks pushed so far. */
   readonly chunkCount: number
 }
 
+/** Top-level fields with a meaning of their own; everything else is a provider extra. */
 const KNOWN_TOP = new Set(['id', 'object', 'created', 'model', 'system_fingerprint', 'service_tier', 'choices', 'usage', 'error'])
+/**
+ * Top-level padding that only exists to vary chunk sizes (OpenAI `obfuscation`, Mistral `p`): it
+ * stays on the raw chunks (as openai-python keeps it) and never reaches the completion.
+ */
+const PADDING = new Set(['obfuscation', 'p'])
+/** Fields the built choice and message own: extras with these names never overwrite them. */
+const CHOICE_FIELDS = new Set(['index', 'message', 'finish_reason', 'logprobs'])
+const MESSAGE_FIELDS = new Set([
+  'role',
+  'content',
+  'refusal',
+  'reasoning_content',
+  'reasoning',
+  'reasoning_details',
+  'tool_calls',
+  'function_call',
+  'content_parts',
+])
+/**
+ * Delta fields that label a delta rather than stream text (harmony's `channel: "analysis"` on every
+ * delta of gpt-oss): set, never appended, like `role`.
+ */
+const LABEL_FIELDS = new Set(['channel'])
 
 interface ToolCallState {
+  /** The wire index, or the one inferred for a call sent without one. */
   index: number
+  /** Creation order: breaks ties between calls sharing a wire index (Gemini). */
   seq: number
   id: string
   type: string
   name: string
   args: string
+  /** `tool_call.start` was emitted. */
   started: boolean
   extras: Record<string, unknown> | undefined
   functionExtras: Record<string, unknown> | undefined
+  /** Incremental parser of `args` (with `parseArguments`); dropped when the arguments stop being JSON. */
   parser: PartialJSONParser | undefined
+  /** Why `args` is not JSON, once the parser rejected it. */
+  parseError: unknown
 }
 
 interface ChoiceState {
@@ -88,16 +122,20 @@ interface ChoiceState {
   toolCalls: ToolCallState[]
   toolById: Map<string, ToolCallState>
   toolByIndex: Map<number, ToolCallState>
+  // Next index for a call that arrives without one: above every index seen.
   nextToolIndex: number
+  // The call touched last: an index-less, id-less tool-call delta continues it.
+  lastCall: ToolCallState | undefined
   functionCall: { name: string; arguments: string } | undefined
   logprobs: { content: ChatCompletionTokenLogprob[] | null; refusal: ChatCompletionTokenLogprob[] | null } | undefined
   finishReason: string | null
-  // `.done` events were emitted and nothing arrived since: the stream end emits them no more.
+  // `.done` events were emitted and no text, call or argument arrived since: they are not repeated.
   closed: boolean
   choiceExtras: Record<string, unknown> | undefined
   deltaExtras: Record<string, unknown> | undefined
   contentParts: unknown[] | undefined
   contentParser: PartialJSONParser | undefined
+  contentParseError: unknown
 }
 
 /**
@@ -125,7 +163,13 @@ interface ChoiceState {
  * ```
  */
 export function createChatCompletionAccumulator(options: ChatCompletionAccumulatorOptions = {}): ChatCompletionAccumulator {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`createChatCompletionAccumulator() expects an options object or nothing, got ${describe(options)}`)
+  }
   const emit = options.onEvent
+  if (emit !== undefined && typeof emit !== 'function') {
+    throw new TypeError(`options.onEvent must be a function, got ${describe(emit)}: pass (event) => { … } or leave it out`)
+  }
   const strict = options.strict === true
   const parseArguments = options.parseArguments === true
   const limits = options.limits ?? {}
@@ -143,17 +187,18 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
   let groqUsage: Record<string, unknown> | undefined
   const topExtras = new Map<string, unknown>()
   const choices = new Map<number, ChoiceState>()
+  // Everything counted against maxBytes so far.
   let bytes = 0
   let chunkCount = 0
-  // An error stopped the accumulator: push() rethrows it, snapshot() still works.
-  let failure: DeltafoldError | undefined
-  // finish() ran: push() is misuse.
-  let finished = false
+  // The first error stopped the accumulator: push() and finish() rethrow it, snapshot() still works.
+  let failure: unknown
+  let failed = false
+  // finish() ran: push() is misuse, finish() returns the same completion.
   let finalCompletion: ChatCompletion | undefined
-  // Path of the value being applied, for error messages; built only when an error is raised.
+  // Position of the choice being applied in its chunk's array, for error paths.
   let chunkPos = 0
 
-  function fail(code: DeltafoldError['code'], message: string, path: string): never {
+  function fail(code: DeltafoldErrorCode, message: string, path: string): never {
     throw new DeltafoldError(code, message, { path })
   }
 
@@ -164,42 +209,74 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
 
   function validIndex(value: unknown, limit: number, what: string, path: string): number {
     if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value < limit) return value
-    fail(
-      'invalid_index',
-      `Invalid ${what} index at ${path}: expected an integer from 0 to ${limit - 1}, got ${describe(value)}`,
-      path,
-    )
+    fail('invalid_index', `Invalid ${what} index at ${path}: expected an integer from 0 to ${limit - 1}, got ${describe(value)}`, path)
   }
 
-  function copy(value: unknown, path: string, depth = 0): unknown {
-    if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') return value
-    if (typeof value !== 'object') {
-      if (value === undefined) return undefined
-      fail('invalid_type', `Unsupported value at ${path}: ${typeof value} cannot be kept as JSON`, path)
+  /**
+   * Copies a wire value to keep it: plain JSON data only, `__proto__` keys dropped (JSON.parse makes
+   * them own keys; assigning one would hit the prototype setter), depth bounded by maxDepth (so the
+   * result always stringifies), and its size counted against maxBytes as it is copied (so a huge
+   * array fails before it is all copied). Recursion is bounded by maxDepth.
+   */
+  function keep(value: unknown, path: string, depth = 0): unknown {
+    if (value === null || typeof value === 'boolean') {
+      count(4, path)
+      return value
     }
+    if (typeof value === 'number') {
+      count(8, path)
+      return value
+    }
+    if (typeof value === 'string') {
+      count(2 + value.length, path)
+      return value
+    }
+    if (value === undefined) return undefined
+    if (typeof value !== 'object') fail('invalid_type', `Unsupported value at ${path}: ${typeof value} cannot be kept as JSON`, path)
     if (depth >= maxDepth) fail('max_depth', `Value at ${path} nests deeper than maxDepth (${maxDepth})`, path)
+    count(2, path)
     if (Array.isArray(value)) {
-      const out: unknown[] = new Array(value.length)
-      for (let i = 0; i < value.length; i++) out[i] = copy(value[i], path, depth + 1) ?? null
+      const out: unknown[] = []
+      for (let i = 0; i < value.length; i++) {
+        count(1, path)
+        out.push(keep(value[i], path, depth + 1) ?? null)
+      }
       return out
     }
     const out: Record<string, unknown> = {}
     for (const key of Object.keys(value)) {
-      // An own `__proto__` key (JSON.parse makes one) would hit the prototype setter: drop it.
       if (key === '__proto__') continue
-      const v = copy((value as Record<string, unknown>)[key], path, depth + 1)
-      if (v !== undefined) out[key] = v
+      const v = keep((value as Record<string, unknown>)[key], path, depth + 1)
+      if (v === undefined) continue
+      count(key.length + 3, path)
+      out[key] = v
     }
     return out
   }
 
-  /** Merges a copied value into `target[key]`: objects deep-merge, otherwise the latest non-null wins. */
+  /** Merges a kept value into `target[key]`: objects deep-merge, otherwise the latest non-null wins. */
   function mergeValue(target: Record<string, unknown>, key: string, value: unknown): void {
     if (value === null || value === undefined) return
-    const current = target[key]
+    const current = Object.hasOwn(target, key) ? target[key] : undefined
     if (isPlainObject(current) && isPlainObject(value)) {
       for (const k of Object.keys(value)) mergeValue(current, k, value[k])
     } else target[key] = value
+  }
+
+  /** Keeps the unknown fields of `raw` (all but `known`) in `target`, merged. */
+  function keepExtras(
+    raw: Record<string, unknown>,
+    target: Record<string, unknown> | undefined,
+    path: string,
+  ): Record<string, unknown> | undefined {
+    for (const key of Object.keys(raw)) {
+      if (key === '__proto__') continue
+      const value = keep(raw[key], `${path}.${key}`)
+      if (value === null || value === undefined) continue
+      target ??= {}
+      mergeValue(target, key, value)
+    }
+    return target
   }
 
   function getChoice(index: number): ChoiceState {
@@ -221,6 +298,7 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
       toolById: new Map(),
       toolByIndex: new Map(),
       nextToolIndex: 0,
+      lastCall: undefined,
       functionCall: undefined,
       logprobs: undefined,
       finishReason: null,
@@ -229,23 +307,28 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
       deltaExtras: undefined,
       contentParts: undefined,
       contentParser: undefined,
+      contentParseError: undefined,
     }
     choices.set(index, choice)
     return choice
   }
 
-  function push(chunk: ChatCompletionChunk | object): void {
-    if (finished) throw new TypeError('push() was called after finish(): create a new accumulator for the next stream')
-    if (failure) throw failure
+  /** Runs a step that may throw; the first error stops the accumulator and gets the partial result. */
+  function guarded<T>(run: () => T): T {
     try {
-      apply(chunk)
+      return run()
     } catch (error) {
-      if (error instanceof DeltafoldError) {
-        failure = error
-        error.partial ??= build()
-      }
+      failed = true
+      failure = error
+      if (error instanceof DeltafoldError) error.partial ??= build()
       throw error
     }
+  }
+
+  function push(chunk: ChatCompletionChunk | object): void {
+    if (finalCompletion) throw new TypeError('push() was called after finish(): create a new accumulator for the next stream')
+    if (failed) throw failure
+    guarded(() => apply(chunk))
   }
 
   function apply(chunk: unknown): void {
@@ -265,15 +348,16 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
       }
     }
     applyUsage(c)
+    // OpenRouter sends an error inside an otherwise normal chunk: its choices and usage count first.
     const error = c.error
     if (error !== undefined && error !== null) {
       const message = isPlainObject(error) && typeof error.message === 'string' ? error.message : describe(error)
-      throw new ProviderError('upstream_error', `The provider sent an error: ${message}`, copy(error, '$.error'), { path: '$.error' })
+      throw new ProviderError('upstream_error', `The provider sent an error: ${message}`, clone(keep(error, '$.error')), { path: '$.error' })
     }
   }
 
   function applyMetadata(c: Record<string, unknown>): void {
-    // Azure's filter chunk carries "" and 0: only the first non-empty value counts.
+    // Azure's filter chunk carries "" and 0: only the first non-empty value counts (never grouped by id).
     if (id === undefined) id = nonEmptyString(c.id, '$.id')
     if (model === undefined) model = nonEmptyString(c.model, '$.model')
     if (systemFingerprint === undefined) systemFingerprint = nonEmptyString(c.system_fingerprint, '$.system_fingerprint')
@@ -283,16 +367,17 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
       if (c.created !== 0) created = c.created
     }
     for (const key of Object.keys(c)) {
-      if (KNOWN_TOP.has(key) || key === '__proto__') continue
-      const value = copy(c[key], `$.${key}`)
+      if (KNOWN_TOP.has(key) || PADDING.has(key) || key === '__proto__') continue
+      const value = keep(c[key], `$.${key}`)
       if (value === null || value === undefined) continue
       const current = topExtras.get(key)
       if (isPlainObject(current) && isPlainObject(value)) {
         for (const k of Object.keys(value)) mergeValue(current, k, value[k])
       } else topExtras.set(key, value)
       if (key === 'x_groq' && isPlainObject(value) && isPlainObject(value.usage)) {
+        // Only the token counts make a usage; the timing fields stay in x_groq.
         groqUsage ??= {}
-        for (const k of Object.keys(value.usage)) mergeValue(groqUsage, k, value.usage[k])
+        for (const k of Object.keys(value.usage)) if (k.includes('tokens')) mergeValue(groqUsage, k, value.usage[k])
       }
     }
   }
@@ -301,11 +386,11 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
     const u = c.usage
     if (u === undefined || u === null) return
     if (!isPlainObject(u)) fail('invalid_type', `Expected usage to be an object, got ${describe(u)}`, '$.usage')
-    const copied = copy(u, '$.usage') as Record<string, unknown>
+    const kept = keep(u, '$.usage') as Record<string, unknown>
     usage ??= {}
     // Usage replaces, never adds up: field by field, the latest non-null value wins.
-    for (const key of Object.keys(copied)) mergeValue(usage, key, copied[key])
-    if (emit) emit({ type: 'usage', usage: copy(usage, '$.usage') as unknown as CompletionUsage })
+    for (const key of Object.keys(kept)) mergeValue(usage, key, kept[key])
+    if (emit) emit({ type: 'usage', usage: clone(usage) as unknown as CompletionUsage })
   }
 
   function nonEmptyString(value: unknown, path: string): string | undefined {
@@ -322,29 +407,36 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
       if (strict) fail('invalid_index', `Missing choice index at ${path}.index (strict mode)`, `${path}.index`)
     } else index = validIndex(rawIndex, maxChoices, 'choice', `${path}.index`)
     const choice = getChoice(index)
-    for (const key of Object.keys(rest)) {
-      if (key === '__proto__') continue
-      const value = copy(rest[key], `${path}.${key}`)
-      if (value === null || value === undefined) continue
-      choice.choiceExtras ??= {}
-      mergeValue(choice.choiceExtras, key, value)
-    }
+    // Provider fields of the choice (Azure content_filter_results, OpenRouter native_finish_reason).
+    choice.choiceExtras = keepExtras(rest, choice.choiceExtras, path)
     // A choice without a delta (Azure's async filter results) changes only metadata.
     if (delta !== undefined && delta !== null) {
       if (!isPlainObject(delta)) fail('invalid_type', `Expected a delta object at ${path}.delta, got ${describe(delta)}`, `${path}.delta`)
-      choice.closed = false
       applyDelta(choice, delta, `${path}.delta`)
     }
     if (logprobs !== undefined && logprobs !== null) applyLogprobs(choice, logprobs, `${path}.logprobs`)
     // The delta of the same chunk is applied first; the last non-null finish_reason wins.
-    if (finishReason !== undefined && finishReason !== null && finishReason !== '') {
-      if (typeof finishReason !== 'string') {
-        fail('invalid_type', `Expected finish_reason to be a string, got ${describe(finishReason)}`, `${path}.finish_reason`)
-      }
-      choice.finishReason = finishReason
-      if (emit) emit({ type: 'finish', index, finishReason })
-      closeChoice(choice)
+    if (finishReason === undefined || finishReason === null) return
+    if (typeof finishReason !== 'string') {
+      fail('invalid_type', `Expected finish_reason to be a string, got ${describe(finishReason)}`, `${path}.finish_reason`)
     }
+    if (finishReason === '') {
+      if (strict) fail('invalid_chunk', `Empty finish_reason at ${path}.finish_reason (strict mode)`, `${path}.finish_reason`)
+      return
+    }
+    const previous = choice.finishReason
+    if (strict && previous !== null && previous !== finishReason) {
+      fail(
+        'invalid_chunk',
+        `finish_reason of choice ${index} changed from "${previous}" to "${finishReason}" (strict mode)`,
+        `${path}.finish_reason`,
+      )
+    }
+    choice.finishReason = finishReason
+    const wasOpen = !choice.closed
+    closeChoice(choice)
+    // A repeated finish_reason (OpenRouter's usage chunk, MiniMax) with nothing new is not a new finish.
+    if (emit && (wasOpen || previous !== finishReason)) emit({ type: 'finish', index, finishReason })
   }
 
   function applyDelta(choice: ChoiceState, delta: Record<string, unknown>, path: string): void {
@@ -363,6 +455,7 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
       if (typeof role !== 'string') fail('invalid_type', `Expected role to be a string, got ${describe(role)}`, `${path}.role`)
       // Role is set, never appended (OpenRouter and Perplexity repeat it on every delta).
       if (choice.role !== role) {
+        count(role.length, `${path}.role`)
         choice.role = role
         if (emit) emit({ type: 'role', index: choice.index, role })
       }
@@ -376,18 +469,21 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
       if (typeof refusal !== 'string') fail('invalid_type', `Expected refusal to be a string, got ${describe(refusal)}`, `${path}.refusal`)
       count(refusal.length, `${path}.refusal`)
       choice.refusal = choice.refusal === null ? refusal : choice.refusal + refusal
-      if (emit) emit({ type: 'refusal.delta', index: choice.index, delta: refusal })
+      if (refusal !== '') {
+        choice.closed = false
+        if (emit) emit({ type: 'refusal.delta', index: choice.index, delta: refusal })
+      }
     }
     const rc = optionalString(reasoningContent, `${path}.reasoning_content`)
     const r = optionalString(reasoning, `${path}.reasoning`)
     if (rc !== undefined) {
       choice.reasoningContentUsed = true
-      appendReasoning(choice, rc, 'reasoning_content', path)
+      appendReasoning(choice, rc, 'reasoning_content', `${path}.reasoning_content`)
     }
     if (r !== undefined) {
       choice.reasoningUsed = true
       // One delta carrying both names with the same text counts once.
-      if (r !== rc) appendReasoning(choice, r, 'reasoning', path)
+      if (r !== rc) appendReasoning(choice, r, 'reasoning', `${path}.reasoning`)
     }
     if (reasoningDetails !== undefined && reasoningDetails !== null) {
       applyReasoningDetails(choice, reasoningDetails, `${path}.reasoning_details`)
@@ -402,12 +498,12 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
       const value = rest[key]
       if (value === null || value === undefined) continue
       choice.deltaExtras ??= {}
-      // Unknown string fields concatenate (text streamed under a new name); other values: latest wins.
-      if (typeof value === 'string') {
+      const current = Object.hasOwn(choice.deltaExtras, key) ? choice.deltaExtras[key] : undefined
+      // Unknown string fields concatenate (text streamed under a new name); labels and other values: latest wins.
+      if (typeof value === 'string' && !LABEL_FIELDS.has(key)) {
         count(value.length, `${path}.${key}`)
-        const current = choice.deltaExtras[key]
         choice.deltaExtras[key] = typeof current === 'string' ? current + value : value
-      } else mergeValue(choice.deltaExtras, key, copy(value, `${path}.${key}`))
+      } else mergeValue(choice.deltaExtras, key, keep(value, `${path}.${key}`))
     }
   }
 
@@ -419,22 +515,25 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
 
   function appendContent(choice: ChoiceState, text: string, path: string): void {
     count(text.length, path)
-    choice.content = choice.content === null ? text : choice.content + text
-    if (parseArguments && choice.contentParser === undefined && choice.content === text) {
-      choice.contentParser = createPartialJSONParser()
-    }
+    const first = choice.content === null
+    choice.content = first ? text : choice.content + text
+    if (parseArguments && first) choice.contentParser = createPartialJSONParser()
+    if (text === '') return
+    choice.closed = false
     let partial: unknown
     const parser = choice.contentParser
     if (parser) {
       try {
         parser.feed(text)
         partial = parser.value
-      } catch {
+      } catch (error) {
         // Not JSON: plain text content. Stop parsing; content.done reports the error.
+        choice.contentParser = undefined
+        choice.contentParseError = error
       }
     }
     if (emit) {
-      if (parser) emit({ type: 'content.delta', index: choice.index, delta: text, partial })
+      if (parseArguments) emit({ type: 'content.delta', index: choice.index, delta: text, partial })
       else emit({ type: 'content.delta', index: choice.index, delta: text })
     }
   }
@@ -442,11 +541,13 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
   function appendReasoning(choice: ChoiceState, text: string, field: ReasoningField, path: string): void {
     count(text.length, path)
     choice.reasoning = choice.reasoning === null ? text : choice.reasoning + text
+    if (text === '') return
+    choice.closed = false
     if (emit) emit({ type: 'reasoning.delta', index: choice.index, delta: text, field })
   }
 
   function applyContentParts(choice: ChoiceState, parts: unknown[], path: string): void {
-    if (strict) fail('invalid_type', `Content parts array at ${path} (strict mode)`, path)
+    if (strict) fail('invalid_type', `Expected content to be a string, got an array of parts at ${path} (strict mode)`, path)
     // Mistral thinking: text parts are content, thinking parts are reasoning.
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]
@@ -466,7 +567,7 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
       else if (part !== null && part !== undefined) {
         // Unknown part types are kept as they came, in `content_parts` on the message.
         choice.contentParts ??= []
-        choice.contentParts.push(copy(part, partPath))
+        choice.contentParts.push(keep(part, partPath))
       }
     }
   }
@@ -475,22 +576,21 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
     if (!Array.isArray(details)) fail('invalid_type', `Expected reasoning_details to be an array, got ${describe(details)}`, path)
     choice.reasoningDetails ??= new Map()
     for (let i = 0; i < details.length; i++) {
-      const detail = copy(details[i], `${path}[${i}]`)
+      const detail = keep(details[i], `${path}[${i}]`)
       if (!isPlainObject(detail)) continue
       // OpenRouter sends fragments of one entry under the same (type, index).
       const key = `${String(detail.type)}\u0000${String(detail.index ?? i)}`
       const current = choice.reasoningDetails.get(key)
       if (!current) {
-        if (typeof detail.text === 'string') count(detail.text.length, `${path}[${i}].text`)
         choice.reasoningDetails.set(key, detail)
         continue
       }
       for (const k of Object.keys(detail)) {
         const v = detail[k]
-        if (k === 'text' && typeof v === 'string') {
-          count(v.length, `${path}[${i}].text`)
-          current.text = typeof current.text === 'string' ? current.text + v : v
-        } else if (v !== null && v !== undefined && v !== '') mergeValue(current, k, v)
+        // Text fragments concatenate; signature, data, format, id: set when non-empty.
+        if ((k === 'text' || k === 'summary') && typeof v === 'string') {
+          current[k] = typeof current[k] === 'string' ? current[k] + v : v
+        } else if (v !== '') mergeValue(current, k, v)
       }
     }
   }
@@ -503,20 +603,25 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
     else if (strict) fail('invalid_index', `Missing tool call index at ${path}.index (strict mode)`, `${path}.index`)
     let callId: string | undefined
     if (typeof rawId === 'string') callId = rawId === '' ? undefined : rawId
-    else if (typeof rawId === 'number' && Number.isFinite(rawId)) callId = String(rawId)
+    else if (typeof rawId === 'number' && Number.isFinite(rawId) && !strict) callId = String(rawId)
     else if (rawId !== undefined && rawId !== null) fail('invalid_type', `Expected tool call id to be a string, got ${describe(rawId)}`, `${path}.id`)
+    if (type !== undefined && type !== null && typeof type !== 'string') {
+      fail('invalid_type', `Expected tool call type to be a string, got ${describe(type)}`, `${path}.type`)
+    }
+    if (fn !== undefined && fn !== null && !isPlainObject(fn)) fail('invalid_type', `Expected function to be an object, got ${describe(fn)}`, `${path}.function`)
 
     // Target: a known id, then the index (a new id at a taken index starts a new call: Gemini shares
     // index 0), then (no index) a new id starts a new call, else the most recent call continues.
     let call: ToolCallState | undefined = callId === undefined ? undefined : choice.toolById.get(callId)
     if (!call && index !== undefined) {
       const atIndex = choice.toolByIndex.get(index)
-      if (atIndex && !(callId !== undefined && atIndex.id !== '' && atIndex.id !== callId)) call = atIndex
-      else if (atIndex && strict) {
-        fail('index_conflict', `Tool call index ${index} reused by id "${callId}" while it holds id "${atIndex.id}"`, `${path}.index`)
-      }
+      if (atIndex && callId !== undefined && atIndex.id !== '' && atIndex.id !== callId) {
+        if (strict) {
+          fail('index_conflict', `Tool call index ${index} reused by id "${callId}" while it holds id "${atIndex.id}" (strict mode)`, `${path}.index`)
+        }
+      } else call = atIndex
     }
-    if (!call && index === undefined && callId === undefined) call = choice.toolCalls[choice.toolCalls.length - 1]
+    if (!call && index === undefined && callId === undefined) call = choice.lastCall
     if (!call) {
       if (choice.toolCalls.length >= maxToolCalls) {
         fail('limit_exceeded', `Too many tool calls in choice ${choice.index}: more than maxToolCalls (${maxToolCalls})`, path)
@@ -531,24 +636,27 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
         started: false,
         extras: undefined,
         functionExtras: undefined,
-        parser: undefined,
+        parser: parseArguments ? createPartialJSONParser() : undefined,
+        parseError: undefined,
       }
       choice.toolCalls.push(call)
-      if (parseArguments) call.parser = createPartialJSONParser()
+      choice.closed = false
     }
+    choice.lastCall = call
     if (index !== undefined) choice.toolByIndex.set(index, call)
     else if (!choice.toolByIndex.has(call.index)) choice.toolByIndex.set(call.index, call)
     if (call.index >= choice.nextToolIndex) choice.nextToolIndex = call.index + 1
     if (callId !== undefined) {
       choice.toolById.set(callId, call)
-      if (call.id === '') call.id = callId
+      // id and type: the first non-empty value; repeats (Kimi, Qwen) and later ids are ignored.
+      if (call.id === '') {
+        count(callId.length, `${path}.id`)
+        call.id = callId
+      }
     }
-    if (typeof type === 'string') {
-      if (call.type === '' && type !== '') call.type = type
-    } else if (type !== undefined && type !== null) fail('invalid_type', `Expected tool call type to be a string, got ${describe(type)}`, `${path}.type`)
+    if (typeof type === 'string' && type !== '' && call.type === '') call.type = type
     let argsDelta: string | undefined
-    if (fn !== undefined && fn !== null) {
-      if (!isPlainObject(fn)) fail('invalid_type', `Expected function to be an object, got ${describe(fn)}`, `${path}.function`)
+    if (isPlainObject(fn)) {
       const { name, arguments: args, ...fnRest } = fn
       if (name !== undefined && name !== null) {
         if (typeof name !== 'string') fail('invalid_type', `Expected function name to be a string, got ${describe(name)}`, `${path}.function.name`)
@@ -566,43 +674,35 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
             argsDelta = args
           }
         } else if (typeof args === 'object') {
-          if (strict) fail('invalid_type', `Expected function arguments to be a string, got ${describe(args)}`, `${path}.function.arguments`)
+          if (strict) fail('invalid_type', `Expected function arguments to be a string, got ${describe(args)} (strict mode)`, `${path}.function.arguments`)
           // llama.cpp and TGI send whole objects: they replace what was accumulated.
-          const text = JSON.stringify(copy(args, `${path}.function.arguments`))
-          count(text.length, `${path}.function.arguments`)
+          const text = JSON.stringify(keep(args, `${path}.function.arguments`))
           call.args = text
-          if (call.parser) call.parser = createPartialJSONParser()
+          if (parseArguments) {
+            call.parser = createPartialJSONParser()
+            call.parseError = undefined
+          }
           argsDelta = text
         } else fail('invalid_type', `Expected function arguments to be a string, got ${describe(args)}`, `${path}.function.arguments`)
       }
-      for (const key of Object.keys(fnRest)) {
-        if (key === '__proto__') continue
-        const value = copy(fnRest[key], `${path}.function.${key}`)
-        if (value === null || value === undefined) continue
-        call.functionExtras ??= {}
-        mergeValue(call.functionExtras, key, value)
-      }
+      call.functionExtras = keepExtras(fnRest, call.functionExtras, `${path}.function`)
     }
-    for (const key of Object.keys(rest)) {
-      if (key === '__proto__') continue
-      const value = copy(rest[key], `${path}.${key}`)
-      if (value === null || value === undefined) continue
-      call.extras ??= {}
-      mergeValue(call.extras, key, value)
-    }
-    if (!call.started) {
-      call.started = true
-      if (emit) emit({ type: 'tool_call.start', index: choice.index, toolCallIndex: call.index, id: call.id, name: call.name })
-    }
+    // Provider fields on the call (Gemini's extra_content.google.thought_signature), deep-merged.
+    call.extras = keepExtras(rest, call.extras, path)
+    // The start waits for the name (it may come after the id), but never past the first arguments.
+    if (!call.started && (call.name !== '' || argsDelta !== undefined)) startCall(choice, call)
     if (argsDelta !== undefined) {
+      choice.closed = false
       let partial: unknown
       const parser = call.parser
       if (parser) {
         try {
           parser.feed(argsDelta)
           partial = parser.value
-        } catch {
+        } catch (error) {
           // Invalid JSON from the model is a per-call problem: tool_call.done reports it.
+          call.parser = undefined
+          call.parseError = error
         }
       }
       if (emit) {
@@ -613,18 +713,27 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
           id: call.id,
           delta: argsDelta,
         }
-        if (parser) event.partial = partial
+        if (parseArguments) event.partial = partial
         emit(event)
       }
     }
   }
 
+  function startCall(choice: ChoiceState, call: ToolCallState): void {
+    call.started = true
+    if (emit) emit({ type: 'tool_call.start', index: choice.index, toolCallIndex: call.index, id: call.id, name: call.name })
+  }
+
   function applyFunctionCall(choice: ChoiceState, fn: unknown, path: string): void {
     if (!isPlainObject(fn)) fail('invalid_type', `Expected function_call to be an object, got ${describe(fn)}`, path)
-    choice.functionCall ??= { name: '', arguments: '' }
     const name = optionalString(fn.name, `${path}.name`)
-    if (name !== undefined && name !== '' && name !== choice.functionCall.name) choice.functionCall.name += name
     const args = optionalString(fn.arguments, `${path}.arguments`)
+    choice.functionCall ??= { name: '', arguments: '' }
+    // The legacy function_call follows the tool-call rules: name set (not repeated), arguments appended.
+    if (name !== undefined && name !== '' && name !== choice.functionCall.name) {
+      count(name.length, `${path}.name`)
+      choice.functionCall.name += name
+    }
     if (args !== undefined) {
       count(args.length, `${path}.arguments`)
       choice.functionCall.arguments += args
@@ -639,42 +748,43 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
       if (list === undefined || list === null) continue
       if (!Array.isArray(list)) fail('invalid_type', `Expected logprobs.${field} to be an array, got ${describe(list)}`, `${path}.${field}`)
       const target = (choice.logprobs[field] ??= [])
+      if (list.length === 0) continue
       const added: ChatCompletionTokenLogprob[] = []
       for (let i = 0; i < list.length; i++) {
-        const entry = copy(list[i], `${path}.${field}[${i}]`) as ChatCompletionTokenLogprob
-        const top = isPlainObject(entry) && Array.isArray(entry.top_logprobs) ? entry.top_logprobs.length : 0
-        const token = isPlainObject(entry) && typeof entry.token === 'string' ? entry.token.length : 0
-        count(64 + token + 64 * top, `${path}.${field}[${i}]`)
+        const entry = keep(list[i], `${path}.${field}[${i}]`) as ChatCompletionTokenLogprob
         target.push(entry)
         added.push(entry)
       }
-      if (emit && added.length > 0) {
-        if (field === 'content') emit({ type: 'logprobs.content.delta', index: choice.index, content: added })
-        else emit({ type: 'logprobs.refusal.delta', index: choice.index, refusal: added })
+      if (emit) {
+        if (field === 'content') emit({ type: 'logprobs.content.delta', index: choice.index, content: clone(added) })
+        else emit({ type: 'logprobs.refusal.delta', index: choice.index, refusal: clone(added) })
       }
     }
   }
 
+  /** Emits the `.done` events of a choice, once per burst of new data. */
   function closeChoice(choice: ChoiceState): void {
     if (choice.closed) return
     choice.closed = true
-    if (!emit && !parseArguments) return
+    if (!emit) return
     const index = choice.index
-    if (choice.content !== null && emit) {
+    for (const call of choice.toolCalls) if (!call.started) startCall(choice, call)
+    if (choice.content !== null) {
       const event: CompletionEvent = { type: 'content.done', index, content: choice.content }
-      if (choice.contentParser) {
-        try {
-          event.parsed = endParser(choice.contentParser, choice.content)
-        } catch (error) {
-          event.parseError = error as Error
-        }
+      if (parseArguments && choice.content !== '') {
+        if (choice.contentParser) {
+          try {
+            event.parsed = choice.contentParser.end()
+          } catch (error) {
+            event.parseError = error as Error
+          }
+        } else event.parseError = choice.contentParseError as Error
       }
       emit(event)
     }
-    if (choice.refusal !== null && emit) emit({ type: 'refusal.done', index, refusal: choice.refusal })
-    if (choice.reasoning !== null && emit) emit({ type: 'reasoning.done', index, reasoning: choice.reasoning })
-    for (const call of choice.toolCalls) {
-      if (!emit) break
+    if (choice.refusal !== null) emit({ type: 'refusal.done', index, refusal: choice.refusal })
+    if (choice.reasoning !== null) emit({ type: 'reasoning.done', index, reasoning: choice.reasoning })
+    for (const call of sortedCalls(choice)) {
       const event: CompletionEvent = {
         type: 'tool_call.done',
         index,
@@ -683,12 +793,16 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
         name: call.name,
         arguments: call.args,
       }
-      if (call.parser) {
-        try {
-          event.parsed = endParser(call.parser, call.args)
-        } catch (error) {
-          event.parseError = error as Error
-        }
+      if (parseArguments) {
+        // A call with no arguments at all has "" arguments: it parses as {} so tools without parameters work.
+        if (call.args === '') event.parsed = {}
+        else if (call.parser) {
+          try {
+            event.parsed = call.parser.end()
+          } catch (error) {
+            event.parseError = error as Error
+          }
+        } else event.parseError = call.parseError as Error
       }
       emit(event)
     }
@@ -707,38 +821,39 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
     out.choices = sorted.map(buildChoice)
     const u = usage ?? groqUsage
     if (u !== undefined) out.usage = clone(u)
+    // Provider extras after the known fields; KNOWN_TOP keeps them from overwriting any.
     for (const [key, value] of topExtras) out[key] = clone(value)
     return out as unknown as ChatCompletion
   }
 
-  function buildChoice(choice: ChoiceState): ChatCompletionChoice {
+  function buildChoice(choice: ChoiceState): Record<string, unknown> {
     const message: Record<string, unknown> = {
       role: choice.role ?? 'assistant',
       content: choice.content,
       refusal: choice.refusal,
     }
     if (choice.reasoning !== null) {
+      // Mistral's thinking parts have no field name of their own: they are written as reasoning_content.
       const onlyParts = !choice.reasoningContentUsed && !choice.reasoningUsed
       if (choice.reasoningContentUsed || onlyParts) message.reasoning_content = choice.reasoning
       if (choice.reasoningUsed) message.reasoning = choice.reasoning
     }
     if (choice.reasoningDetails) message.reasoning_details = [...choice.reasoningDetails.values()].map(clone)
     if (choice.toolCalls.length > 0) {
-      const calls = [...choice.toolCalls].sort((a, b) => a.index - b.index || a.seq - b.seq)
-      message.tool_calls = calls.map((call) => {
+      message.tool_calls = sortedCalls(choice).map((call) => {
         const fn: Record<string, unknown> = { name: call.name, arguments: call.args }
-        if (call.functionExtras) for (const k of Object.keys(call.functionExtras)) fn[k] = clone(call.functionExtras[k])
+        if (call.functionExtras) copyExtras(call.functionExtras, fn, FUNCTION_FIELDS)
         const out: Record<string, unknown> = { id: call.id, type: call.type === '' ? 'function' : call.type, function: fn }
-        if (call.extras) for (const k of Object.keys(call.extras)) out[k] = clone(call.extras[k])
+        if (call.extras) copyExtras(call.extras, out, TOOL_CALL_FIELDS)
         return out
       })
     }
-    if (choice.functionCall) message.function_call = { ...choice.functionCall }
+    if (choice.functionCall) message.function_call = { name: choice.functionCall.name, arguments: choice.functionCall.arguments }
     if (choice.contentParts) message.content_parts = clone(choice.contentParts)
-    if (choice.deltaExtras) for (const k of Object.keys(choice.deltaExtras)) message[k] = clone(choice.deltaExtras[k])
+    if (choice.deltaExtras) copyExtras(choice.deltaExtras, message, MESSAGE_FIELDS)
     const out: Record<string, unknown> = {
       index: choice.index,
-      message: message as unknown as ChatCompletionMessage,
+      message,
       finish_reason: choice.finishReason,
       logprobs: choice.logprobs
         ? {
@@ -747,19 +862,19 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
           }
         : null,
     }
-    if (choice.choiceExtras) for (const k of Object.keys(choice.choiceExtras)) out[k] = clone(choice.choiceExtras[k])
-    return out as unknown as ChatCompletionChoice
+    if (choice.choiceExtras) copyExtras(choice.choiceExtras, out, CHOICE_FIELDS)
+    return out
   }
 
   function snapshot(): ChatCompletion {
-    if (finalCompletion) return clone(finalCompletion) as ChatCompletion
+    if (finalCompletion) return clone(finalCompletion)
     return build()
   }
 
   function finish(): ChatCompletion {
     if (finalCompletion) return finalCompletion
-    if (failure) throw failure
-    try {
+    if (failed) throw failure
+    const completion = guarded(() => {
       const sorted = [...choices.values()].sort((a, b) => a.index - b.index)
       if (strict) {
         const open = sorted.find((c) => c.finishReason === null)
@@ -770,17 +885,12 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
         }
       }
       for (const choice of sorted) closeChoice(choice)
-    } catch (error) {
-      if (error instanceof DeltafoldError) {
-        failure = error
-        error.partial ??= build()
-      }
-      throw error
-    }
-    finished = true
-    finalCompletion = build()
-    if (emit) emit({ type: 'done', completion: finalCompletion })
-    return finalCompletion
+      const built = build()
+      if (emit) emit({ type: 'done', completion: built })
+      return built
+    })
+    finalCompletion = completion
+    return completion
   }
 
   return {
@@ -793,15 +903,24 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
   }
 }
 
-function endParser(parser: PartialJSONParser, text: string): unknown {
-  // A call with no arguments at all has "" arguments: parse it as {} so tools without parameters work.
-  if (text === '') return {}
-  return parser.end()
+const TOOL_CALL_FIELDS = new Set(['id', 'type', 'function'])
+const FUNCTION_FIELDS = new Set(['name', 'arguments'])
+
+/** Tool calls dense and in index order; calls sharing an index (Gemini) in arrival order. */
+function sortedCalls(choice: ChoiceState): ToolCallState[] {
+  return [...choice.toolCalls].sort((a, b) => a.index - b.index || a.seq - b.seq)
+}
+
+/** Copies kept extras onto an output object, except the fields the output owns. */
+function copyExtras(extras: Record<string, unknown>, out: Record<string, unknown>, owned: Set<string>): void {
+  for (const key of Object.keys(extras)) if (!owned.has(key)) out[key] = clone(extras[key])
 }
 
 function limitOption(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !(value > 0)) throw new TypeError(`limits.${name} must be a positive number, got ${String(value)}`)
+  if (typeof value !== 'number' || !(value > 0)) {
+    throw new TypeError(`limits.${name} must be a positive number, got ${describe(value)}: leave it out for the default of ${fallback}`)
+  }
   return value
 }
 
@@ -817,7 +936,7 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : typeof value
 }
 
-/** Deep copy of a value the accumulator built (plain JSON data, bounded depth). */
+/** Deep copy of data the accumulator kept (plain JSON, bounded depth, no `__proto__` keys). */
 function clone<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value
   if (Array.isArray(value)) return value.map(clone) as T

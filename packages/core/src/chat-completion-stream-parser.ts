@@ -41,24 +41,18 @@ export type ChunkEventResult =
  */
 export function parseChunkEvent(event: ServerSentEvent, position: EventPosition): ChunkEventResult {
   const data = event.data
+  if (event.type === 'error') throw errorEvent(data, position)
   if (data === '' || data === 'null') return SKIP
   if (data.length <= 10 && data.trim() === '[DONE]') return DONE
   let value: unknown
   try {
     value = JSON.parse(data)
   } catch (cause) {
-    if (event.type === 'error') {
-      throw new ProviderError('upstream_error', `The provider sent an error event: ${clip(data)}`, data, { ...position, data })
-    }
     throw new DeltafoldError('invalid_json', `Invalid JSON in event ${position.eventNumber} at byte ${position.byteOffset}: ${clip(data)}`, {
       ...position,
       cause,
       data,
     })
-  }
-  if (event.type === 'error') {
-    const error = typeof value === 'object' && value !== null && 'error' in value ? (value as { error: unknown }).error : value
-    throw new ProviderError('upstream_error', `The provider sent an error event: ${errorMessage(error)}`, error, { ...position, data })
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new DeltafoldError(
@@ -72,9 +66,12 @@ export function parseChunkEvent(event: ServerSentEvent, position: EventPosition)
 
 /** The object returned by {@link createChatCompletionStreamParser}. */
 export interface ChatCompletionStreamParser {
-  /** Feeds the next bytes (or text) of the response body. */
+  /**
+   * Feeds the next bytes (or text) of the response body; ignored after `data: [DONE]`. The first
+   * error stops the parser: this and every later `feed()` and `end()` throw it.
+   */
   feed(chunk: Uint8Array | string): void
-  /** Ends the input and returns the final completion. */
+  /** Ends the input and returns the final completion; later calls return the same completion. */
   end(): ChatCompletion
   /** The completion so far (a copy). Never throws. */
   snapshot(): ChatCompletion
@@ -129,10 +126,19 @@ export function createChatCompletionStreamParser(options: ChatCompletionStreamOp
     decoderOptions,
   )
 
+  // The first error stopped the pipeline: feed() and end() throw it again, snapshot() still works.
+  let failure: unknown
+  let failed = false
+  // end() returned: feed() is misuse.
+  let ended = false
+
   function withPartial<T>(run: () => T): T {
+    if (failed) throw failure
     try {
       return run()
     } catch (error) {
+      failed = true
+      failure = error
       if (error instanceof DeltafoldError) error.partial ??= accumulator.snapshot()
       throw error
     }
@@ -140,14 +146,21 @@ export function createChatCompletionStreamParser(options: ChatCompletionStreamOp
 
   return {
     feed(chunk) {
-      if (sawDone) return
+      if (ended) throw new TypeError('feed() was called after end(): create a new parser for the next stream')
+      if (sawDone || failed) {
+        if (failed) throw failure
+        return
+      }
       withPartial(() => decoder.feed(chunk))
     },
     end() {
-      return withPartial(() => {
+      if (ended) return accumulator.finish()
+      const completion = withPartial(() => {
         decoder.end()
         return accumulator.finish()
       })
+      ended = true
+      return completion
     },
     snapshot: accumulator.snapshot,
     get sawDone() {
@@ -157,6 +170,22 @@ export function createChatCompletionStreamParser(options: ChatCompletionStreamOp
       return decoder.eventCount
     },
   }
+}
+
+/**
+ * `event: error` ends the stream whatever its data: JSON (`{"error": …}` or a bare error object), text,
+ * or nothing at all (the error is then the raw data string).
+ */
+function errorEvent(data: string, position: EventPosition): ProviderError {
+  let error: unknown = data
+  try {
+    const value: unknown = JSON.parse(data)
+    error = typeof value === 'object' && value !== null && !Array.isArray(value) && 'error' in value ? (value as { error: unknown }).error : value
+  } catch {
+    // Not JSON: the text itself is the error.
+  }
+  const detail = data === '' ? 'no details' : typeof error === 'string' ? clip(error) : errorMessage(error)
+  return new ProviderError('upstream_error', `The provider sent an error event: ${detail}`, error, { ...position, data })
 }
 
 const SKIP: ChunkEventResult = { kind: 'skip' }

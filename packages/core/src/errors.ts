@@ -14,6 +14,8 @@
  * - `stream_failed`: reading the byte source failed (the original error is the `cause`).
  * - `aborted`: the `AbortSignal` fired (the signal's reason is the `cause`).
  * - `unexpected_eof`: (strict mode) the stream ended before every choice finished.
+ * - `invalid_event`: an SSE event given to the encoder cannot be written faithfully (a line break in
+ *   `type` or `id`, a NUL in `id`, a `retry` that is not a non-negative safe integer).
  */
 export type DeltafoldErrorCode =
   | 'event_too_large'
@@ -29,6 +31,7 @@ export type DeltafoldErrorCode =
   | 'stream_failed'
   | 'aborted'
   | 'unexpected_eof'
+  | 'invalid_event'
 
 /** Where in the input an error happened. Every field is optional: each layer fills in what it knows. */
 export interface DeltafoldErrorPosition {

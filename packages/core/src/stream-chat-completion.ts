@@ -44,14 +44,16 @@ export async function accumulateChatCompletion(source: ByteSource, options: Chat
       if (result.done) break
       parser.feed(result.value)
       if (parser.sawDone) {
-        await input.cancel()
+        // Not awaited (nor below): cancel() has called the upstream's cancel and released the lock
+        // when it returns; a source whose cancel never settles must not hang the result.
+        void input.cancel()
         break
       }
     }
     input.close()
     return parser.end()
   } catch (error) {
-    await input?.cancel(error)
+    void input?.cancel(error)
     throw withPartial(error, parser.snapshot)
   }
 }
@@ -96,6 +98,7 @@ export function streamChatCompletion(source: ByteSource, options: ChatCompletion
     let input: OpenedSource | undefined
     // The stream ended, normally or with an error: no cancellation needed on return().
     let settled = false
+    // Next event of `queue` to hand out; the queue holds the events of one fed chunk.
     let head = 0
     try {
       input = await openSource(source, options.signal)
@@ -104,7 +107,7 @@ export function streamChatCompletion(source: ByteSource, options: ChatCompletion
         if (result.done) break
         parser.feed(result.value)
         const done = parser.sawDone
-        if (done) await input.cancel()
+        if (done) void input.cancel()
         while (head < queue.length) yield queue[head++]!
         queue.length = 0
         head = 0
@@ -118,16 +121,20 @@ export function streamChatCompletion(source: ByteSource, options: ChatCompletion
     } catch (error) {
       settled = true
       const wrapped = withPartial(error, parser.snapshot)
-      await input?.cancel(wrapped)
       rejectFinal(wrapped)
+      void input?.cancel(wrapped)
+      // Hand out the events decoded before the failure (the ones `partial` holds) and only then
+      // fail: which events a consumer sees must not depend on how the bytes were chunked.
+      while (head < queue.length) yield queue[head++]!
       throw wrapped
     } finally {
+      queue.length = 0
       if (!settled) {
         // The consumer stopped early (break, return, throw in the loop body).
         const reason = new DeltafoldError('aborted', 'The consumer stopped reading the stream')
-        await input?.cancel(reason)
         reason.partial = parser.snapshot()
         rejectFinal(reason)
+        void input?.cancel(reason)
       }
     }
   }

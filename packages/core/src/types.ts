@@ -79,12 +79,28 @@ export interface ChatCompletionChunk {
   usage?: CompletionUsage | null
 }
 
-/** A finished tool call of the final message. Provider extras (`extra_content` …) are kept on it. */
-export interface ChatCompletionMessageToolCall {
+/** A finished function tool call of the final message. Provider extras (`extra_content` …) are kept on it. */
+export interface ChatCompletionMessageFunctionToolCall {
   id: string
   type: 'function'
   function: { arguments: string; name: string }
 }
+
+/**
+ * A custom (free-form input) tool call. Streams never produce one (chunk tool calls are function
+ * calls); it is part of the union so that a non-streaming `openai` completion is assignable to ours.
+ */
+export interface ChatCompletionMessageCustomToolCall {
+  id: string
+  type: 'custom'
+  custom: { input: string; name: string }
+}
+
+/**
+ * A tool call of the final message: in a streamed completion always a
+ * {@link ChatCompletionMessageFunctionToolCall}; narrow on `type === 'function'` to read `function`.
+ */
+export type ChatCompletionMessageToolCall = ChatCompletionMessageFunctionToolCall | ChatCompletionMessageCustomToolCall
 
 /** The assistant message of a choice. */
 export interface ChatCompletionMessage {

@@ -1,1 +1,9 @@
-export {}
+export { createSSEDecoderTransform } from './sse-decoder-transform.js'
+export type { SSEDecoderTransformOptions } from './sse-decoder-transform.js'
+export { createChunkTransform } from './chunk-transform.js'
+export type { ChunkTransformOptions } from './chunk-transform.js'
+export { createEventTransform } from './event-transform.js'
+export type { EventTransform, EventTransformOptions } from './event-transform.js'
+export { accumulateFromReadable } from './accumulate-from-readable.js'
+export type { AccumulateFromReadableOptions } from './accumulate-from-readable.js'
+export { createSSEEncoderTransform, type SSEEncoderTransformOptions } from './sse-encoder-transform.js'

@@ -1,1 +1,7 @@
-export {}
+export { SSEDecoderStream } from './sse-decoder-stream.js'
+export type { SSEDecoderStreamOptions } from './sse-decoder-stream.js'
+export { ChatCompletionChunkStream } from './chat-completion-chunk-stream.js'
+export { ChatCompletionEventStream } from './chat-completion-event-stream.js'
+export { fromResponse } from './from-response.js'
+export type { FromResponseOptions, ResponseCompletionStream } from './from-response.js'
+export { SSEEncoderStream, type SSEEncoderOutput, type SSEEncoderStreamOptions } from './sse-encoder-stream.js'

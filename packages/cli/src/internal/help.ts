@@ -1,0 +1,142 @@
+/** `--help` texts, one per command; `''` is the top-level one. */
+export const HELP: Record<string, string> = {
+  '': `deltafold - turn the raw bytes of an OpenAI-compatible streaming response into the final chat.completion
+
+Usage
+  deltafold [FILE|-] [options]              final chat.completion as pretty JSON on stdout
+  deltafold events [FILE|-] [options]       one typed CompletionEvent per line (NDJSON)
+  deltafold sse [FILE|-] [options]          raw SSE events, one per line (NDJSON)
+  deltafold fetch URL -d BODY [-H H]...     POST to a live endpoint; final JSON on stdout
+  deltafold replay FILE [options]           serve a recorded stream as /v1/chat/completions
+
+FILE is a recorded response body (the bytes after the HTTP headers). With - or no FILE, stdin is read.
+A file whose name is a command (events, sse...) can be passed as ./events.
+
+Options
+  --text                 render content, reasoning (dimmed) and tool calls live on stderr as they
+                         stream; the final JSON still goes to stdout
+  --stats                bytes, chunks, events, time, MB/s and time to first token on stderr
+  --parse-arguments      parse tool arguments as they stream (events carry partial / parsed)
+  --strict               treat provider leniencies as errors (exit 4)
+  --max-event-bytes N    largest SSE event accepted (default 16777216)
+  -h, --help             this help; deltafold COMMAND --help for a command
+  --version              print the version
+
+Exit codes
+  0  complete stream               4  malformed stream (invalid chunk JSON, a limit exceeded)
+  2  bad usage (with a hint)       5  HTTP failure in fetch (status and body shown)
+  3  the provider sent an error    1  anything else (an I/O error)      130  interrupted
+  On 3 and 4 the partial completion received so far is still printed to stdout, and stderr says
+  what happened and where (event number, byte offset).
+
+Colours (--text) follow the terminal; NO_COLOR=1 turns them off, FORCE_COLOR=1 forces them on.
+
+Examples
+  deltafold examples/openai-text.sse
+  deltafold --text --stats examples/deepseek-reasoning-tool-call.sse
+  curl -sN https://api.openai.com/v1/chat/completions -H "Authorization: Bearer $OPENAI_API_KEY" \\
+    -H 'Content-Type: application/json' -d @request.json | deltafold --text
+  deltafold events --parse-arguments examples/openai-tool-call.sse | grep tool_call.done
+`,
+  events: `deltafold events - one typed CompletionEvent per line (NDJSON)
+
+Usage
+  deltafold events [FILE|-] [options]
+
+Prints every event of the stream as one JSON object per line, as it is decoded: role,
+content.delta, content.done, refusal.delta, refusal.done, reasoning.delta, reasoning.done,
+tool_call.start, tool_call.arguments.delta, tool_call.done, logprobs.content.delta,
+logprobs.refusal.delta, finish, usage, and done (which carries the final completion). If the stream
+fails, the last line is {"type":"error","code",...,"partial":{...}}.
+
+Options
+  --chunks               also print the raw {"type":"chunk","chunk":{...}} events
+  --text                 render the text live on stdout instead of NDJSON
+  --stats                bytes, chunks, events, time, MB/s, time to first token on stderr
+  --parse-arguments      tool_call.arguments.delta carries "partial", tool_call.done "parsed"
+  --strict               treat provider leniencies as errors (exit 4)
+  --max-event-bytes N    largest SSE event accepted (default 16777216)
+
+Memory stays constant in the size of the input; only the completion itself is held (as it must
+be, to report it), so it grows with the text the stream carries, not with its bytes.
+
+Examples
+  deltafold events examples/openai-tool-call.sse
+  deltafold events --parse-arguments examples/openai-tool-call.sse | grep '"tool_call.done"'
+  cat response.sse | deltafold events - --stats > events.ndjson
+`,
+  sse: `deltafold sse - raw Server-Sent Events, one per line (NDJSON)
+
+Usage
+  deltafold sse [FILE|-] [options]
+
+Decodes the stream with the WHATWG event-stream rules and prints each dispatched event as
+{"type","data","lastEventId"}, each valid retry field as {"retry":N}, and with --comments each
+comment line as {"comment":"..."}. Nothing is parsed as JSON. An event left unterminated at the
+end of the input is still printed (a browser would drop it; a recorded body often ends that way).
+Memory is constant whatever the size of the input.
+
+Options
+  --comments             also print comment lines (": keep-alive", OpenRouter's ": PROCESSING")
+  --stats                bytes, events, time and MB/s on stderr
+  --max-event-bytes N    largest SSE event accepted (default 16777216; exit 4 above it)
+
+Examples
+  deltafold sse examples/openai-text.sse
+  deltafold sse --comments capture.sse | grep comment
+  deltafold sse --stats huge.sse > /dev/null
+`,
+  fetch: `deltafold fetch - stream a chat completion from a live OpenAI-compatible endpoint
+
+Usage
+  deltafold fetch URL -d BODY [-H 'Name: value']... [options]
+
+POSTs the request body to URL with "stream": true set for you, and the header
+"Authorization: Bearer $OPENAI_API_KEY" when OPENAI_API_KEY is set (a -H Authorization wins).
+While it streams, the text is rendered live on stderr when stderr is a terminal (or with --text);
+the final chat.completion is printed as JSON on stdout.
+
+Options
+  -d, --data BODY        the request: '{json}', @file.json, or @- to read it from stdin
+  -H, --header H         an extra request header 'Name: value' (repeatable)
+  --text                 render live text on stderr even when it is not a terminal
+  --stats                bytes, chunks, events, time (from the request), MB/s, time to first token
+  --parse-arguments      parse tool arguments as they stream
+  --strict               treat provider leniencies as errors (exit 4)
+  --max-event-bytes N    largest SSE event accepted (default 16777216)
+
+A non-2xx answer (or a JSON body where a stream was expected) exits 5 with the status and the
+body on stderr; so does a connection that fails or breaks.
+
+Examples
+  deltafold fetch https://api.openai.com/v1/chat/completions \\
+    -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}]}'
+  deltafold fetch http://127.0.0.1:8080/v1/chat/completions -d @request.json --stats
+  deltafold fetch https://openrouter.ai/api/v1/chat/completions -H "Authorization: Bearer $KEY" -d @req.json
+`,
+  replay: `deltafold replay - serve a recorded stream as /v1/chat/completions
+
+Usage
+  deltafold replay FILE [--port N] [--host H] [--delay MS] [--split random|line|byte] [--seed N]
+
+Answers every POST /v1/chat/completions (and /chat/completions) with status 200,
+Content-Type text/event-stream, and the recorded bytes of FILE, written in pieces the way a
+provider's server would, for testing clients. The first line on stdout is the URL to use. It
+serves any number of requests until SIGINT or SIGTERM (Ctrl-C), then exits 0.
+
+Options
+  --port N               port to listen on (default 8080; 0 picks a free one)
+  --host H               address to listen on (default 127.0.0.1)
+  --delay MS             pause between writes, in milliseconds (default 0)
+  --split MODE           how the bytes are cut into writes (default line):
+                           line    one line (with its line ending) per write
+                           byte    one byte per write (splits UTF-8 sequences and CRLF pairs)
+                           random  pieces of 1 to 256 bytes, from a seeded generator
+  --seed N               seed for --split random (default: random, printed on stderr)
+
+Examples
+  deltafold replay examples/openai-text.sse --port 0 --delay 20
+  deltafold replay examples/openai-tool-call.sse --split byte &
+  deltafold fetch http://127.0.0.1:8080/v1/chat/completions -d '{"model":"x","messages":[]}'
+`,
+}

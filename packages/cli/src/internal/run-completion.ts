@@ -1,0 +1,151 @@
+import {
+  isDeltafoldError,
+  streamChatCompletion,
+  type ChatCompletion,
+  type ChatCompletionStreamOptions,
+  type CompletionEvent,
+} from '@deltafold/core'
+import type { CliIO } from '../cli-io.js'
+import { colorEnabled, createColors } from './color.js'
+import { describeExit, EXIT, exitCodeFor } from './exit-code.js'
+import { createOutput } from './output.js'
+import { countBytes, createStats } from './stats.js'
+import { createTextRenderer, type TextRenderer } from './text-renderer.js'
+
+/** What one run of the bytes → completion pipeline prints, and where. */
+export interface CompletionRun {
+  source: AsyncIterable<Uint8Array | string>
+  /** `completion`: pretty JSON of the final completion; `events`: NDJSON of the typed events. */
+  mode: 'completion' | 'events'
+  /** Where `--text` renders: stderr (beside the JSON on stdout), stdout (instead of NDJSON), nowhere. */
+  text: 'stderr' | 'stdout' | 'none'
+  stats: boolean
+  /** `events` mode: include the raw `chunk` events. */
+  chunks: boolean
+  options: ChatCompletionStreamOptions
+  /** The input came over the network (`fetch`): a broken read is an HTTP failure (5), not 1. */
+  network: boolean
+  /** `performance.now()` when the work began, for `--stats`. */
+  start: number
+  io: CliIO
+}
+
+const TOKEN_EVENTS = new Set<CompletionEvent['type']>(['content.delta', 'reasoning.delta', 'refusal.delta', 'tool_call.start'])
+
+/**
+ * Runs {@link streamChatCompletion} over the source and prints as asked. Never throws for stream
+ * errors: it prints the partial completion (nothing received is lost), says on stderr what happened
+ * and where, and returns the exit code.
+ */
+export async function runCompletion(run: CompletionRun): Promise<number> {
+  const { io, mode } = run
+  const stdout = createOutput(io.stdout)
+  const stderr = createOutput(io.stderr)
+  const errColors = createColors(colorEnabled(stderr.isTTY, io.env))
+  const stats = createStats(run.start, 'chat')
+  let renderer: TextRenderer | undefined
+  if (run.text !== 'none') {
+    const target = run.text === 'stderr' ? stderr : stdout
+    renderer = createTextRenderer(target, createColors(colorEnabled(target.isTTY, io.env)))
+  }
+  const ndjson = mode === 'events' && run.text !== 'stdout'
+  // Errors (parseError) have no enumerable fields: print their name and message.
+  const replacer = run.options.parseArguments ? errorReplacer : undefined
+
+  const options: ChatCompletionStreamOptions = { ...run.options }
+  if (io.signal) options.signal = io.signal
+  const stream = streamChatCompletion(countBytes(run.source, stats), options)
+  let completion: ChatCompletion | undefined
+  let failure: unknown
+  try {
+    for await (const event of stream) {
+      stats.events++
+      if (event.type === 'chunk') stats.chunks++
+      else if (stats.firstToken === undefined && TOKEN_EVENTS.has(event.type)) stats.token()
+      renderer?.event(event)
+      if (ndjson && (event.type !== 'chunk' || run.chunks)) stdout.push(JSON.stringify(event, replacer) + '\n')
+      // The reader went away (`| head`): stop reading; breaking out cancels the source.
+      if (stdout.closed) break
+      if (stdout.blocked) await stdout.ready()
+      if (stderr.blocked) await stderr.ready()
+    }
+    if (!stdout.closed) completion = await stream.finalChatCompletion()
+  } catch (error) {
+    failure = error
+  }
+  if (stdout.closed) return EXIT.ok
+
+  if (completion !== undefined) {
+    renderer?.end()
+    if (mode === 'completion') stdout.push(JSON.stringify(completion, null, 2) + '\n')
+    if (run.stats) stderr.push(errColors.paint(errColors.dim, `deltafold: ${stats.format()}`) + '\n')
+    await Promise.all([stdout.end(), stderr.end()])
+    return EXIT.ok
+  }
+
+  const interrupted = io.signal?.aborted === true && (failure === io.signal.reason || isAborted(failure))
+  const code = interrupted ? EXIT.interrupted : exitCodeFor(failure, run.network)
+  renderer?.end(errColors.paint(errColors.red, describeExit(code)))
+  const partial = (failure as { partial?: ChatCompletion } | undefined)?.partial ?? stream.snapshot()
+  if (mode === 'completion') stdout.push(JSON.stringify(partial, null, 2) + '\n')
+  else if (ndjson) stdout.push(JSON.stringify(errorLine(failure, code, partial), replacer) + '\n')
+  for (const line of describeFailure(failure, code)) stderr.push(errColors.paint(errColors.red, `deltafold: ${line}`) + '\n')
+  const where = mode === 'completion' || ndjson ? 'stdout' : 'stderr'
+  stderr.push(`deltafold: the partial completion received so far is on ${where}\n`)
+  if (!ndjson && mode === 'events') {
+    // `events --text` renders on stdout: the partial JSON goes to stderr so stdout stays text.
+    stderr.push(JSON.stringify(partial, null, 2) + '\n')
+  }
+  if (run.stats) stderr.push(errColors.paint(errColors.dim, `deltafold: ${stats.format()}`) + '\n')
+  await Promise.all([stdout.end(), stderr.end()])
+  return code
+}
+
+/** The last NDJSON line of `events` when the stream fails: not a CompletionEvent, marked `error`. */
+function errorLine(failure: unknown, code: number, partial: ChatCompletion): Record<string, unknown> {
+  const line: Record<string, unknown> = { type: 'error', exitCode: code }
+  if (isDeltafoldError(failure)) {
+    line['code'] = failure.code
+    line['message'] = failure.message
+    if (failure.eventNumber !== undefined) line['eventNumber'] = failure.eventNumber
+    if (failure.byteOffset !== undefined) line['byteOffset'] = failure.byteOffset
+    if ('error' in failure) line['error'] = (failure as { error: unknown }).error
+  } else line['message'] = failure instanceof Error ? failure.message : String(failure)
+  line['partial'] = partial
+  return line
+}
+
+/**
+ * One to three lines for stderr: what happened and where (event number, byte offset), then the
+ * provider's own error object or the underlying cause.
+ */
+export function describeFailure(failure: unknown, code: number): string[] {
+  const what = describeExit(code)
+  if (!isDeltafoldError(failure)) {
+    return [`${what}: ${failure instanceof Error ? failure.message : String(failure)}`]
+  }
+  let where = ''
+  if (failure.eventNumber !== undefined) where += ` at event ${failure.eventNumber}`
+  if (failure.byteOffset !== undefined) where += ` (byte ${failure.byteOffset})`
+  // The pipeline appends "(event N, byte M)" to accumulator messages: it is said once, in `where`.
+  const message = failure.message.replace(/ \(event \d+, byte \d+\)$/, '')
+  if (failure.code === 'upstream_error') {
+    const detail = (failure as { error?: unknown }).error
+    const text =
+      typeof detail === 'object' && detail !== null && typeof (detail as { message?: unknown }).message === 'string'
+        ? (detail as { message: string }).message
+        : message
+    return [`${what}${where}: ${text}`, `provider error: ${JSON.stringify(detail)}`]
+  }
+  const lines = [`${what}${where}: ${message} [${failure.code}${failure.path === undefined ? '' : ` at ${failure.path}`}]`]
+  if (failure.cause instanceof Error && !message.includes(failure.cause.message)) lines.push(`cause: ${failure.cause.message}`)
+  return lines
+}
+
+function isAborted(error: unknown): boolean {
+  return isDeltafoldError(error) && error.code === 'aborted'
+}
+
+function errorReplacer(_key: string, value: unknown): unknown {
+  return value instanceof Error ? { name: value.name, message: value.message } : value
+}

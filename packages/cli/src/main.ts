@@ -1,0 +1,95 @@
+import { version } from '../package.json'
+import type { CliIO } from './cli-io.js'
+import { parseArgs, type OptionSpecs, type ParsedArgs } from './internal/args.js'
+import { CHAT_OPTIONS, completionCommand, eventsCommand } from './internal/commands/completion.js'
+import { fetchCommand } from './internal/commands/fetch.js'
+import { replayCommand } from './internal/commands/replay.js'
+import { sseCommand } from './internal/commands/sse.js'
+import { EXIT } from './internal/exit-code.js'
+import { HELP } from './internal/help.js'
+import { UsageError } from './internal/usage-error.js'
+
+interface Command {
+  options: OptionSpecs
+  run(args: ParsedArgs, io: CliIO): Promise<number>
+}
+
+const COMMON: OptionSpecs = { help: { kind: 'flag', short: 'h' }, version: { kind: 'flag' } }
+
+const COMMANDS: Record<string, Command> = {
+  '': { options: { ...COMMON, ...CHAT_OPTIONS }, run: completionCommand },
+  events: { options: { ...COMMON, ...CHAT_OPTIONS, chunks: { kind: 'flag' } }, run: eventsCommand },
+  sse: {
+    options: { ...COMMON, stats: { kind: 'flag' }, comments: { kind: 'flag' }, 'max-event-bytes': { kind: 'value' } },
+    run: sseCommand,
+  },
+  fetch: {
+    options: {
+      ...COMMON,
+      ...CHAT_OPTIONS,
+      data: { kind: 'value', short: 'd' },
+      header: { kind: 'list', short: 'H' },
+    },
+    run: fetchCommand,
+  },
+  replay: {
+    options: {
+      ...COMMON,
+      port: { kind: 'value', short: 'p' },
+      host: { kind: 'value' },
+      delay: { kind: 'value' },
+      split: { kind: 'value' },
+      seed: { kind: 'value' },
+    },
+    run: replayCommand,
+  },
+}
+
+/**
+ * Runs the `deltafold` command line and resolves with its exit code; it never calls `process.exit`
+ * and reads and writes only through `io`, so it can be run in-process. Stream failures, usage errors
+ * and HTTP failures are reported on `io.stderr` and turned into exit codes (0 complete, 2 bad usage,
+ * 3 provider error, 4 malformed stream, 5 HTTP failure, 1 anything else, 130 interrupted).
+ *
+ * @param argv - the arguments after the program name (`process.argv.slice(2)`)
+ * @param io - stdin, stdout, stderr, env, and optionally cwd and an abort signal (SIGINT)
+ * @example
+ * ```ts
+ * import { Writable } from 'node:stream'
+ * import { main } from '@deltafold/cli'
+ * let json = ''
+ * const stdout = new Writable({ write(chunk, _encoding, done) { json += chunk; done() } })
+ * const code = await main(['examples/openai-text.sse'], { stdin: process.stdin, stdout, stderr: process.stderr, env: {} })
+ * console.log(code, JSON.parse(json).choices[0].message.content)
+ * ```
+ */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const first = argv[0]
+  const name = first !== undefined && Object.hasOwn(COMMANDS, first) && first !== '' ? first : first === 'help' ? 'help' : ''
+  try {
+    if (name === 'help') {
+      const topic = argv[1] ?? ''
+      if (!Object.hasOwn(HELP, topic)) throw new UsageError(`No help for '${topic}': commands are events, sse, fetch and replay`)
+      io.stdout.write(HELP[topic]!)
+      return EXIT.ok
+    }
+    const command = COMMANDS[name]!
+    const args = parseArgs(name === '' ? argv : argv.slice(1), command.options, name)
+    if (args.flags.has('help')) {
+      io.stdout.write(HELP[name]!)
+      return EXIT.ok
+    }
+    if (args.flags.has('version')) {
+      io.stdout.write(`${version}\n`)
+      return EXIT.ok
+    }
+    return await command.run(args, io)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`deltafold: ${error.message}\n`)
+      return EXIT.usage
+    }
+    io.stderr.write(`deltafold: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    return EXIT.failure
+  }
+}

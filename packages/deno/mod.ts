@@ -1,0 +1,84 @@
+/**
+ * deltafold for Deno: turn the raw bytes of an OpenAI-compatible streaming response into one
+ * correct, final `chat.completion`. This module re-exports `@deltafold/core` (the SSE decoder, the
+ * chunk accumulator, the pipelines, the partial-JSON parser, the errors) and `@deltafold/web` (the
+ * WHATWG `TransformStream` adapters), which run on Deno's own `fetch`, `Response` and streams.
+ *
+ * @example
+ * ```ts
+ * import { accumulateChatCompletion } from '@deltafold/deno'
+ * const response = new Response(
+ *   'data: {"choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n',
+ *   { headers: { 'content-type': 'text/event-stream' } },
+ * )
+ * const completion = await accumulateChatCompletion(response)
+ * console.log(completion.choices[0]?.message.content) // 'Hi'
+ * ```
+ *
+ * @module
+ */
+
+// The `@ts-types` directives give Deno the declarations tsup emits beside each dist file (Deno does
+// not look for a sibling `.d.ts` of a local `.js`); deno.json maps both specifiers.
+
+// @ts-types="@deltafold/core/types"
+export {
+  accumulateChatCompletion,
+  checkResponse,
+  createChatCompletionAccumulator,
+  createChatCompletionStreamParser,
+  createPartialJSONParser,
+  createSSEDecoder,
+  DeltafoldError,
+  isDeltafoldError,
+  openSource,
+  parseChunkEvent,
+  ProviderError,
+  streamChatCompletion,
+} from '@deltafold/core'
+
+// Core's `ChatCompletionEventStream` type (what `streamChatCompletion()` returns) is left out: the
+// name belongs to web's `ChatCompletionEventStream` class below. Spell it `ReturnType<typeof streamChatCompletion>`.
+// @ts-types="@deltafold/core/types"
+export type {
+  ByteSource,
+  ChatCompletion,
+  ChatCompletionAccumulator,
+  ChatCompletionAccumulatorOptions,
+  ChatCompletionChoice,
+  ChatCompletionChoiceLogprobs,
+  ChatCompletionChunk,
+  ChatCompletionChunkChoice,
+  ChatCompletionChunkDelta,
+  ChatCompletionChunkToolCall,
+  ChatCompletionFinishReason,
+  ChatCompletionLimits,
+  ChatCompletionMessage,
+  ChatCompletionMessageToolCall,
+  ChatCompletionServiceTier,
+  ChatCompletionStreamOptions,
+  ChatCompletionStreamParser,
+  ChatCompletionTokenLogprob,
+  ChunkEventResult,
+  CompletionEvent,
+  CompletionEventType,
+  CompletionUsage,
+  DeltafoldErrorCode,
+  DeltafoldErrorOptions,
+  DeltafoldErrorPosition,
+  EventPosition,
+  OpenedSource,
+  PartialJSONParser,
+  PartialJSONParserOptions,
+  ReasoningField,
+  ServerSentEvent,
+  SSEDecoder,
+  SSEDecoderHandlers,
+  SSEDecoderOptions,
+} from '@deltafold/core'
+
+// @ts-types="@deltafold/web/types"
+export { ChatCompletionChunkStream, ChatCompletionEventStream, fromResponse, SSEDecoderStream } from '@deltafold/web'
+
+// @ts-types="@deltafold/web/types"
+export type { FromResponseOptions, ResponseCompletionStream, SSEDecoderStreamOptions } from '@deltafold/web'

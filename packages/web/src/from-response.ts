@@ -1,0 +1,219 @@
+import {
+  DeltafoldError,
+  createChatCompletionStreamParser,
+  openSource,
+  type ChatCompletion,
+  type ChatCompletionStreamOptions,
+  type CompletionEvent,
+  type OpenedSource,
+} from '@deltafold/core'
+import { ensureAsyncIterable } from './internal/async-iterable.js'
+import { deferred, withPartial } from './internal/with-partial.js'
+
+/** Options of {@link fromResponse}: accumulator options (`onEvent`, `limits`, `strict`, `parseArguments`), `maxEventBytes`, `signal`. */
+export type FromResponseOptions = ChatCompletionStreamOptions
+
+/** What {@link fromResponse} returns. */
+export interface ResponseCompletionStream {
+  /**
+   * The typed events, pulled from the response body one network chunk at a time (nothing is read
+   * ahead of the consumer). Async-iterable in every runtime. Cancelling it, or leaving a `for await`
+   * early, cancels the body exactly once.
+   */
+  events: ReadableStream<CompletionEvent> & AsyncIterable<CompletionEvent>
+  /**
+   * Resolves with the final completion; rejects with the stream's error (carrying `partial`). Called
+   * while nobody reads `events`, it reads them itself; after that, `events` is locked.
+   */
+  finalChatCompletion(): Promise<ChatCompletion>
+  /** The completion so far (a copy), at any time, also after an error or abort. Never throws. */
+  snapshot(): ChatCompletion
+}
+
+const NONE: unique symbol = Symbol('none')
+
+/**
+ * Reads a `fetch` `Response` of a streaming chat completion as typed events and a final completion.
+ *
+ * The status and content type are checked at once (core's `checkResponse`): a non-2xx response, or a
+ * 2xx JSON body where an event stream was expected, makes `events` error and `finalChatCompletion()`
+ * reject with a `ProviderError` (`http_error`) whose `error` is the parsed body and `status` the status.
+ *
+ * The body is read only when `events` is pulled. `data: [DONE]` ends the stream and cancels the rest
+ * of the body; a body that closes without it is complete. Errors (`invalid_json`, `upstream_error`
+ * for a provider error payload, `stream_failed` when the body fails, with the failure as `cause`)
+ * carry `eventNumber`, `byteOffset` and `partial`; events decoded before the error are delivered
+ * first. When `signal` aborts, the body is cancelled, pending reads reject at once with
+ * `signal.reason` (which gets a non-enumerable `partial` when it is an object), and `snapshot()`
+ * still returns what arrived.
+ *
+ * @param response - the `Response` of a `stream: true` chat-completions request
+ * @param options - accumulator options, `maxEventBytes`, `signal`
+ * @example
+ * ```ts
+ * import { fromResponse } from '@deltafold/web'
+ * const response = new Response('data: {"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n', {
+ *   headers: { 'content-type': 'text/event-stream' },
+ * }) // in real code: await fetch(url, { method: 'POST', body, signal })
+ * const stream = fromResponse(response)
+ * for await (const event of stream.events) if (event.type === 'content.delta') console.log(event.delta) // 'Hi'
+ * const completion = await stream.finalChatCompletion()
+ * console.log(completion.choices[0]?.message.content) // 'Hi'
+ * ```
+ */
+export function fromResponse(response: Response, options: FromResponseOptions = {}): ResponseCompletionStream {
+  if (typeof response !== 'object' || response === null || typeof (response as Response).headers?.get !== 'function') {
+    throw new TypeError('fromResponse() expects a fetch Response: pass the result of `await fetch(url, { ... })`')
+  }
+  const signal = options.signal
+  // Events of the chunk being processed, handed to the stream's queue after each upstream read.
+  const queue: CompletionEvent[] = []
+  const userOnEvent = options.onEvent
+  const parser = createChatCompletionStreamParser({
+    ...options,
+    onEvent(event) {
+      queue.push(event)
+      userOnEvent?.(event)
+    },
+  })
+  const final = deferred<ChatCompletion>()
+  let input: OpenedSource | undefined
+  let controller!: ReadableStreamDefaultController<CompletionEvent>
+  // Nothing more is read: the final completion is settled, the body closed or being cancelled, the
+  // abort listener removed.
+  let settled = false
+  // The consumer cancelled `events`: the controller must not be touched again.
+  let cancelled = false
+  // An error to raise once the events decoded before it have been read.
+  let pendingError: unknown = NONE
+
+  function settle(): void {
+    settled = true
+    signal?.removeEventListener('abort', onAbort)
+  }
+
+  // Pending reads reject with the reason now, not at the next network chunk; queued events are dropped.
+  function onAbort(): void {
+    if (settled) return
+    settle()
+    pendingError = withPartial(signal!.reason, parser.snapshot)
+    final.reject(pendingError)
+    queue.length = 0
+    controller.error(pendingError)
+    void input?.cancel(pendingError)
+  }
+
+  async function readMore(): Promise<void> {
+    try {
+      while (queue.length === 0 && !settled) {
+        const result = await input!.next()
+        if (settled) return
+        if (result.done) {
+          input!.close()
+          complete()
+        } else {
+          parser.feed(result.value)
+          if (parser.sawDone) {
+            // Bytes after [DONE] are ignored: stop the download (not awaited: a source whose cancel
+            // never settles must not hold the completion back).
+            void input!.cancel()
+            complete()
+          }
+        }
+      }
+    } catch (error) {
+      if (settled) return
+      settle()
+      pendingError = withPartial(error, parser.snapshot)
+      final.reject(pendingError)
+      void input!.cancel(pendingError)
+    }
+  }
+
+  function complete(): void {
+    const completion = parser.end()
+    settle()
+    final.resolve(completion)
+  }
+
+  const events = new ReadableStream<CompletionEvent>(
+    {
+      async start(c) {
+        controller = c
+        if (signal?.aborted) {
+          onAbort()
+          // Never opened: release the body here.
+          response.body?.cancel(signal.reason).catch(() => {})
+          return
+        }
+        signal?.addEventListener('abort', onAbort, { once: true })
+        try {
+          input = await openSource(response, signal)
+        } catch (error) {
+          if (settled) return
+          settle()
+          pendingError = withPartial(error, parser.snapshot)
+          final.reject(pendingError)
+          c.error(pendingError)
+          return
+        }
+        // Aborted or cancelled while the status was checked.
+        if (settled) void input.cancel(pendingError === NONE ? undefined : pendingError)
+      },
+      async pull(c) {
+        if (!settled) await readMore()
+        if (cancelled) return
+        const enqueued = queue.length
+        for (const event of queue) c.enqueue(event)
+        queue.length = 0
+        if (!settled || (enqueued > 0 && pendingError !== NONE)) return
+        if (pendingError !== NONE) c.error(pendingError)
+        else c.close()
+      },
+      cancel(reason) {
+        cancelled = true
+        queue.length = 0
+        if (!settled) {
+          settle()
+          final.reject(
+            new DeltafoldError('aborted', 'The events stream was cancelled before the completion ended', {
+              cause: reason,
+              partial: parser.snapshot(),
+            }),
+          )
+        }
+        return input?.cancel(reason)
+      },
+    },
+    // Nothing is read before the consumer asks: pull() runs only for a pending read.
+    { highWaterMark: 0 },
+  )
+
+  // Reads the events nobody reads, so that finalChatCompletion() can settle.
+  let draining = false
+  function drain(): void {
+    if (draining || events.locked) return
+    draining = true
+    const reader = events.getReader()
+    void (async () => {
+      try {
+        while (!(await reader.read()).done) {
+          // The events are not wanted, only the completion.
+        }
+      } catch {
+        // Reported through `final`.
+      } finally {
+        reader.releaseLock()
+      }
+    })()
+  }
+
+  return {
+    events: ensureAsyncIterable(events),
+    finalChatCompletion() {
+      drain()
+      return final.promise
+    },
+    snapshot: parser.snapshot,
+  }
+}

@@ -1,0 +1,88 @@
+// Bundle budget: what an application pays for each entry point of the built @deltafold/core, bundled,
+// tree-shaken and minified by esbuild, then gzipped (level 9). Each ceiling sits about 15-20% above
+// the size measured when it was set: growing past one is a decision to make, by raising the constant
+// in the same change with the reason. eventsource-parser's `createParser`, measured the same way, is
+// the reference for the SSE decoder alone (README, "Bundle size").
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { build } from 'esbuild'
+import { beforeAll, describe, expect, test } from 'vitest'
+
+const CORE_DIST = fileURLToPath(new URL('../packages/core/dist/index.js', import.meta.url))
+const WEB_DIST = fileURLToPath(new URL('../packages/web/dist/index.js', import.meta.url))
+/** eventsource-parser resolves from here (a devDependency of this workspace package). */
+const RESOLVE_DIR = fileURLToPath(new URL('.', import.meta.url))
+
+/** Gzipped bytes; measured: 12,381 (min 34,157). */
+const CORE_ALL_GZIP_CEILING = 14_500
+/** Gzipped bytes; measured: 2,167 (min 4,522). */
+const SSE_DECODER_GZIP_CEILING = 2_550
+/** Gzipped bytes; measured: 11,913 (min 32,797). */
+const ACCUMULATE_GZIP_CEILING = 14_000
+/** Gzipped bytes; measured: 3,310 (min 7,097). */
+const PARTIAL_JSON_GZIP_CEILING = 3_900
+
+interface Size {
+  minified: number
+  gzip: number
+}
+
+/** Bundles `contents` (an ES module re-exporting what an app imports) the way an app bundler would. */
+async function measure(contents: string): Promise<Size> {
+  const result = await build({
+    stdin: { contents, resolveDir: RESOLVE_DIR, loader: 'js' },
+    bundle: true,
+    minify: true,
+    treeShaking: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    legalComments: 'none',
+    write: false,
+    logLevel: 'silent',
+  })
+  const code = result.outputFiles[0]!.contents
+  return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length }
+}
+
+const core = (names: string) => `export { ${names} } from ${JSON.stringify(CORE_DIST)}`
+
+const BUDGETS: [name: string, contents: string, ceiling: number][] = [
+  ['@deltafold/core (every export)', `export * from ${JSON.stringify(CORE_DIST)}`, CORE_ALL_GZIP_CEILING],
+  ['createSSEDecoder', core('createSSEDecoder'), SSE_DECODER_GZIP_CEILING],
+  ['accumulateChatCompletion', core('accumulateChatCompletion'), ACCUMULATE_GZIP_CEILING],
+  ['createPartialJSONParser', core('createPartialJSONParser'), PARTIAL_JSON_GZIP_CEILING],
+]
+
+/** Peers and adapters measured for the README table only (no ceiling here). */
+const REFERENCES: [name: string, contents: string][] = [
+  ['eventsource-parser createParser', `export { createParser } from 'eventsource-parser'`],
+  ['eventsource-parser (every export)', `export * from 'eventsource-parser'`],
+  ['eventsource-parser/stream EventSourceParserStream', `export { EventSourceParserStream } from 'eventsource-parser/stream'`],
+  ['@deltafold/web SSEDecoderStream', `export { SSEDecoderStream } from ${JSON.stringify(WEB_DIST)}`],
+]
+
+const rows: string[] = []
+
+beforeAll(() => {
+  if (!existsSync(CORE_DIST)) throw new Error(`Missing ${CORE_DIST}: run \`npx -y pnpm@10 build\` first`)
+})
+
+describe('bundle budget of @deltafold/core (esbuild, minified, gzip -9)', () => {
+  test.each(BUDGETS)('%s stays within its ceiling', async (name, contents, ceiling) => {
+    const size = await measure(contents)
+    rows.push(`${name.padEnd(52)} ${String(size.minified).padStart(7)} min ${String(size.gzip).padStart(7)} gzip  (ceiling ${ceiling})`)
+    expect(size.gzip, `${name}: ${size.gzip} gzipped bytes, ceiling ${ceiling}`).toBeLessThanOrEqual(ceiling)
+  })
+
+  test('reference sizes for the README (eventsource-parser, web adapter)', async () => {
+    for (const [name, contents] of REFERENCES) {
+      if (name.startsWith('@deltafold/web') && !existsSync(WEB_DIST)) continue
+      const size = await measure(contents)
+      rows.push(`${name.padEnd(52)} ${String(size.minified).padStart(7)} min ${String(size.gzip).padStart(7)} gzip`)
+      expect(size.gzip).toBeGreaterThan(0)
+    }
+    console.log(`Bundle sizes (bytes):\n${rows.join('\n')}`)
+  })
+})
