@@ -97,45 +97,40 @@ export function deltafoldDecode(chunks: readonly (Uint8Array | string)[]): { eve
   return { events, dataLength }
 }
 
-/** The web adapter, when `packages/web/dist` exports it; see {@link loadWebContender}. */
+/** A web adapter entry point, when `packages/web/dist` exports it; see {@link loadWebContenders}. */
 export type WebContender = { name: string; run(chunks: readonly Uint8Array[]): Promise<unknown> }
 
+type Transform = new (options?: object) => TransformStream<unknown, unknown>
+
 /**
- * Finds the `@deltafold/web` entry point to measure, or explains why there is none. The package is
- * loaded dynamically so the bench runs (and says so) while it exports nothing yet.
+ * Finds the `@deltafold/web` entry points to measure, or explains why there are none. The package is
+ * loaded dynamically (and its exports feature-tested) so the bench runs, and says so, while the
+ * adapter is missing or changing.
  */
-export async function loadWebContender(): Promise<WebContender | { missing: string }> {
+export async function loadWebContenders(): Promise<WebContender[] | { missing: string }> {
   let web: Record<string, unknown>
   try {
     web = (await import('@deltafold/web')) as Record<string, unknown>
   } catch (error) {
     return { missing: `@deltafold/web does not load: ${(error as Error).message}` }
   }
-  const EventStream = web.ChatCompletionEventStream as (new () => TransformStream<Uint8Array, { type: string; completion?: unknown }>) | undefined
-  if (typeof EventStream === 'function') {
-    return {
-      name: 'body.pipeThrough(new ChatCompletionEventStream())',
-      async run(chunks) {
-        const reader = toReadableStream(chunks).pipeThrough(new EventStream()).getReader()
-        let completion: unknown
-        for (;;) {
-          const result = await reader.read()
-          if (result.done) break
-          if (result.value.type === 'done') completion = result.value.completion
-        }
-        return completion
-      },
-    }
-  }
-  const fromResponse = web.fromResponse as ((response: Response) => unknown) | undefined
+  const found: WebContender[] = []
+  const fromResponse = web.fromResponse as ((response: Response) => { finalChatCompletion(): Promise<unknown> }) | undefined
   if (typeof fromResponse === 'function') {
-    return {
-      name: 'fromResponse(response).finalChatCompletion()',
-      async run(chunks) {
-        const stream = (await fromResponse(toResponse(chunks))) as { finalChatCompletion(): Promise<unknown> }
-        return stream.finalChatCompletion()
-      },
-    }
+    found.push({ name: 'fromResponse(response).finalChatCompletion()', run: (chunks) => fromResponse(toResponse(chunks)).finalChatCompletion() })
   }
-  return { missing: '@deltafold/web exports neither ChatCompletionEventStream nor fromResponse yet' }
+  const Decoder = web.SSEDecoderStream as Transform | undefined
+  const Chunks = web.ChatCompletionChunkStream as Transform | undefined
+  const Events = web.ChatCompletionEventStream as (new () => TransformStream<unknown, unknown> & { finalChatCompletion(): Promise<unknown> }) | undefined
+  if (typeof Decoder === 'function' && typeof Chunks === 'function' && typeof Events === 'function') {
+    found.push({
+      name: 'body.pipeThrough(SSEDecoderStream → ChatCompletionChunkStream → ChatCompletionEventStream)',
+      run(chunks) {
+        const events = new Events()
+        void toReadableStream(chunks).pipeThrough(new Decoder({ dispatchUnterminated: true })).pipeThrough(new Chunks()).pipeThrough(events)
+        return events.finalChatCompletion()
+      },
+    })
+  }
+  return found.length > 0 ? found : { missing: '@deltafold/web exports neither fromResponse nor the three TransformStreams yet' }
 }

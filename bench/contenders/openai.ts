@@ -11,6 +11,7 @@
  *   accumulation: the SDK's decoding alone.
  */
 import OpenAI from 'openai'
+import type { ChatCompletionStreamParams } from 'openai/lib/ChatCompletionStream'
 import { Stream } from 'openai/streaming'
 import { createHandAccumulator, type HandCompletion, type LooseChunk } from './hand-accumulator.js'
 import { toResponse } from './readable.js'
@@ -41,7 +42,7 @@ export type OpenAITools = OpenAI.Chat.Completions.ChatCompletionTool[]
  * @param tools - tools to declare in the request (strict ones are partially parsed by the SDK)
  */
 export async function openaiChatCompletionStream(client: OpenAI, tools?: OpenAITools): Promise<unknown> {
-  const params: OpenAI.Chat.Completions.ChatCompletionStreamParams = { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }
+  const params: ChatCompletionStreamParams = { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }
   if (tools) params.tools = tools
   return client.chat.completions.stream(params).finalChatCompletion()
 }
@@ -52,4 +53,23 @@ export async function openaiStreamDecode(chunks: readonly Uint8Array[]): Promise
   const stream = Stream.fromSSEResponse<LooseChunk>(toResponse(chunks), new AbortController())
   for await (const chunk of stream) accumulator.push(chunk)
   return accumulator.result()
+}
+
+/**
+ * An SDK client whose requests answer, in order, with the given responses (for many requests in
+ * flight at once, where one shared body would race).
+ */
+export function createQueuedOpenAIClient(): { client: OpenAI; enqueue(response: Response): void } {
+  const queue: Response[] = []
+  const client = new OpenAI({
+    apiKey: 'sk-bench',
+    baseURL: 'http://127.0.0.1:9/v1',
+    maxRetries: 0,
+    fetch: async () => {
+      const response = queue.shift()
+      if (!response) throw new Error('No prepared response left')
+      return response
+    },
+  })
+  return { client, enqueue: (response) => queue.push(response) }
 }

@@ -29,7 +29,8 @@ function record(random: Random, id: number): unknown {
     name: sentence(random, 1, 4),
     description: sentence(random, 5, 30) + (random.chance(0.2) ? ' "quoted", back\\slash\n next line' : ''),
     price: Math.round(random.next() * 1e6) / 100,
-    weight_kg: Number((random.next() * 1e-3).toExponential(3)),
+    // Below 1e-6, so JSON.stringify writes an exponent.
+    weight_kg: Number((random.next() * 1e-8).toExponential(3)),
     quantity: random.int(-5, 5000),
     in_stock: random.chance(0.7),
     rating: random.chance(0.3) ? null : Math.round(random.next() * 50) / 10,

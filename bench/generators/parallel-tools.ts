@@ -12,8 +12,8 @@ export interface ParallelToolsOptions {
 }
 
 // Bytes of SSE per character of arguments with 4–12 character fragments: the chunk envelope
-// (~200 bytes) over ~8 characters. Only used to size the documents; the real size is reported.
-const BYTES_PER_ARGUMENT_CHAR = 26
+// (~340 bytes) over ~8 characters. Only used to size the documents; the real size is reported.
+const BYTES_PER_ARGUMENT_CHAR = 44
 
 /**
  * Parallel tool calls whose argument fragments interleave at random: each call starts (id, type,

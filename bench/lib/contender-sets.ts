@@ -15,7 +15,7 @@ import type { Contender } from './measure.js'
 const openai = createOpenAIClient()
 
 /** The web adapter's contender, or why it is missing. */
-export type WebOption = WebContender | { missing: string }
+export type WebOption = WebContender[] | { missing: string }
 
 /** Checks the floor's event count (it accumulates nothing). */
 export function checkEvents(result: unknown, expected: number): CheckResult {
@@ -37,9 +37,9 @@ export function completionContenders(generated: GeneratedStream, chunks: readonl
     { name: 'floor + hand accumulation', peer: 'floor', input: 'sync', role: 'floor+acc', run: () => floorAccumulate(chunks), check },
     { name: 'eventsource-parser + JSON.parse + hand acc', peer: 'eventsource-parser', input: 'sync', run: () => eventsourceParserAccumulate(chunks), check },
     { name: 'deltafold accumulateChatCompletion(ReadableStream)', peer: 'deltafold', input: 'stream', role: 'reference', run: () => deltafoldAccumulate(chunks), check },
-    'missing' in web
-      ? { name: 'deltafold web adapter', peer: 'deltafold', input: 'stream', unavailable: web.missing, run: () => null, check }
-      : { name: `deltafold web ${web.name}`, peer: 'deltafold', input: 'stream', run: () => web.run(chunks), check },
+    ...('missing' in web
+      ? [{ name: 'deltafold web adapter', peer: 'deltafold', input: 'stream', unavailable: web.missing, run: () => null, check } satisfies Contender]
+      : web.map((w): Contender => ({ name: `deltafold web ${w.name}`, peer: 'deltafold', input: 'stream', run: () => w.run(chunks), check }))),
     {
       name: 'openai chat.completions.stream().finalChatCompletion()',
       peer: 'openai',

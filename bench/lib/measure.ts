@@ -6,6 +6,7 @@
  * the timed window), and every result is stored in `sink` so no work can be optimized away.
  */
 import { Bench } from 'tinybench'
+import { gc } from './gc.js'
 import type { CheckResult } from './ground-truth.js'
 
 /** Where results go so the engine cannot drop the work that made them. */
@@ -59,6 +60,8 @@ export interface MeasureOptions {
   rounds?: number
   /** Untimed warm-up runs per contender before the first round. @defaultValue 1 */
   warmup?: number
+  /** Full GC before every timed iteration (slow: tens of ms each; the smoke run turns it off). @defaultValue true */
+  gc?: boolean
 }
 
 /** Median of sorted samples. */
@@ -67,8 +70,6 @@ export function median(sorted: readonly number[]): number {
   const mid = sorted.length >> 1
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
-
-const gc = (globalThis as { gc?: () => void }).gc
 
 /**
  * Checks, then times, each contender.
@@ -107,6 +108,7 @@ export async function measure(contenders: readonly Contender[], options: Measure
       retainSamples: true,
       throws: true,
     })
+    const collect = options.gc === false ? undefined : gc
     const order = timed.map((_, i) => timed[(i + round) % timed.length]!)
     for (const { contender } of order) {
       const run = contender.run
@@ -120,7 +122,7 @@ export async function measure(contenders: readonly Contender[], options: Measure
           : () => {
               sink = run()
             },
-        { async: isAsync, beforeEach: () => gc?.() },
+        { async: isAsync, beforeEach: () => collect?.() },
       )
     }
     await bench.run()
@@ -147,7 +149,7 @@ export async function measure(contenders: readonly Contender[], options: Measure
 export async function timeDirect(run: () => unknown, iterations: number): Promise<number[]> {
   const samples: number[] = []
   for (let i = 0; i < iterations; i++) {
-    gc?.()
+    gc()
     const start = performance.now()
     sink = await run()
     samples.push(performance.now() - start)

@@ -2,7 +2,7 @@
  * chat-text: a ~20 MB plain-text completion (1–6 words per chunk, role/finish/usage chunks,
  * `[DONE]`) in network chunks of 1–8192 random bytes, end to end: bytes → final completion.
  */
-import { loadWebContender } from '../contenders/deltafold.js'
+import { loadWebContenders } from '../contenders/deltafold.js'
 import { generateChatText } from '../generators/chat-text.js'
 import { splitRandom } from '../generators/common.js'
 import { completionContenders } from '../lib/contender-sets.js'
@@ -11,6 +11,8 @@ import { createRandom } from '../lib/random.js'
 import { findRow, type ScenarioReport, type ThroughputTable } from '../lib/report.js'
 
 export interface ChatTextConfig {
+  /** Smoke run: no warm-up, no GC between iterations. */
+  quick?: boolean
   seed: number
   targetBytes: number
   iterations: number
@@ -18,12 +20,12 @@ export interface ChatTextConfig {
 }
 
 export const full: ChatTextConfig = { seed: 1, targetBytes: 20_000_000, iterations: 3, rounds: 2 }
-export const smoke: ChatTextConfig = { seed: 1, targetBytes: 30_000, iterations: 1, rounds: 1 }
+export const smoke: ChatTextConfig = { quick: true, seed: 1, targetBytes: 30_000, iterations: 1, rounds: 1 }
 
 export async function run(config: ChatTextConfig): Promise<ScenarioReport> {
   const generated = generateChatText({ seed: config.seed, targetBytes: config.targetBytes })
   const chunks = splitRandom(generated.bytes, createRandom(config.seed + 1), 1, 8192)
-  const rows = await measure(completionContenders(generated, chunks, await loadWebContender()), { iterations: config.iterations, rounds: config.rounds })
+  const rows = await measure(completionContenders(generated, chunks, await loadWebContenders()), { iterations: config.iterations, rounds: config.rounds, warmup: config.quick ? 0 : 1, gc: !config.quick })
   const table: ThroughputTable = {
     kind: 'throughput',
     key: 'chat-text',

@@ -18,6 +18,8 @@ import { measure, median, timeDirect, type Contender, type Row } from '../lib/me
 import { fmt, mbps, type PlainTable, type ScenarioReport, type ThroughputTable } from '../lib/report.js'
 
 export interface LongEventConfig {
+  /** Smoke run: no warm-up, no GC between iterations. */
+  quick?: boolean
   seed: number
   /** Event sizes in bytes; the middle one gets the throughput table. */
   sizes: number[]
@@ -37,7 +39,7 @@ export const full: LongEventConfig = {
   iterations: 3,
   rounds: 2,
 }
-export const smoke: LongEventConfig = { seed: 7, sizes: [16 * 1024, 32 * 1024, 64 * 1024], openaiSizes: [8 * 1024, 16 * 1024], segment: 1460, iterations: 1, rounds: 1 }
+export const smoke: LongEventConfig = { quick: true, seed: 7, sizes: [16 * 1024, 32 * 1024, 64 * 1024], openaiSizes: [8 * 1024, 16 * 1024], segment: 1460, iterations: 1, rounds: 1 }
 
 function checkDecoded(result: unknown, generated: GeneratedStream): CheckResult {
   const r = result as { events: number; dataLength: number }
@@ -75,7 +77,7 @@ export async function run(config: LongEventConfig): Promise<ScenarioReport> {
   for (const size of config.sizes) {
     const generated = generateLongEvent({ seed: config.seed, eventBytes: size })
     const chunks = splitFixed(generated.bytes, config.segment)
-    const rows = await measure(contenders(generated, chunks), { iterations: config.iterations, rounds: config.rounds })
+    const rows = await measure(contenders(generated, chunks), { iterations: config.iterations, rounds: config.rounds, warmup: config.quick ? 0 : 1, gc: !config.quick })
     bySize.push({ size, bytes: generated.bytes.length, events: generated.eventCount, rows })
   }
   const middle = bySize[Math.floor(bySize.length / 2)]!

@@ -2,7 +2,7 @@
  * parallel-tools: 8 tool calls whose argument fragments interleave at random, ~5 MB of body in
  * network chunks of 1–8192 random bytes.
  */
-import { deltafoldParsePartial, loadWebContender, type PartialRun } from '../contenders/deltafold.js'
+import { deltafoldParsePartial, loadWebContenders, type PartialRun } from '../contenders/deltafold.js'
 import { splitRandom } from '../generators/common.js'
 import { generateParallelTools } from '../generators/parallel-tools.js'
 import { completionContenders } from '../lib/contender-sets.js'
@@ -12,6 +12,8 @@ import { createRandom } from '../lib/random.js'
 import { findRow, type ScenarioReport, type ThroughputTable } from '../lib/report.js'
 
 export interface ParallelToolsConfig {
+  /** Smoke run: no warm-up, no GC between iterations. */
+  quick?: boolean
   seed: number
   targetBytes: number
   iterations: number
@@ -19,13 +21,13 @@ export interface ParallelToolsConfig {
 }
 
 export const full: ParallelToolsConfig = { seed: 5, targetBytes: 5_000_000, iterations: 3, rounds: 2 }
-export const smoke: ParallelToolsConfig = { seed: 5, targetBytes: 40_000, iterations: 1, rounds: 1 }
+export const smoke: ParallelToolsConfig = { quick: true, seed: 5, targetBytes: 40_000, iterations: 1, rounds: 1 }
 
 export async function run(config: ParallelToolsConfig): Promise<ScenarioReport> {
   const generated = generateParallelTools({ seed: config.seed, targetBytes: config.targetBytes })
   const chunks = splitRandom(generated.bytes, createRandom(config.seed + 1), 1, 8192)
   const expectedArgs = generated.expected.choices[0]!.tool_calls.map((call) => JSON.parse(call.arguments) as unknown)
-  const contenders = completionContenders(generated, chunks, await loadWebContender())
+  const contenders = completionContenders(generated, chunks, await loadWebContenders())
   contenders.push({
     name: 'deltafold parseArguments: true, event.partial read every delta',
     peer: 'deltafold',
@@ -37,7 +39,7 @@ export async function run(config: ParallelToolsConfig): Promise<ScenarioReport> 
       return completion.ok ? compare(run.partials, expectedArgs, '$partials') : completion
     },
   })
-  const rows = await measure(contenders, { iterations: config.iterations, rounds: config.rounds })
+  const rows = await measure(contenders, { iterations: config.iterations, rounds: config.rounds, warmup: config.quick ? 0 : 1, gc: !config.quick })
   const table: ThroughputTable = {
     kind: 'throughput',
     key: 'parallel-tools',

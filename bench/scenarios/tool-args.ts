@@ -7,7 +7,7 @@
  * on smaller documents while a time budget allows, and their times at the table sizes are
  * extrapolated as n² from the largest measured size (the tables say which figures are measured).
  */
-import { deltafoldParseEvents, deltafoldParsePartial, deltafoldPartialParser, loadWebContender, type PartialRun } from '../contenders/deltafold.js'
+import { deltafoldParseEvents, deltafoldParsePartial, deltafoldPartialParser, loadWebContenders, type PartialRun } from '../contenders/deltafold.js'
 import { createOpenAIClient, openaiChatCompletionStream, type OpenAITools } from '../contenders/openai.js'
 import { partialJsonReparse } from '../contenders/partial-json.js'
 import { splitRandom } from '../generators/common.js'
@@ -19,6 +19,8 @@ import { createRandom } from '../lib/random.js'
 import { findRow, fmt, type ScenarioReport, type Series, type ThroughputTable } from '../lib/report.js'
 
 export interface ToolArgsConfig {
+  /** Smoke run: no warm-up, no GC between iterations. */
+  quick?: boolean
   seed: number
   /** Arguments sizes (characters) of the tables. */
   sizes: number[]
@@ -41,7 +43,7 @@ export const full: ToolArgsConfig = {
   iterations: 2,
   rounds: 2,
 }
-export const smoke: ToolArgsConfig = {
+export const smoke: ToolArgsConfig = { quick: true,
   seed: 3,
   sizes: [2_000, 6_000],
   peerSizes: [2_000],
@@ -124,7 +126,7 @@ function quadraticRow(q: Quadratic, size: number): Row {
 }
 
 export async function run(config: ToolArgsConfig): Promise<ScenarioReport> {
-  const web: WebOption = await loadWebContender()
+  const web: WebOption = await loadWebContenders()
   const openai = createOpenAIClient()
   const quadratic: Quadratic[] = [
     {
@@ -186,7 +188,7 @@ export async function run(config: ToolArgsConfig): Promise<ScenarioReport> {
         check: (r) => checkPartial(r, generated),
       },
     ]
-    const rows = await measure(contenders, { iterations: config.iterations, rounds: config.rounds })
+    const rows = await measure(contenders, { iterations: config.iterations, rounds: config.rounds, warmup: config.quick ? 0 : 1, gc: !config.quick })
     for (const q of quadratic) rows.push(quadraticRow(q, size))
     const kb = size / 1000
     const table: ThroughputTable = {

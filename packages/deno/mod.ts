@@ -30,11 +30,15 @@ export {
   createPartialJSONParser,
   createSSEDecoder,
   DeltafoldError,
+  encodeSSE,
   isDeltafoldError,
   openSource,
   parseChunkEvent,
   ProviderError,
+  splitChatCompletion,
   streamChatCompletion,
+  toSSEStream,
+  toSSEText,
 } from '@deltafold/core'
 
 // Core's `ChatCompletionEventStream` type (what `streamChatCompletion()` returns) is left out: the
@@ -67,18 +71,35 @@ export type {
   DeltafoldErrorOptions,
   DeltafoldErrorPosition,
   EventPosition,
+  FragmentSize,
   OpenedSource,
   PartialJSONParser,
   PartialJSONParserOptions,
+  RandomFragmentSize,
   ReasoningField,
   ServerSentEvent,
+  SplitChatCompletionOptions,
   SSEDecoder,
   SSEDecoderHandlers,
   SSEDecoderOptions,
+  SSEEventInit,
+  ToSSEStreamOptions,
 } from '@deltafold/core'
 
 // @ts-types="@deltafold/web/types"
-export { ChatCompletionChunkStream, ChatCompletionEventStream, fromResponse, SSEDecoderStream } from '@deltafold/web'
+export {
+  ChatCompletionChunkStream,
+  ChatCompletionEventStream,
+  fromResponse,
+  SSEDecoderStream,
+  SSEEncoderStream,
+} from '@deltafold/web'
 
 // @ts-types="@deltafold/web/types"
-export type { FromResponseOptions, ResponseCompletionStream, SSEDecoderStreamOptions } from '@deltafold/web'
+export type {
+  FromResponseOptions,
+  ResponseCompletionStream,
+  SSEDecoderStreamOptions,
+  SSEEncoderOutput,
+  SSEEncoderStreamOptions,
+} from '@deltafold/web'

@@ -1,6 +1,6 @@
 // Types of generate-fixtures.mjs.
 
-/** Path of the generated module, test/runtimes/fixtures.generated.mjs. */
+/** Path of the generated module, test/runtimes/.tmp/fixtures.generated.mjs. */
 export const GENERATED_FIXTURES: string
 
 /** Writes the generated fixtures module (atomically) and resolves with the number of fixtures. */

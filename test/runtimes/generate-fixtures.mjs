@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Bundles every recorded fixture (test/fixtures/recorded/**/*.sse) with the completion Node computes
-// from the built @deltafold/core into `fixtures.generated.mjs`, a plain ES module every runtime of the
-// matrix imports without a file system (workerd and Chromium have none). Run it after `pnpm build`:
+// from the built @deltafold/core into `.tmp/fixtures.generated.mjs`, a plain ES module every runtime of
+// the matrix imports without a file system (workerd and Chromium have none). Run it after `pnpm build`:
 //   node test/runtimes/generate-fixtures.mjs
-// The runtime tests call generateFixtures() themselves, so the file is never stale; it is gitignored.
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises'
+// The runtime tests call generateFixtures() themselves, so the file is never stale; `.tmp` is gitignored.
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -14,10 +14,10 @@ const recorded = join(root, 'test', 'fixtures', 'recorded')
 const coreDist = join(root, 'packages', 'core', 'dist', 'index.js')
 
 /** Where the generated module is written. */
-export const GENERATED_FIXTURES = join(here, 'fixtures.generated.mjs')
+export const GENERATED_FIXTURES = join(here, '.tmp', 'fixtures.generated.mjs')
 
 /**
- * Writes `fixtures.generated.mjs`: `fixtures` (name, SSE text, and the expected outcome, either
+ * Writes `.tmp/fixtures.generated.mjs`: `fixtures` (name, SSE text, and the expected outcome, either
  * `{ completion }` or `{ error: { name, code } }`) and `generatedWith` (Node version, fixture count).
  * The write is atomic (temp file + rename), so parallel test workers may call it at once.
  *
@@ -47,6 +47,7 @@ export async function generateFixtures(out = GENERATED_FIXTURES) {
     '// @deltafold/core under Node. Do not edit: rerun the script (the runtime tests do).\n' +
     `export const generatedWith = ${JSON.stringify(generatedWith)}\n` +
     `export const fixtures = ${JSON.stringify(fixtures)}\n`
+  await mkdir(dirname(out), { recursive: true })
   const temp = `${out}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
   await writeFile(temp, text)
   await rename(temp, out)

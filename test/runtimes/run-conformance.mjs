@@ -12,7 +12,7 @@
 import * as core from '../../packages/core/dist/index.js'
 import * as web from '../../packages/web/dist/index.js'
 import { runConformance } from './conformance.mjs'
-import { fixtures } from './fixtures.generated.mjs'
+import { fixtures } from './.tmp/fixtures.generated.mjs'
 
 const runtime =
   typeof globalThis.Deno !== 'undefined'

@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { accumulateChatCompletion } from '@deltafold/core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { assertBuilt, example, hasScript, packageDir, runCli, runCliInTerminal } from './helpers.js'
+import { assertBuilt, cleanEnv, cliPath, example, hasScript, packageDir, runCli, runCliInTerminal } from './helpers.js'
 
 const ANSI = /\x1b\[/
 let tmp: string
@@ -93,8 +94,7 @@ describe('deltafold [FILE|-]', () => {
         'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"},{"index":1,"delta":{},"finish_reason":"length"}]}\n\n',
     )
     const result = await runCli(['--text', file])
-    expect(result.stderr).toContain('zero\n[choice 1] one\n')
-    expect(result.stderr).toContain('finish_reason: stop, choice 1: length')
+    expect(result.stderr).toBe('[choice 0] zero\n[choice 1] one\n[finish_reason: choice 0: stop, choice 1: length]\n')
   })
 
   test('--stats reports bytes, chunks, events, time, throughput and time to first token on stderr', async () => {
@@ -240,6 +240,29 @@ describe('exit codes', () => {
     expect(JSON.parse(result.stdout).object).toBe('chat.completion')
   })
 
+  test('130: SIGINT while reading prints the partial completion', async () => {
+    const child = spawn(process.execPath, [cliPath, 'events', '-'], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+    // The stream stays open after its first chunk, like a provider still generating; the signal
+    // is sent once that chunk's event is out, so the CLI is certainly listening for it.
+    child.stdin.write('data: {"choices":[{"index":0,"delta":{"content":"so far"}}]}\n\n')
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8')
+        if (stdout.includes('content.delta')) resolve()
+      }),
+    )
+    child.kill('SIGINT')
+    expect(await closed).toBe(130)
+    const last = ndjson(stdout).at(-1)!
+    expect(last).toMatchObject({ type: 'error', exitCode: 130, message: 'Interrupted' })
+    expect((last.partial as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toBe('so far')
+    expect(stderr).toContain('deltafold: interrupted: Interrupted')
+  })
+
   test.each([
     [['--bogus'], "Unknown option '--bogus': see 'deltafold --help'"],
     [['events', '--comments', 'x.sse'], "Unknown option '--comments': see 'deltafold events --help'"],
@@ -333,5 +356,24 @@ describe('colours', () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('The user is asking for the weather')
     expect(result.stdout).not.toMatch(ANSI)
+  })
+})
+
+describe('package', () => {
+  test('the examples are byte-for-byte copies of the recorded fixtures SOURCES.md names', () => {
+    const sources = readFileSync(example('SOURCES.md'), 'utf8')
+    const rows = [...sources.matchAll(/^\| `([\w.-]+\.sse)` \| `([\w./-]+\.sse)` \|/gm)]
+    expect(rows.map((row) => row[1])).toEqual(['openai-text.sse', 'openai-tool-call.sse', 'deepseek-reasoning.sse', 'deepseek-reasoning-tool-call.sse'])
+    for (const [, name, fixture] of rows) {
+      const original = readFileSync(join(packageDir, '..', '..', 'test', 'fixtures', 'recorded', fixture!))
+      expect(readFileSync(example(name!)).equals(original), `${name} differs from ${fixture}`).toBe(true)
+    }
+  })
+
+  test('declares the deltafold bin, ships the examples, and the bin starts with a shebang', () => {
+    const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { bin: unknown; files: string[] }
+    expect(pkg.bin).toEqual({ deltafold: './dist/cli.js' })
+    expect(pkg.files).toEqual(expect.arrayContaining(['dist', 'examples']))
+    expect(readFileSync(join(packageDir, 'dist', 'cli.js'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true)
   })
 })

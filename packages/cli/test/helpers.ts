@@ -98,8 +98,8 @@ function shellQuote(arg: string): string {
 export interface Replay {
   url: string
   child: ChildProcess
-  /** Sends SIGTERM and resolves with the exit code and everything it wrote on stderr. */
-  stop(): Promise<{ code: number | null; stderr: string }>
+  /** Sends `signal` (once) and resolves with the exit code and everything it wrote on stderr. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; stderr: string }>
 }
 
 /** Starts `deltafold replay FILE --port 0 …args` and waits for the URL on its first stdout line. */
@@ -111,6 +111,8 @@ export function startReplay(file: string, args: readonly string[] = []): Promise
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stderr = ''
+    // A signal was sent: a second one would make the CLI exit at once with 130.
+    let stopping = false
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)))
     const lines = createInterface({ input: child.stdout })
@@ -127,8 +129,9 @@ export function startReplay(file: string, args: readonly string[] = []): Promise
       resolve({
         url,
         child,
-        async stop() {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+        async stop(signal = 'SIGTERM') {
+          if (!stopping && child.exitCode === null && child.signalCode === null) child.kill(signal)
+          stopping = true
           const code = await exited
           return { code, stderr }
         },

@@ -263,7 +263,7 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
     } else target[key] = value
   }
 
-  /** Keeps the unknown fields of `raw` (all but `known`) in `target`, merged. */
+  /** Keeps every field of `raw` (the `...rest` of a destructured wire object) in `target`, merged; null values are skipped. */
   function keepExtras(
     raw: Record<string, unknown>,
     target: Record<string, unknown> | undefined,
@@ -352,7 +352,7 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
     const error = c.error
     if (error !== undefined && error !== null) {
       const message = isPlainObject(error) && typeof error.message === 'string' ? error.message : describe(error)
-      throw new ProviderError('upstream_error', `The provider sent an error: ${message}`, clone(keep(error, '$.error')), { path: '$.error' })
+      throw new ProviderError('upstream_error', `The provider sent an error: ${message}`, keep(error, '$.error'), { path: '$.error' })
     }
   }
 

@@ -115,6 +115,8 @@ const IN_FRACTION = 4
 const AFTER_E = 5
 const AFTER_EXPONENT_SIGN = 6
 const IN_EXPONENT = 7
+/** Longest integer text (sign included) whose digits are summed exactly without Number(). */
+const MAX_EXACT_DIGITS = 15
 /** Bit set of the phases at which the text read so far is a whole number. */
 const COMPLETE_NUMBER = (1 << AFTER_ZERO) | (1 << IN_INTEGER) | (1 << IN_FRACTION) | (1 << IN_EXPONENT)
 
@@ -190,7 +192,7 @@ function quoteCharacter(text: string, index: number): string {
 
 /**
  * Creates an incremental JSON parser for a document that arrives in pieces, such as the
- * `arguments` of a streamed tool call. Each character is examined once and the value is built in
+ * `arguments` of a streamed tool call. Each character is consumed once and the value is built in
  * place, so feeding a document in any number of pieces and reading `value` after each one costs
  * time linear in its length. Nesting is tracked with an explicit stack, never recursion.
  *
@@ -274,8 +276,9 @@ export function createPartialJSONParser(options: PartialJSONParserOptions = {}):
   let literal = 'true'
   let literalIndex = 0
   let literalValue: boolean | null = true
-  // Positions of the next '"', '\' and control character at or after the scan position in the
-  // piece being scanned; -1 means none left in the piece, NOT_SEARCHED that scan() starts a new piece.
+  // Cached positions of the next '"', '\' and control character in the piece being scanned:
+  // valid while at or after the scan position, searched again once passed; -1 means none left in
+  // the piece, NOT_SEARCHED (below every position) that a new piece started.
   let nextQuote = NOT_SEARCHED
   let nextBackslash = NOT_SEARCHED
   let nextControl = NOT_SEARCHED
@@ -525,12 +528,23 @@ export function createPartialJSONParser(options: PartialJSONParserOptions = {}):
   }
 
   function finishNumber(text: string, end: number): void {
+    state = AFTER_VALUE
+    if (numberText === '' && numberPhase <= IN_INTEGER && end - numberStart <= MAX_EXACT_DIGITS) {
+      // An integer of at most 15 digits in one piece is exact in a double: add up its digits
+      // rather than slice a string for Number() (ids, indexes and counts are most numbers).
+      let i = numberStart
+      const negative = text.charCodeAt(i) === MINUS
+      if (negative) i++
+      let value = 0
+      for (; i < end; i++) value = value * 10 + (text.charCodeAt(i) - DIGIT_0)
+      attach(negative ? -value : value)
+      return
+    }
     const source = numberText === '' ? text.slice(numberStart, end) : numberText + text.slice(numberStart, end)
     numberText = ''
     // The number's exact source text converted once, as JSON.parse does ('1e400' is Infinity,
     // '-0' is -0, long digit strings round to the nearest double).
     attach(Number(source))
-    state = AFTER_VALUE
   }
 
   function scanNumber(text: string, start: number): number {
@@ -618,20 +632,14 @@ export function createPartialJSONParser(options: PartialJSONParserOptions = {}):
     nextBackslash = NOT_SEARCHED
     nextControl = NOT_SEARCHED
     while (i < length) {
-      if (state === IN_STRING) {
-        i = scanString(text, i)
-        continue
-      }
-      if (state === IN_NUMBER) {
-        i = scanNumber(text, i)
-        continue
-      }
-      if (state === IN_ESCAPE || state === IN_UNICODE) {
-        i = scanEscape(text, i)
-        continue
-      }
-      if (state === IN_LITERAL) {
-        i = scanLiteral(text, i)
+      // Token states are met here only at the start of a piece or after a split escape: a token
+      // that starts inside a piece is scanned straight from startValue. Testing them behind one
+      // comparison keeps the structural characters cheap.
+      if (state >= IN_STRING) {
+        if (state === IN_STRING) i = scanString(text, i)
+        else if (state === IN_NUMBER) i = scanNumber(text, i)
+        else if (state === IN_LITERAL) i = scanLiteral(text, i)
+        else i = scanEscape(text, i)
         continue
       }
       const c = text.charCodeAt(i)

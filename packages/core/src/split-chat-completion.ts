@@ -27,7 +27,8 @@ export interface SplitChatCompletionOptions {
   /**
    * Where the completion's `usage` goes: `'chunk'`, a last chunk with `choices: []` and `usage: null`
    * on every other chunk (OpenAI with `stream_options.include_usage`); `'last'`, on the last chunk
-   * (DeepSeek, Mistral, Groq); `'none'`, left out (the round trip then loses it).
+   * (DeepSeek, Mistral, Groq); `'none'`, left out (the round trip then loses it, unless a top-level
+   * `x_groq.usage` extra brings the token counts back).
    * @defaultValue 'chunk'
    */
   usage?: 'chunk' | 'last' | 'none'
@@ -47,8 +48,8 @@ const KNOWN_TOP = new Set(['id', 'object', 'created', 'model', 'system_fingerpri
  * message's provider extras and, with logprobs, `{ content: [], refusal: null }`); reasoning fragments
  * under the same field name(s) (`reasoning_content`, `reasoning`, both); `reasoning_details` entries
  * with their text in fragments; content fragments, each with its logprobs entries; refusal fragments
- * likewise; legacy `function_call`; each tool call as id, type and name first (with its extras), then
- * argument fragments; a finish chunk (`delta: {}`) when `finish_reason` is set, carrying the choice's
+ * likewise; unknown content parts (`content_parts`) as a content-parts array; legacy `function_call`;
+ * each tool call as id, type and name first (with its extras), then argument fragments; a finish chunk (`delta: {}`) when `finish_reason` is set, carrying the choice's
  * extras. With n > 1 the choices are interleaved, one choice per chunk. Every chunk carries `id`,
  * `object: "chat.completion.chunk"`, `created`, `model` and, when set, `service_tier` and
  * `system_fingerprint`; top-level extras ride on the first chunk; `usage` as the `usage` option says.
@@ -57,7 +58,8 @@ const KNOWN_TOP = new Set(['id', 'object', 'created', 'model', 'system_fingerpri
  * produces. Not representable in a stream, so not kept: `reasoning_content` and `reasoning` with
  * different texts (the accumulator keeps one reasoning text; both fields get the concatenation), a
  * choice extra named `delta`, a tool call's own `index` (calls are numbered in order), top-level
- * `error`, `null` extras, and ids repeated across tool calls.
+ * `error`, padding the accumulator drops (`obfuscation`, `p`), `null` extras, and ids repeated across
+ * tool calls.
  *
  * @param completion - the completion to stream (any object of that shape; unknown fields are kept)
  * @param options - `fragmentSize` and `usage`

@@ -61,7 +61,10 @@ export async function accumulateChatCompletion(source: ByteSource, options: Chat
 /**
  * Streams the typed {@link CompletionEvent}s of a chat-completion stream as an async iterable, with
  * `finalChatCompletion()` for the result. The source is read only as fast as events are consumed;
- * breaking out of `for await` cancels it exactly once.
+ * breaking out of `for await` cancels it exactly once (and `finalChatCompletion()` then rejects with
+ * an `aborted` error carrying `partial`). On an error, the events decoded before it are handed out
+ * first, so what a consumer sees does not depend on how the bytes were chunked; then the loop throws
+ * the error, which carries `partial`. An abort throws `signal.reason` at the next read.
  *
  * @param source - as for {@link accumulateChatCompletion}
  * @param options - accumulator options (`parseArguments` adds parsed tool arguments), `signal`

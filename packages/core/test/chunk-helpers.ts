@@ -202,3 +202,169 @@ export function expectPrototypesUntouched(before: PrototypeState): void {
   expect(([] as unknown as Loose).polluted).toBeUndefined()
   expect(Object.getPrototypeOf({})).toBe(Object.prototype)
 }
+
+// ---------------------------------------------------------------------------------------------
+// A small completion → chunk-stream encoder for property tests: it splits a known completion into
+// the chunks an OpenAI-compatible server could stream for it, the way servers do (role chunk,
+// content fragments, tool calls with id and name first then argument fragments, interleaved
+// choices, a finish chunk, a usage chunk), with every choice of split driven by `random`. It also
+// plays the harmless provider quirks: a role repeated on deltas, tool-call continuations that
+// repeat id, type and name or send id "".
+
+/** A tool call of the model completion. */
+export interface ModelToolCall {
+  id: string
+  name: string
+  arguments: string
+}
+
+/** A token logprob as the wire carries it. */
+export interface ModelLogprob {
+  token: string
+  logprob: number
+  bytes: number[] | null
+  top_logprobs: Array<{ token: string; logprob: number; bytes: number[] | null }>
+}
+
+/** One choice of the model completion. */
+export interface ModelChoice {
+  index: number
+  content: string | null
+  refusal: string | null
+  reasoning: { field: 'reasoning_content' | 'reasoning'; text: string } | null
+  toolCalls: ModelToolCall[]
+  logprobs: ModelLogprob[] | null
+  finishReason: string | null
+}
+
+/** A completion to encode: what the accumulator must give back. */
+export interface ModelCompletion {
+  id: string
+  model: string
+  created: number
+  choices: ModelChoice[]
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null
+}
+
+/** The `chat.completion` a model completion stands for. */
+export function expectedCompletion(model: ModelCompletion): Loose {
+  const choices = [...model.choices]
+    .sort((a, b) => a.index - b.index)
+    .map((c) => {
+      const message: Loose = { role: 'assistant', content: c.content, refusal: c.refusal }
+      if (c.reasoning) message[c.reasoning.field] = c.reasoning.text
+      if (c.toolCalls.length > 0) {
+        message.tool_calls = c.toolCalls.map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: t.arguments } }))
+      }
+      return { index: c.index, message, finish_reason: c.finishReason, logprobs: c.logprobs ? { content: c.logprobs, refusal: null } : null }
+    })
+  const out: Loose = { id: model.id, object: 'chat.completion', created: model.created, model: model.model, choices }
+  if (model.usage) out.usage = model.usage
+  return out
+}
+
+/** Splits `text` into 1 to 8 random pieces (code-unit cuts: surrogate pairs may be split too); "" stays [""]. */
+export function fragments(text: string, random: () => number): string[] {
+  if (text.length <= 1) return [text]
+  const count = 1 + Math.floor(random() * Math.min(8, text.length))
+  const cuts = new Set<number>()
+  while (cuts.size < count - 1) cuts.add(1 + Math.floor(random() * (text.length - 1)))
+  const sorted = [...cuts].sort((a, b) => a - b)
+  const out: string[] = []
+  let start = 0
+  for (const at of [...sorted, text.length]) {
+    out.push(text.slice(start, at))
+    start = at
+  }
+  return out
+}
+
+/** Splits `items` into `groups` consecutive runs (some possibly empty). */
+function groupsOf<T>(items: T[], groups: number, random: () => number): T[][] {
+  const out: T[][] = Array.from({ length: groups }, () => [])
+  let g = 0
+  for (const item of items) {
+    while (g < groups - 1 && random() < 0.4) g++
+    out[g]!.push(item)
+  }
+  return out
+}
+
+/** The chunks a server could stream for `model`; `random` decides every split and the interleaving. */
+export function encodeCompletion(model: ModelCompletion, random: () => number): Loose[] {
+  const queues = model.choices.map((c) => {
+    const items: Array<{ delta: Loose; logprobs?: Loose; finish_reason?: string }> = []
+    const role: Loose = { role: 'assistant' }
+    // OpenAI opens text streams with content "" on the role delta, refusal and tool streams with null.
+    if (c.content !== null && random() < 0.5) role.content = ''
+    else if (random() < 0.3) role.content = null
+    items.push({ delta: role })
+    if (c.reasoning) for (const piece of fragments(c.reasoning.text, random)) items.push({ delta: { [c.reasoning.field]: piece } })
+    const carriers: Array<{ delta: Loose; logprobs?: Loose }> = []
+    if (c.content !== null) {
+      for (const piece of fragments(c.content, random)) {
+        // OpenRouter, Perplexity, Ollama repeat the role on every delta.
+        const item = { delta: random() < 0.2 ? { role: 'assistant', content: piece } : { content: piece } }
+        items.push(item)
+        carriers.push(item)
+      }
+    }
+    if (c.logprobs) {
+      if (carriers.length === 0) carriers.push(items[0]!)
+      groupsOf(c.logprobs, carriers.length, random).forEach((group, i) => {
+        // A carrier with no entries sends `content: []` (the first one) or leaves logprobs out.
+        if (group.length > 0 || i === 0) carriers[i]!.logprobs = { content: group, refusal: null }
+      })
+    }
+    if (c.refusal !== null) for (const piece of fragments(c.refusal, random)) items.push({ delta: { refusal: piece } })
+    c.toolCalls.forEach((call, i) => {
+      const pieces = fragments(call.arguments, random)
+      // The first argument fragment rides on the id/name delta, or comes after an "" fragment.
+      const first = random() < 0.5 ? pieces.shift()! : ''
+      items.push({ delta: { tool_calls: [{ index: i, id: call.id, type: 'function', function: { name: call.name, arguments: first } }] } })
+      // Continuations as OpenAI sends them, or repeating id, type and name (Kimi, MiniMax), or with id "" (Qwen).
+      const style = random()
+      for (const piece of pieces) {
+        const fragment: Loose =
+          style < 0.5
+            ? { index: i, function: { arguments: piece } }
+            : style < 0.75
+              ? { index: i, id: call.id, type: 'function', function: { name: call.name, arguments: piece } }
+              : { index: i, id: '', type: 'function', function: { arguments: piece } }
+        items.push({ delta: { tool_calls: [fragment] } })
+      }
+    })
+    if (c.finishReason !== null) {
+      // In its own empty-delta chunk (OpenAI) or on the last delta (Mistral).
+      if (random() < 0.5) items.push({ delta: {}, finish_reason: c.finishReason })
+      else items[items.length - 1]!.finish_reason = c.finishReason
+    }
+    return { index: c.index, items }
+  })
+  const chunks: Loose[] = []
+  const meta = { id: model.id, object: 'chat.completion.chunk', created: model.created, model: model.model }
+  for (;;) {
+    const open = queues.filter((q) => q.items.length > 0)
+    if (open.length === 0) break
+    // One random choice per chunk, or several at once in a shuffled order (n>1 servers do both).
+    let order = [open[Math.floor(random() * open.length)]!]
+    if (random() < 0.3) {
+      const several = open.filter(() => random() < 0.6)
+      for (let i = several.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1))
+        ;[several[i], several[j]] = [several[j]!, several[i]!]
+      }
+      if (several.length > 0) order = several
+    }
+    const choices = order.map((q) => {
+      const item = q.items.shift()!
+      const choice: Loose = { index: q.index, delta: item.delta, finish_reason: item.finish_reason ?? null }
+      if (item.logprobs) choice.logprobs = item.logprobs
+      else if (random() < 0.3) choice.logprobs = null
+      return choice
+    })
+    chunks.push({ ...meta, choices })
+  }
+  if (model.usage) chunks.push({ ...meta, choices: [], usage: model.usage })
+  return chunks
+}

@@ -17,6 +17,32 @@ Deno.test('mod: re-exports every runtime export of @deltafold/core and @deltafol
   for (const name of Object.keys(core)) equal((mod as Record<string, unknown>)[name], (core as Record<string, unknown>)[name], name)
 })
 
+// Core's type `ChatCompletionEventStream` is shadowed on purpose by web's class of the same name.
+const NOT_REEXPORTED_TYPES = new Set(['ChatCompletionEventStream'])
+
+Deno.test('mod: re-exports every type of the dist declarations, by name', async () => {
+  const declared = async (path: string) => exportedNames(await Deno.readTextFile(new URL(path, import.meta.url)))
+  const modText = await Deno.readTextFile(new URL('../mod.ts', import.meta.url))
+  const reexported = new Set([...modText.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) => names(m[1]!)))
+  const wanted = [...(await declared('../../core/dist/index.d.ts')), ...(await declared('../../web/dist/index.d.ts'))]
+  const missing = wanted.filter((name) => !reexported.has(name) && !NOT_REEXPORTED_TYPES.has(name))
+  deepStrictEqual(missing, [], 'add the missing names to packages/deno/mod.ts')
+})
+
+/** Names in the last `export { … }` of a tsup declaration file. */
+function exportedNames(dts: string): string[] {
+  const blocks = [...dts.matchAll(/^export \{([^}]*)\};?$/gm)]
+  ok(blocks.length > 0, 'no export list in the declaration file')
+  return names(blocks.at(-1)![1]!)
+}
+
+function names(list: string): string[] {
+  return list
+    .split(',')
+    .map((item) => item.trim().replace(/^type\s+/, '').split(/\s+as\s+/).at(-1)!.trim())
+    .filter((name) => name !== '')
+}
+
 Deno.test("mod: accumulates a Response on Deno's own fetch types", async () => {
   const completion = await mod.accumulateChatCompletion(new Response(BODY, { headers: { 'content-type': 'text/event-stream' } }))
   equal(completion.choices[0]?.message.content, 'Hello')

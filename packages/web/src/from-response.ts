@@ -84,6 +84,7 @@ export function fromResponse(response: Response, options: FromResponseOptions = 
   let settled = false
   // The consumer cancelled `events`: the controller must not be touched again.
   let cancelled = false
+  let cancelReason: unknown
   // An error to raise once the events decoded before it have been read.
   let pendingError: unknown = NONE
 
@@ -158,7 +159,7 @@ export function fromResponse(response: Response, options: FromResponseOptions = 
           return
         }
         // Aborted or cancelled while the status was checked.
-        if (settled) void input.cancel(pendingError === NONE ? undefined : pendingError)
+        if (settled) void input.cancel(cancelled ? cancelReason : pendingError)
       },
       async pull(c) {
         if (!settled) await readMore()
@@ -172,6 +173,7 @@ export function fromResponse(response: Response, options: FromResponseOptions = 
       },
       cancel(reason) {
         cancelled = true
+        cancelReason = reason
         queue.length = 0
         if (!settled) {
           settle()

@@ -21,8 +21,15 @@ export interface SSEEncoderStreamOptions<Output extends keyof SSEEncoderOutput =
  * @param options - `output`: `'text'` (default) or `'bytes'`
  * @example
  * ```ts
+ * import type { SSEEventInit } from '@deltafold/core'
  * import { SSEEncoderStream } from '@deltafold/web'
- * const events = ReadableStream.from([{ data: 'hello' }, { data: '{"n":1}', type: 'update', id: '2' }])
+ * const events = new ReadableStream<SSEEventInit>({
+ *   start(controller) {
+ *     controller.enqueue({ data: 'hello' })
+ *     controller.enqueue({ data: '{"n":1}', type: 'update', id: '2' })
+ *     controller.close()
+ *   },
+ * })
  * const body = events.pipeThrough(new SSEEncoderStream({ output: 'bytes' }))
  * new Response(body, { headers: { 'content-type': 'text/event-stream' } })
  * // 'data: hello\n\n' then 'event: update\nid: 2\ndata: {"n":1}\n\n'

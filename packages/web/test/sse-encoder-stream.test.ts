@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest'
+import { describe, expect, expectTypeOf, test } from 'vitest'
 import {
   accumulateChatCompletion,
   createSSEDecoder,
@@ -74,6 +74,12 @@ describe('SSEEncoderStream', () => {
     expect(error).toMatchObject({ code: 'invalid_event', path: '$.id' })
   })
 
+  test('types its output by the option: string by default, Uint8Array for bytes', () => {
+    expectTypeOf(new SSEEncoderStream().readable).toEqualTypeOf<ReadableStream<string>>()
+    expectTypeOf(new SSEEncoderStream({ output: 'text' }).readable).toEqualTypeOf<ReadableStream<string>>()
+    expectTypeOf(new SSEEncoderStream({ output: 'bytes' }).readable).toEqualTypeOf<ReadableStream<Uint8Array>>()
+  })
+
   test('throws TypeError for an unknown output option', () => {
     expect(() => new SSEEncoderStream({ output: 'json' as 'text' })).toThrow(TypeError)
   })
@@ -89,8 +95,14 @@ describe('SSEEncoderStream', () => {
   })
 
   test('runs its TSDoc example', async () => {
-    const source = ReadableStream.from([{ data: 'hello' }, { data: '{"n":1}', type: 'update', id: '2' }])
-    const body = source.pipeThrough(new SSEEncoderStream({ output: 'bytes' }))
+    const events = new ReadableStream<SSEEventInit>({
+      start(controller) {
+        controller.enqueue({ data: 'hello' })
+        controller.enqueue({ data: '{"n":1}', type: 'update', id: '2' })
+        controller.close()
+      },
+    })
+    const body = events.pipeThrough(new SSEEncoderStream({ output: 'bytes' }))
     const text = await new Response(body, { headers: { 'content-type': 'text/event-stream' } }).text()
     expect(text).toBe('data: hello\n\nevent: update\nid: 2\ndata: {"n":1}\n\n')
   })

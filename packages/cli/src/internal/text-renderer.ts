@@ -72,8 +72,14 @@ export function createTextRenderer(out: Output, colors: Colors): TextRenderer {
 
   return {
     event(event) {
-      if ('index' in event && event.index !== 0) manyChoices = true
       switch (event.type) {
+        case 'chunk':
+          // The chunk comes before the events made from it: a second choice is known before its
+          // first delta, so choice 0's text is labelled from its start too.
+          if (!manyChoices && Array.isArray(event.chunk.choices)) {
+            manyChoices = event.chunk.choices.some((choice) => typeof choice === 'object' && choice !== null && choice.index !== 0)
+          }
+          return
         case 'content.delta':
           enter(`${event.index}:content`, event.index, '')
           write(sanitize(event.delta), plain)

@@ -1,0 +1,22 @@
+/** Every scenario, in run order, with its full and smoke configurations. */
+import * as chatText from '../scenarios/chat-text.js'
+import * as longEvent from '../scenarios/long-event.js'
+import * as manyStreams from '../scenarios/many-streams.js'
+import * as parallelTools from '../scenarios/parallel-tools.js'
+import * as sseDecode from '../scenarios/sse-decode.js'
+import * as toolArgs from '../scenarios/tool-args.js'
+import type { ScenarioReport } from './report.js'
+
+export interface Scenario {
+  id: string
+  run(size: 'full' | 'smoke'): Promise<ScenarioReport>
+}
+
+export const scenarios: Scenario[] = [
+  { id: 'chat-text', run: (size) => chatText.run(chatText[size]) },
+  { id: 'sse-decode', run: (size) => sseDecode.run(sseDecode[size]) },
+  { id: 'tool-args', run: (size) => toolArgs.run(toolArgs[size]) },
+  { id: 'parallel-tools', run: (size) => parallelTools.run(parallelTools[size]) },
+  { id: 'long-event', run: (size) => longEvent.run(longEvent[size]) },
+  { id: 'many-streams', run: (size) => manyStreams.run(manyStreams[size]) },
+]
