@@ -41,8 +41,6 @@ export {
   toSSEText,
 } from '@deltafold/core'
 
-// Core's `ChatCompletionEventStream` type (what `streamChatCompletion()` returns) is left out: the
-// name belongs to web's `ChatCompletionEventStream` class below. Spell it `ReturnType<typeof streamChatCompletion>`.
 // @ts-types="@deltafold/core/types"
 export type {
   ByteSource,

@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { Readable, Writable } from 'node:stream'
+import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
@@ -82,12 +82,17 @@ export interface Probe {
  * A `ReadableStream` serving one step per pull, then closing or staying open (`stall`) until
  * cancelled. `cancels` records every call of the underlying source's `cancel`.
  */
-export function webSource(steps: readonly Step[], end: SourceEnd = 'close'): { stream: ReadableStream<Uint8Array>; probe: Probe } {
+export function webSource(
+  steps: readonly Step[],
+  end: SourceEnd = 'close',
+  onPull?: (pulls: number) => void,
+): { stream: ReadableStream<Uint8Array>; probe: Probe } {
   const probe: Probe = { pulls: 0, cancels: [] }
   const stream = new ReadableStream<Uint8Array>(
     {
       pull(controller) {
         const step = steps[probe.pulls++]
+        onPull?.(probe.pulls)
         if (step === undefined) {
           if (end === 'close') controller.close()
           // 'stall': never enqueue again; the pending read waits until the stream is cancelled.
@@ -109,12 +114,17 @@ export function webSource(steps: readonly Step[], end: SourceEnd = 'close'): { s
  * A Node `Readable` serving one step per `_read`, then ending or staying silent (`stall`) until
  * destroyed. `cancels` records every `_destroy` call (a failing step destroys it, and counts too).
  */
-export function nodeSource(steps: readonly Step[], end: SourceEnd = 'close'): { readable: Readable; probe: Probe } {
+export function nodeSource(
+  steps: readonly Step[],
+  end: SourceEnd = 'close',
+  onPull?: (pulls: number) => void,
+): { readable: Readable; probe: Probe } {
   const probe: Probe = { pulls: 0, cancels: [] }
   const readable = new Readable({
     highWaterMark: 1,
     read() {
       const step = steps[probe.pulls++]
+      onPull?.(probe.pulls)
       if (step === undefined) {
         if (end === 'close') this.push(null)
         return
@@ -143,6 +153,8 @@ export const LOOP_SURFACES = ['core.stream', 'web.fromResponse', 'web.chain', 'n
 export interface RunOptions extends ChatCompletionStreamOptions {
   /** Called with each event the consumer loop receives; returning `'break'` leaves the loop. */
   onConsumed?: (event: CompletionEvent, index: number) => 'break' | void | Promise<'break' | void>
+  /** Called when the source is pulled (after the pull count is incremented), before it answers. */
+  onPull?: (pulls: number) => void
 }
 
 /** What one run of an entry point produced. */
@@ -166,7 +178,7 @@ const SSE_HEADERS = { 'content-type': 'text/event-stream' }
 
 /** Runs `steps` through one entry point, consuming it the way an application would. Never throws. */
 export async function runSurface(surface: Surface, steps: readonly Step[], end: SourceEnd, options: RunOptions = {}): Promise<RunResult> {
-  const { onConsumed, ...pipelineOptions } = options
+  const { onConsumed, onPull, ...pipelineOptions } = options
   const { maxEventBytes, signal, ...accumulatorOptions } = pipelineOptions
   const events: CompletionEvent[] = []
   let completion: ChatCompletion | undefined
@@ -176,7 +188,7 @@ export async function runSurface(surface: Surface, steps: readonly Step[], end: 
   let probe: Probe
   let source: ReadableStream<Uint8Array> | Readable
 
-  /** Consumes an async iterable of events; true when the consumer broke out. */
+  /** Consumes an async iterable of events, until it ends or `onConsumed` says 'break'. */
   async function consume(iterable: AsyncIterable<CompletionEvent>): Promise<void> {
     for await (const event of iterable) {
       events.push(event)
@@ -193,11 +205,11 @@ export async function runSurface(surface: Surface, steps: readonly Step[], end: 
   }
 
   if (surface.startsWith('node.')) {
-    const made = nodeSource(steps, end)
+    const made = nodeSource(steps, end, onPull)
     probe = made.probe
     source = made.readable
   } else {
-    const made = webSource(steps, end)
+    const made = webSource(steps, end, onPull)
     probe = made.probe
     source = made.stream
   }
@@ -365,9 +377,4 @@ export function recordedFixtures(): Array<[string, Uint8Array]> {
 export function jsonTestSuite(): Array<{ name: string; input: string }> {
   const url = new URL('../../packages/core/test/fixtures/JSONTestSuite/test_parsing.json', import.meta.url)
   return JSON.parse(readFileSync(url, 'utf8')) as Array<{ name: string; input: string }>
-}
-
-/** A sink that accepts anything: for pipelines whose output is not wanted. */
-export function nullSink(): Writable {
-  return new Writable({ objectMode: true, write: (_chunk, _encoding, callback) => callback() })
 }

@@ -40,6 +40,8 @@ const COMMANDS: Record<string, Command> = {
       delay: { kind: 'value' },
       split: { kind: 'value' },
       seed: { kind: 'value' },
+      'from-completion': { kind: 'flag' },
+      'fragment-size': { kind: 'value' },
     },
     run: replayCommand,
   },

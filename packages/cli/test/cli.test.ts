@@ -287,6 +287,9 @@ describe('exit codes', () => {
     [['replay', 'examples/openai-text.sse', '--split', 'word'], "Option '--split' must be one of random, line, byte, got 'word'"],
     [['replay', 'examples/openai-text.sse', '--port', '70000'], "Option '--port' must be an integer from 0 to 65535"],
     [['replay', 'examples/openai-text.sse', '--seed', '1'], "Option '--seed' only applies to --split random"],
+    [['replay', 'examples/openai-text.sse', '--fragment-size', '2'], "Option '--fragment-size' only applies to --from-completion"],
+    [['replay', '--from-completion', 'examples/openai-text.sse'], "'examples/openai-text.sse' is not JSON (--from-completion reads a chat.completion object)"],
+    [['replay', '--from-completion', 'package.json'], "'package.json' is not a chat.completion: "],
     [['help', 'nope'], "No help for 'nope'"],
   ])('2: bad usage %j prints a one-line hint', async (args, message) => {
     const result = await runCli(args)

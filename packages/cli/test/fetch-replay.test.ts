@@ -84,6 +84,21 @@ describe('fetch ↔ replay', () => {
     }
   })
 
+  test.each(['openai-tool-call.sse', 'deepseek-reasoning.sse'])(
+    'replay --from-completion streams a printed completion back into the same completion (%s)',
+    async (name) => {
+      const direct = await runCli([example(name)])
+      const file = join(tmp, `${name}.json`)
+      writeFileSync(file, direct.stdout)
+      const server = await replay(file, ['--from-completion', '--fragment-size', '3', '--split', 'random', '--seed', '1'])
+      const body = await rawRequest(server.url, 'POST', BODY)
+      expect(body.body.endsWith('data: [DONE]\n\n')).toBe(true)
+      const fetched = await runCli(['fetch', server.url, '-d', BODY])
+      expect(fetched.code).toBe(0)
+      expect(fetched.stdout).toBe(direct.stdout)
+    },
+  )
+
   test('replay serves the recorded bytes verbatim as text/event-stream, one line per write', async () => {
     const server = await replay(example('openai-text.sse'), ['--split', 'line', '--delay', '5'])
     const response = await rawRequest(server.url, 'POST', BODY)

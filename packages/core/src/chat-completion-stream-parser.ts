@@ -17,19 +17,30 @@ export interface ChatCompletionStreamOptions extends ChatCompletionAccumulatorOp
 /** Where an SSE event came from, for error messages. */
 export interface EventPosition {
   eventNumber: number
-  byteOffset: number
+  /** Absent where the events arrived already decoded (the web and node chunk stages). */
+  byteOffset?: number
 }
 
 /** What {@link parseChunkEvent} makes of one SSE event. */
 export type ChunkEventResult =
-  | { kind: 'chunk'; chunk: ChatCompletionChunk }
+  | {
+      kind: 'chunk'
+      chunk: ChatCompletionChunk
+      /**
+       * The chunk carries a non-null `error` (OpenRouter sends one beside choices and usage): the
+       * provider failed mid-stream. Apply the chunk, then fail with this error.
+       */
+      error?: ProviderError
+    }
   | { kind: 'done' }
   | { kind: 'skip' }
 
 /**
  * Turns one SSE event of a chat-completion stream into a chunk: empty data and `null` are skipped,
  * `[DONE]` ends the stream, `event: error` becomes a {@link ProviderError}, anything that is not a JSON
- * object is a typed error naming the event number, byte offset and raw data.
+ * object is a typed error naming the event number, byte offset and raw data. A chunk with a non-null
+ * `error` field comes back with that error as a {@link ProviderError} in `error`, to raise once the
+ * chunk is applied.
  *
  * @param event - the decoded SSE event
  * @param position - its event number and byte offset, for errors
@@ -48,7 +59,7 @@ export function parseChunkEvent(event: ServerSentEvent, position: EventPosition)
   try {
     value = JSON.parse(data)
   } catch (cause) {
-    throw new DeltafoldError('invalid_json', `Invalid JSON in event ${position.eventNumber} at byte ${position.byteOffset}: ${clip(data)}`, {
+    throw new DeltafoldError('invalid_json', `Invalid JSON in ${where(position)}: ${clip(data)}`, {
       ...position,
       cause,
       data,
@@ -57,11 +68,43 @@ export function parseChunkEvent(event: ServerSentEvent, position: EventPosition)
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new DeltafoldError(
       'invalid_chunk',
-      `Event ${position.eventNumber} at byte ${position.byteOffset} is not a chunk object: ${clip(data)}`,
+      `The payload of ${where(position)} is not a chunk object: ${clip(data)}`,
       { ...position, data },
     )
   }
-  return { kind: 'chunk', chunk: value as ChatCompletionChunk }
+  const error = (value as { error?: unknown }).error
+  if (error === undefined || error === null) return { kind: 'chunk', chunk: value as ChatCompletionChunk }
+  return {
+    kind: 'chunk',
+    chunk: value as ChatCompletionChunk,
+    error: new ProviderError('upstream_error', `The provider sent an error in ${where(position)}: ${errorMessage(error)}`, error, {
+      ...position,
+      path: '$.error',
+      data,
+    }),
+  }
+}
+
+/**
+ * Whether a chunk carries choices or usage: what a stage that fails on an `error` chunk must still
+ * pass on first, so that nothing the provider sent before failing is lost.
+ *
+ * @param chunk - a parsed chunk
+ * @example
+ * ```ts
+ * import { carriesData } from '@deltafold/core'
+ * carriesData({ error: { message: 'x' } }) // false
+ * ```
+ */
+export function carriesData(chunk: object): boolean {
+  const { choices, usage } = chunk as { choices?: unknown; usage?: unknown }
+  return (Array.isArray(choices) && choices.length > 0) || (usage !== undefined && usage !== null)
+}
+
+function where(position: EventPosition): string {
+  return position.byteOffset === undefined
+    ? `event ${position.eventNumber}`
+    : `event ${position.eventNumber} at byte ${position.byteOffset}`
 }
 
 /** The object returned by {@link createChatCompletionStreamParser}. */

@@ -12,6 +12,8 @@ export type {
   ChatCompletionChunkToolCall,
   ChatCompletionFinishReason,
   ChatCompletionMessage,
+  ChatCompletionMessageCustomToolCall,
+  ChatCompletionMessageFunctionToolCall,
   ChatCompletionMessageToolCall,
   ChatCompletionServiceTier,
   ChatCompletionTokenLogprob,
@@ -24,17 +26,17 @@ export type {
   ChatCompletionAccumulatorOptions,
   ChatCompletionLimits,
 } from './chat-completion-accumulator.js'
-export { createChatCompletionStreamParser, parseChunkEvent } from './chat-completion-stream-parser.js'
+export { carriesData, createChatCompletionStreamParser, parseChunkEvent } from './chat-completion-stream-parser.js'
 export type {
   ChatCompletionStreamOptions,
   ChatCompletionStreamParser,
   ChunkEventResult,
   EventPosition,
 } from './chat-completion-stream-parser.js'
-export { accumulateChatCompletion, streamChatCompletion } from './stream-chat-completion.js'
-export type { ChatCompletionEventStream } from './stream-chat-completion.js'
+export { accumulateChatCompletion, streamChatCompletion, withPartial } from './stream-chat-completion.js'
+export type { StreamedChatCompletion } from './stream-chat-completion.js'
 export { checkResponse, openSource } from './open-source.js'
-export type { ByteSource, OpenedSource } from './open-source.js'
+export type { ByteSource, OpenedSource, ResponseLike } from './open-source.js'
 export { createPartialJSONParser } from './partial-json-parser.js'
 export type { PartialJSONParser, PartialJSONParserOptions } from './partial-json-parser.js'
 export { encodeSSE } from './encode-sse.js'

@@ -8,7 +8,7 @@ import { openSource, type ByteSource, type OpenedSource } from './open-source.js
 import type { ChatCompletion } from './types.js'
 
 /** What {@link streamChatCompletion} returns: the events, and the final completion. */
-export interface ChatCompletionEventStream extends AsyncIterable<CompletionEvent> {
+export interface StreamedChatCompletion extends AsyncIterable<CompletionEvent> {
   /** Resolves with the final completion; rejects with the pipeline's error (which carries `partial`). */
   finalChatCompletion(): Promise<ChatCompletion>
   /** The completion so far (a copy). Never throws. */
@@ -76,7 +76,7 @@ export async function accumulateChatCompletion(source: ByteSource, options: Chat
  * const completion = await stream.finalChatCompletion()
  * ```
  */
-export function streamChatCompletion(source: ByteSource, options: ChatCompletionStreamOptions = {}): ChatCompletionEventStream {
+export function streamChatCompletion(source: ByteSource, options: ChatCompletionStreamOptions = {}): StreamedChatCompletion {
   const queue: CompletionEvent[] = []
   const userOnEvent = options.onEvent
   const parser = createChatCompletionStreamParser({
@@ -168,8 +168,23 @@ export function streamChatCompletion(source: ByteSource, options: ChatCompletion
   }
 }
 
-/** Attaches the partial completion to an error leaving the pipeline, wrapping foreign errors. */
-function withPartial(error: unknown, snapshot: () => ChatCompletion): unknown {
+/**
+ * Attaches the partial completion to an error leaving a pipeline: a `DeltafoldError` gets `partial`
+ * when it has none; a foreign object (an abort reason, an upstream error) gets it as a non-enumerable
+ * property and passes through otherwise unchanged. Adapters use it so every error they raise carries
+ * what was received.
+ *
+ * @param error - what was thrown
+ * @param snapshot - returns the completion so far
+ * @example
+ * ```ts
+ * import { createChatCompletionAccumulator, withPartial } from '@deltafold/core'
+ * const acc = createChatCompletionAccumulator()
+ * const reason = withPartial(new Error('aborted'), acc.snapshot) as Error & { partial: unknown }
+ * reason.partial // { id: '', object: 'chat.completion', … }
+ * ```
+ */
+export function withPartial(error: unknown, snapshot: () => ChatCompletion): unknown {
   if (error instanceof DeltafoldError) {
     error.partial ??= snapshot()
     return error

@@ -17,8 +17,7 @@ Deno.test('mod: re-exports every runtime export of @deltafold/core and @deltafol
   for (const name of Object.keys(core)) equal((mod as Record<string, unknown>)[name], (core as Record<string, unknown>)[name], name)
 })
 
-// Core's type `ChatCompletionEventStream` is shadowed on purpose by web's class of the same name.
-const NOT_REEXPORTED_TYPES = new Set(['ChatCompletionEventStream'])
+const NOT_REEXPORTED_TYPES = new Set<string>()
 
 Deno.test('mod: re-exports every type of the dist declarations, by name', async () => {
   const declared = async (path: string) => exportedNames(await Deno.readTextFile(new URL(path, import.meta.url)))

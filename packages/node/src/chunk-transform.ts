@@ -1,6 +1,5 @@
 import { Transform } from 'node:stream'
-import type { ServerSentEvent } from '@deltafold/core'
-import { parseChunk } from './internal/parse-chunk.js'
+import { carriesData, parseChunkEvent, type ServerSentEvent } from '@deltafold/core'
 
 /** Options of {@link createChunkTransform}. */
 export interface ChunkTransformOptions {
@@ -47,9 +46,14 @@ export function createChunkTransform(options: ChunkTransformOptions = {}): Trans
       }
       eventNumber++
       try {
-        const result = parseChunk(event, eventNumber)
+        const result = parseChunkEvent(event, { eventNumber })
         if (result.kind === 'done') sawDone = true
-        else if (result.kind === 'chunk') this.push(result.chunk)
+        else if (result.kind === 'chunk') {
+          // A chunk carrying an `error` beside choices or usage (OpenRouter) still goes downstream
+          // first, so that what it carries counts; an error-only payload is just the error.
+          if (!result.error || carriesData(result.chunk)) this.push(result.chunk)
+          if (result.error) throw result.error
+        }
       } catch (error) {
         callback(error as Error)
         return

@@ -1,5 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream'
 import {
+  withPartial,
   DeltafoldError,
   createChatCompletionAccumulator,
   type ChatCompletion,
@@ -7,7 +8,7 @@ import {
   type ChatCompletionAccumulatorOptions,
   type ChatCompletionChunk,
 } from '@deltafold/core'
-import { deferred, withPartial, type Deferred } from './internal/with-partial.js'
+import { deferred, type Deferred } from './internal/deferred.js'
 
 /** Options of {@link createEventTransform}: accumulator options plus `highWaterMark`. */
 export interface EventTransformOptions extends ChatCompletionAccumulatorOptions {

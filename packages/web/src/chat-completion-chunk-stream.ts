@@ -1,5 +1,4 @@
-import type { ChatCompletionChunk, ServerSentEvent } from '@deltafold/core'
-import { parseChunk } from './internal/parse-chunk.js'
+import { carriesData, parseChunkEvent, type ChatCompletionChunk, type ServerSentEvent } from '@deltafold/core'
 
 /**
  * A `TransformStream` from Server-Sent Events to parsed `chat.completion.chunk` objects, wrapping
@@ -30,9 +29,14 @@ export class ChatCompletionChunkStream extends TransformStream<ServerSentEvent, 
       transform(event, controller) {
         if (sawDone) return
         eventNumber++
-        const result = parseChunk(event, eventNumber)
+        const result = parseChunkEvent(event, { eventNumber })
         if (result.kind === 'done') sawDone = true
-        else if (result.kind === 'chunk') controller.enqueue(result.chunk)
+        else if (result.kind === 'chunk') {
+          // A chunk carrying an `error` beside choices or usage (OpenRouter) still goes downstream
+          // first, so that what it carries counts; an error-only payload is just the error.
+          if (!result.error || carriesData(result.chunk)) controller.enqueue(result.chunk)
+          if (result.error) throw result.error
+        }
       },
     })
   }

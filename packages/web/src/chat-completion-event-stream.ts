@@ -1,4 +1,5 @@
 import {
+  withPartial,
   DeltafoldError,
   createChatCompletionAccumulator,
   type ChatCompletion,
@@ -7,7 +8,7 @@ import {
   type CompletionEvent,
 } from '@deltafold/core'
 import { ensureAsyncIterable } from './internal/async-iterable.js'
-import { deferred, withPartial } from './internal/with-partial.js'
+import { deferred } from './internal/deferred.js'
 
 /**
  * A `TransformStream` from `chat.completion.chunk` objects to typed {@link CompletionEvent}s, wrapping

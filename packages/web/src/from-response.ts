@@ -1,4 +1,5 @@
 import {
+  withPartial,
   DeltafoldError,
   createChatCompletionStreamParser,
   openSource,
@@ -8,7 +9,7 @@ import {
   type OpenedSource,
 } from '@deltafold/core'
 import { ensureAsyncIterable } from './internal/async-iterable.js'
-import { deferred, withPartial } from './internal/with-partial.js'
+import { deferred } from './internal/deferred.js'
 
 /** Options of {@link fromResponse}: accumulator options (`onEvent`, `limits`, `strict`, `parseArguments`), `maxEventBytes`, `signal`. */
 export type FromResponseOptions = ChatCompletionStreamOptions
@@ -137,31 +138,17 @@ export function fromResponse(response: Response, options: FromResponseOptions = 
     final.resolve(completion)
   }
 
+  // workerd calls pull() before the promise returned by start() settles (the spec says it must
+  // wait): pull() awaits it explicitly, so the body is always opened before it is read.
+  let started: Promise<void> = Promise.resolve()
   const events = new ReadableStream<CompletionEvent>(
     {
-      async start(c) {
-        controller = c
-        if (signal?.aborted) {
-          onAbort()
-          // Never opened: release the body here.
-          response.body?.cancel(signal.reason).catch(() => {})
-          return
-        }
-        signal?.addEventListener('abort', onAbort, { once: true })
-        try {
-          input = await openSource(response, signal)
-        } catch (error) {
-          if (settled) return
-          settle()
-          pendingError = withPartial(error, parser.snapshot)
-          final.reject(pendingError)
-          c.error(pendingError)
-          return
-        }
-        // Aborted or cancelled while the status was checked.
-        if (settled) void input.cancel(cancelled ? cancelReason : pendingError)
+      start(c) {
+        started = open(c)
+        return started
       },
       async pull(c) {
+        await started
         if (!settled) await readMore()
         if (cancelled) return
         const enqueued = queue.length
@@ -190,6 +177,29 @@ export function fromResponse(response: Response, options: FromResponseOptions = 
     // Nothing is read before the consumer asks: pull() runs only for a pending read.
     { highWaterMark: 0 },
   )
+
+  async function open(c: ReadableStreamDefaultController<CompletionEvent>): Promise<void> {
+    controller = c
+    if (signal?.aborted) {
+      onAbort()
+      // Never opened: release the body here.
+      response.body?.cancel(signal.reason).catch(() => {})
+      return
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      input = await openSource(response, signal)
+    } catch (error) {
+      if (settled) return
+      settle()
+      pendingError = withPartial(error, parser.snapshot)
+      final.reject(pendingError)
+      c.error(pendingError)
+      return
+    }
+    // Aborted or cancelled while the status was checked.
+    if (settled) void input.cancel(cancelled ? cancelReason : pendingError)
+  }
 
   // Reads the events nobody reads, so that finalChatCompletion() can settle.
   let draining = false

@@ -8,6 +8,7 @@ Usage
   deltafold sse [FILE|-] [options]          raw SSE events, one per line (NDJSON)
   deltafold fetch URL -d BODY [-H H]...     POST to a live endpoint; final JSON on stdout
   deltafold replay FILE [options]           serve a recorded stream as /v1/chat/completions
+  deltafold replay --from-completion C.json serve a chat.completion re-encoded as a stream
 
 FILE is a recorded response body (the bytes after the HTTP headers). With - or no FILE, stdin is read.
 A file whose name is a command (events, sse...) can be passed as ./events.
@@ -118,6 +119,7 @@ Examples
 
 Usage
   deltafold replay FILE [--port N] [--host H] [--delay MS] [--split random|line|byte] [--seed N]
+  deltafold replay --from-completion COMPLETION.json [--fragment-size N] [options]
 
 Answers every POST /v1/chat/completions (and /chat/completions) with status 200,
 Content-Type text/event-stream, and the recorded bytes of FILE, written in pieces the way a
@@ -133,9 +135,14 @@ Options
                            byte    one byte per write (splits UTF-8 sequences and CRLF pairs)
                            random  pieces of 1 to 256 bytes, from a seeded generator
   --seed N               seed for --split random (default: random, printed on stderr)
+  --from-completion      FILE is a chat.completion JSON (as printed by deltafold FILE.sse); it is
+                         streamed the way OpenAI would send it, chunk by chunk, ending with [DONE]
+  --fragment-size N      with --from-completion: characters of text per chunk (default 4)
 
 Examples
   deltafold replay examples/openai-text.sse --port 0 --delay 20
+  deltafold examples/openai-text.sse > completion.json
+  deltafold replay --from-completion completion.json --fragment-size 1 --delay 10
   deltafold replay examples/openai-tool-call.sse --split byte &
   deltafold fetch http://127.0.0.1:8080/v1/chat/completions -d '{"model":"x","messages":[]}'
 `,

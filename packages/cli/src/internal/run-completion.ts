@@ -77,15 +77,17 @@ export async function runCompletion(run: CompletionRun): Promise<number> {
 
   if (completion !== undefined) {
     renderer?.end()
-    if (mode === 'completion') stdout.push(JSON.stringify(completion, null, 2) + '\n')
     if (run.stats) stderr.push(errColors.paint(errColors.dim, `deltafold: ${stats.format()}`) + '\n')
-    await Promise.all([stdout.end(), stderr.end()])
+    // In a terminal: the live text, the stats line, then the completion last.
+    await stderr.end()
+    if (mode === 'completion') stdout.push(JSON.stringify(completion, null, 2) + '\n')
+    await stdout.end()
     return EXIT.ok
   }
 
   const interrupted = io.signal?.aborted === true && (failure === io.signal.reason || isAborted(failure))
   const code = interrupted ? EXIT.interrupted : exitCodeFor(failure, run.network)
-  renderer?.end(errColors.paint(errColors.red, describeExit(code)))
+  renderer?.end(describeExit(code))
   const partial = (failure as { partial?: ChatCompletion } | undefined)?.partial ?? stream.snapshot()
   if (mode === 'completion') stdout.push(JSON.stringify(partial, null, 2) + '\n')
   else if (ndjson) stdout.push(JSON.stringify(errorLine(failure, code, partial), replacer) + '\n')
@@ -97,7 +99,9 @@ export async function runCompletion(run: CompletionRun): Promise<number> {
     stderr.push(JSON.stringify(partial, null, 2) + '\n')
   }
   if (run.stats) stderr.push(errColors.paint(errColors.dim, `deltafold: ${stats.format()}`) + '\n')
-  await Promise.all([stdout.end(), stderr.end()])
+  // In a terminal: the live text, the partial completion, then what went wrong, last and visible.
+  await stdout.end()
+  await stderr.end()
   return code
 }
 

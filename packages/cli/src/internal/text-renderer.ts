@@ -5,8 +5,8 @@ import type { Output } from './output.js'
 /** Renders {@link CompletionEvent}s as text for a human, as they arrive. */
 export interface TextRenderer {
   event(event: CompletionEvent): void
-  /** Ends the last line and prints the finish reasons, the token usage and `status`, dimmed. */
-  end(status?: string): void
+  /** Ends the last line and prints the finish reasons and the token usage dimmed, then `failure` in red. */
+  end(failure?: string): void
 }
 
 /**
@@ -116,13 +116,13 @@ export function createTextRenderer(out: Output, colors: Colors): TextRenderer {
           return
       }
     },
-    end(status) {
+    end(failure) {
       newLine()
       const parts: string[] = []
       if (finishes.length > 0) parts.push(`finish_reason: ${finishes.join(', ')}`)
       if (usage) parts.push(formatUsage(usage))
-      if (status) parts.push(status)
       if (parts.length > 0) write(`[${parts.join(' · ')}]\n`, colors.dim)
+      if (failure) write(`[${failure}]\n`, colors.red)
       if (active !== plain) {
         out.push(active.close)
         active = plain

@@ -42,7 +42,10 @@ export async function fetchCommand(args: ParsedArgs, io: CliIO): Promise<number>
     if (io.signal) init.signal = io.signal
     response = await fetch(url, init)
   } catch (error) {
-    if (io.signal?.aborted) return EXIT.interrupted
+    if (io.signal?.aborted) {
+      stderr.write(`deltafold: interrupted before ${url.host} answered\n`)
+      return EXIT.interrupted
+    }
     const cause = (error as { cause?: unknown }).cause
     const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error)
     stderr.write(colors.paint(colors.red, `deltafold: HTTP failure: POST ${url.href} failed: ${detail}`) + '\n')

@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { basename } from 'node:path'
+import { toSSEStream, type ChatCompletion } from '@deltafold/core'
 import type { CliIO } from '../../cli-io.js'
 import { atMostPositionals, integerOption, type ParsedArgs } from '../args.js'
 import { EXIT } from '../exit-code.js'
 import { readSmallFile } from '../input.js'
 import { UsageError } from '../usage-error.js'
 
-const USAGE = 'deltafold replay FILE [--port N] [--host H] [--delay MS] [--split random|line|byte]'
+const USAGE = 'deltafold replay [--from-completion] FILE [--port N] [--host H] [--delay MS] [--split random|line|byte]'
 const SPLITS = ['random', 'line', 'byte'] as const
 type Split = (typeof SPLITS)[number]
 const PATHS = new Set(['/v1/chat/completions', '/chat/completions'])
@@ -31,8 +32,12 @@ export async function replayCommand(args: ParsedArgs, io: CliIO): Promise<number
   if (!SPLITS.includes(split)) throw new UsageError(`Option '--split' must be one of ${SPLITS.join(', ')}, got '${split}'`)
   const seedOption = integerOption(args, 'seed', 0, 0xffffffff)
   if (args.values.has('seed') && split !== 'random') throw new UsageError(`Option '--seed' only applies to --split random`)
+  const fromCompletion = args.flags.has('from-completion')
+  const fragmentSize = integerOption(args, 'fragment-size', 1, 1_000_000)
+  if (fragmentSize !== undefined && !fromCompletion) throw new UsageError(`Option '--fragment-size' only applies to --from-completion`)
   // Recorded streams are small (kilobytes): read once, served from memory to every request.
-  const bytes = await readSmallFile(file, io)
+  const raw = await readSmallFile(file, io)
+  const bytes = fromCompletion ? await encodeCompletion(raw, file, fragmentSize) : raw
   const name = basename(file)
   const seed = seedOption ?? (Math.random() * 0x100000000) >>> 0
   if (split === 'random' && seedOption === undefined) io.stderr.write(`deltafold: --split random with --seed ${seed}\n`)
@@ -67,7 +72,8 @@ export async function replayCommand(args: ParsedArgs, io: CliIO): Promise<number
   const realPort = typeof address === 'object' && address !== null ? address.port : port
   const shownHost = host.includes(':') ? `[${host}]` : host
   io.stdout.write(`http://${shownHost}:${realPort}/v1/chat/completions\n`)
-  io.stderr.write(`deltafold: replaying ${name} (${bytes.length} bytes, --split ${split}, --delay ${delay}); Ctrl-C to stop\n`)
+  const what = fromCompletion ? `${name} as a stream` : name
+  io.stderr.write(`deltafold: replaying ${what} (${bytes.length} bytes, --split ${split}, --delay ${delay}); Ctrl-C to stop\n`)
 
   await new Promise<void>((resolve) => {
     if (io.signal?.aborted) return resolve()
@@ -80,6 +86,29 @@ export async function replayCommand(args: ParsedArgs, io: CliIO): Promise<number
   })
   io.stderr.write(`deltafold: replay stopped after ${requests} request${requests === 1 ? '' : 's'}\n`)
   return EXIT.ok
+}
+
+/**
+ * `--from-completion`: FILE holds a `chat.completion` (what `deltafold FILE.sse` prints); core's
+ * `toSSEStream` turns it into the chunk events a provider would send, ending with `data: [DONE]`.
+ */
+async function encodeCompletion(raw: Buffer, file: string, fragmentSize: number | undefined): Promise<Buffer> {
+  let completion: unknown
+  try {
+    completion = JSON.parse(raw.toString('utf8'))
+  } catch (error) {
+    throw new UsageError(`'${file}' is not JSON (--from-completion reads a chat.completion object): ${(error as Error).message}`)
+  }
+  let stream: ReadableStream<Uint8Array>
+  try {
+    stream = toSSEStream(completion as ChatCompletion, fragmentSize === undefined ? {} : { fragmentSize })
+  } catch (error) {
+    throw new UsageError(`'${file}' is not a chat.completion: ${(error as Error).message}`)
+  }
+  const parts: Uint8Array[] = []
+  const reader = stream.getReader()
+  for (let r = await reader.read(); !r.done; r = await reader.read()) parts.push(r.value)
+  return Buffer.concat(parts)
 }
 
 /** Answers one request; resolves with a short description for the log line. */
