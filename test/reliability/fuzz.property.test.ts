@@ -1,0 +1,576 @@
+import fc from 'fast-check'
+import { describe, expect, test } from 'vitest'
+import {
+  accumulateChatCompletion,
+  createChatCompletionAccumulator,
+  createChatCompletionStreamParser,
+  createSSEDecoder,
+  DeltafoldError,
+  isDeltafoldError,
+  type ChatCompletion,
+  type ChatCompletionStreamOptions,
+  type DeltafoldErrorCode,
+} from '@deltafold/core'
+import { prototypeState, recordedFixtures, type Loose } from './helpers.js'
+
+// Fuzzing the bytes → completion pipeline with fast-check. CI runs a fixed seed; a longer run:
+//   DELTAFOLD_FUZZ_SEED=$RANDOM DELTAFOLD_FUZZ_RUNS=20000 vitest run --project suite test/reliability/fuzz.property.test.ts
+// A failure prints the seed and path to replay it.
+//
+// Invariants, for every input:
+// - the only exceptions are DeltafoldErrors (isDeltafoldError, a known code), and each carries
+//   `partial`, equal to what snapshot() returns afterwards; a failed parser keeps failing the same way;
+// - snapshot() never throws: called after every feed() or push(), and after errors;
+// - everything held stays within a bound derived from the limits (BOUND, below);
+// - every snapshot and completion is plain JSON: JSON.parse(JSON.stringify(x)) deep-equals x;
+// - Object.prototype and Array.prototype keep their own property names;
+// - the SSE decoder never dispatches an event larger than maxEventBytes;
+// - the async pipeline (accumulateChatCompletion) ends exactly as the synchronous parser does.
+const SEED = Number(process.env.DELTAFOLD_FUZZ_SEED ?? 20_240_601)
+const RUNS = Number(process.env.DELTAFOLD_FUZZ_RUNS ?? 300)
+const params = (share = 1) => ({ seed: SEED, numRuns: Math.max(1, Math.round(RUNS * share)), endOnFailure: true })
+
+const MAX_EVENT_BYTES = 64 * 1024
+const MAX_BYTES = 256 * 1024
+const MAX_CHOICES = 16
+const MAX_TOOL_CALLS = 16
+const OPTIONS: ChatCompletionStreamOptions = {
+  maxEventBytes: MAX_EVENT_BYTES,
+  limits: { maxBytes: MAX_BYTES, maxChoices: MAX_CHOICES, maxToolCalls: MAX_TOOL_CALLS, maxDepth: 16 },
+}
+/**
+ * What a completion may weigh as JSON under OPTIONS. Every counted UTF-16 unit serialises to at most
+ * 6 characters (`\u001f`), and reasoning text can be written twice (`reasoning_content` and
+ * `reasoning`): 12 × maxBytes. `id`, `model`, `system_fingerprint`, `service_tier` are kept once
+ * each, uncounted but at most one event long: 4 × 6 × maxEventBytes. The skeleton of each choice and
+ * tool call: a few hundred characters each.
+ */
+const BOUND = 12 * MAX_BYTES + 24 * MAX_EVENT_BYTES + MAX_CHOICES * (512 + MAX_TOOL_CALLS * 256)
+
+const CODES = new Set<DeltafoldErrorCode>([
+  'event_too_large',
+  'invalid_json',
+  'invalid_chunk',
+  'invalid_type',
+  'invalid_index',
+  'index_conflict',
+  'limit_exceeded',
+  'max_depth',
+  'upstream_error',
+  'http_error',
+  'stream_failed',
+  'aborted',
+  'unexpected_eof',
+  'invalid_event',
+])
+
+/**
+ * Where `value` stops being plain JSON (JSON.parse(JSON.stringify(value)) would differ), or
+ * undefined. -0 passes: it is equal to 0, and only arrives as `-0` in the input. Non-finite numbers
+ * pass too, for now: `1e400` in the input parses to Infinity and is kept (a known bug, shown by the
+ * `test.fails` cases "J4" in hostile.test.ts); set TOLERATE_NON_FINITE to false once it is fixed.
+ */
+const TOLERATE_NON_FINITE = true
+function jsonProblem(value: unknown, path = '$', depth = 0): string | undefined {
+  if (depth > 200) return `${path}: deeper than 200`
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined
+  if (typeof value === 'number') return Number.isFinite(value) || TOLERATE_NON_FINITE ? undefined : `${path}: ${value}`
+  if (typeof value !== 'object') return `${path}: a ${typeof value}`
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return `${path}: an array with another prototype`
+    const keys = Reflect.ownKeys(value)
+    if (keys.length !== value.length + 1) return `${path}: a sparse array or one with extra keys`
+    for (let i = 0; i < value.length; i++) {
+      const problem = jsonProblem(value[i], `${path}[${i}]`, depth + 1)
+      if (problem) return problem
+    }
+    return undefined
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return `${path}: an object with another prototype`
+  for (const key of Reflect.ownKeys(value)) {
+    if (typeof key === 'symbol') return `${path}: a symbol key`
+    if (key === '__proto__') return `${path}: an own __proto__ key`
+    const descriptor = Object.getOwnPropertyDescriptor(value, key)!
+    if (!('value' in descriptor) || !descriptor.enumerable) return `${path}.${key}: an accessor or hidden property`
+    if (descriptor.value === undefined) return `${path}.${key}: undefined`
+    const problem = jsonProblem(descriptor.value, `${path}.${key}`, depth + 1)
+    if (problem) return problem
+  }
+  return undefined
+}
+
+const PROTOTYPES = prototypeState()
+
+function checkSnapshot(snapshot: ChatCompletion): void {
+  const json = JSON.stringify(snapshot)
+  if (json.length >= BOUND) expect.fail(`snapshot of ${json.length} characters, bound ${BOUND}`)
+  const problem = jsonProblem(snapshot)
+  if (problem) expect.fail(`snapshot is not plain JSON at ${problem}`)
+}
+
+function checkError(error: unknown, snapshot: ChatCompletion): void {
+  if (!isDeltafoldError(error) || !(error instanceof DeltafoldError)) expect.fail(`threw a foreign exception: ${String(error)}`)
+  expect(CODES.has(error.code), error.code).toBe(true)
+  expect(error.partial, `${error.code} without partial`).toBeDefined()
+  // The partial is the completion as it was at the failure, and nothing changes after it.
+  expect(JSON.stringify(error.partial)).toBe(JSON.stringify(snapshot))
+}
+
+function checkPrototypes(): void {
+  const now = prototypeState()
+  if (now.object.length !== PROTOTYPES.object.length || now.array.length !== PROTOTYPES.array.length) expect(now).toEqual(PROTOTYPES)
+  expect(({} as Loose).polluted).toBeUndefined()
+}
+
+/** What one synchronous run ended with: a completion or an error, as comparable JSON. */
+interface Outcome {
+  completion?: string
+  code?: string
+  partial?: string
+}
+
+/** Feeds `pieces` to a fresh stream parser under OPTIONS, checking every invariant on the way. */
+function drive(pieces: ReadonlyArray<Uint8Array | string>, extra: ChatCompletionStreamOptions = {}): Outcome {
+  const parser = createChatCompletionStreamParser({ ...OPTIONS, ...extra })
+  let error: unknown
+  for (const piece of pieces) {
+    try {
+      parser.feed(piece)
+    } catch (e) {
+      error = e
+      break
+    }
+    checkSnapshot(parser.snapshot())
+  }
+  let completion: ChatCompletion | undefined
+  if (error === undefined) {
+    try {
+      completion = parser.end()
+    } catch (e) {
+      error = e
+    }
+  }
+  const snapshot = parser.snapshot()
+  checkSnapshot(snapshot)
+  checkPrototypes()
+  if (error !== undefined) {
+    checkError(error, snapshot)
+    // A failed parser fails the same way again, and its snapshot still works.
+    expect(() => parser.feed('data: {}\n\n')).toThrow(error as Error)
+    expect(() => parser.end()).toThrow(error as Error)
+    checkSnapshot(parser.snapshot())
+    return { code: (error as DeltafoldError).code, partial: JSON.stringify((error as DeltafoldError).partial) }
+  }
+  checkSnapshot(completion!)
+  expect(JSON.stringify(completion)).toBe(JSON.stringify(snapshot))
+  return { completion: JSON.stringify(completion) }
+}
+
+/** The SSE decoder alone on `pieces`: no event beyond maxEventBytes, only event_too_large errors. */
+function driveDecoder(pieces: ReadonlyArray<Uint8Array | string>): void {
+  const decoder = createSSEDecoder(
+    {
+      onEvent(event) {
+        if (event.data.length > MAX_EVENT_BYTES) expect.fail(`event of ${event.data.length} dispatched`)
+      },
+    },
+    { maxEventBytes: MAX_EVENT_BYTES, dispatchUnterminated: true },
+  )
+  try {
+    for (const piece of pieces) decoder.feed(piece)
+    decoder.end()
+  } catch (error) {
+    expect(error).toMatchObject({ name: 'DeltafoldError', code: 'event_too_large' })
+  }
+}
+
+/** The same pieces through the async pipeline: it must end exactly as the synchronous parser. */
+async function driveAsync(pieces: ReadonlyArray<Uint8Array | string>, expected: Outcome, extra: ChatCompletionStreamOptions = {}): Promise<void> {
+  try {
+    const completion = await accumulateChatCompletion(pieces, { ...OPTIONS, ...extra })
+    expect({ completion: JSON.stringify(completion) }).toEqual(expected)
+  } catch (error) {
+    if (!isDeltafoldError(error)) expect.fail(`threw a foreign exception: ${String(error)}`)
+    expect({ code: error.code, partial: JSON.stringify(error.partial) }).toEqual(expected)
+  }
+}
+
+/** Cuts `bytes` at the given fractions (at most a few dozen pieces, so snapshots stay cheap). */
+function cut(bytes: Uint8Array, fractions: number[]): Uint8Array[] {
+  const points = [...new Set(fractions.map((f) => Math.floor(f * bytes.length)))].sort((a, b) => a - b)
+  const pieces: Uint8Array[] = []
+  let at = 0
+  for (const point of points) {
+    if (point > at) pieces.push(bytes.subarray(at, point))
+    at = Math.max(at, point)
+  }
+  pieces.push(bytes.subarray(at))
+  return pieces
+}
+const fractions = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 24 })
+const encoder = new TextEncoder()
+
+// ---------------------------------------------------------------------------------------------
+// Hostile values
+
+/** Keys that have tripped merging code elsewhere, and the field names the accumulator reads. */
+const hostileKey = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ maxLength: 6 }) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '__proto__',
+      'constructor',
+      'prototype',
+      'toString',
+      'valueOf',
+      'hasOwnProperty',
+      'length',
+      'index',
+      'id',
+      'type',
+      'content',
+      'delta',
+      'choices',
+      'usage',
+      'error',
+      'function',
+      'arguments',
+      'tool_calls',
+      'finish_reason',
+      'reasoning_details',
+      'text',
+      'x_groq',
+      'polluted',
+    ),
+  },
+)
+
+/** Anything a JS program can build, with hostile keys (own `__proto__` keys included). */
+const anything = fc.anything({
+  key: hostileKey,
+  maxDepth: 3,
+  maxKeys: 4,
+  withBigInt: true,
+  withBoxedValues: true,
+  withDate: true,
+  withMap: true,
+  withSet: true,
+  withNullPrototype: true,
+  withSparseArray: true,
+  withTypedArray: true,
+  stringUnit: 'binary',
+})
+
+/** Indexes: small valid ones mostly, and every kind of invalid one. */
+const hostileIndex = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 0, max: 3 }) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom<unknown>(
+      -1,
+      0.5,
+      -0,
+      1e9,
+      2 ** 53,
+      2 ** 53 + 2,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      MAX_CHOICES,
+      MAX_TOOL_CALLS - 1,
+      '0',
+      '1',
+      '__proto__',
+      'length',
+      'constructor',
+      null,
+      undefined,
+      true,
+      [],
+      {},
+    ),
+  },
+  { weight: 1, arbitrary: fc.double() },
+)
+
+/** Nesting of `depth` arrays and objects, alternating. */
+function nest(depth: number): unknown {
+  let value: unknown = 'leaf'
+  for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { n: value }
+  return value
+}
+const deep = fc.integer({ min: 10, max: 400 }).map(nest)
+
+/** A value for any field: mostly the right type, often not. */
+const hostile = <T>(right: fc.Arbitrary<T>) =>
+  fc.oneof(
+    { weight: 6, arbitrary: right as fc.Arbitrary<unknown> },
+    { weight: 1, arbitrary: fc.constant(null) },
+    { weight: 2, arbitrary: anything },
+    { weight: 1, arbitrary: deep },
+  )
+const text = fc.oneof({ weight: 4, arbitrary: fc.string({ maxLength: 12 }) }, { weight: 1, arbitrary: fc.string({ maxLength: 12, unit: 'binary' }) })
+/** Records whose every key is optional, plus hostile extra keys. */
+const withExtras = (model: Record<string, fc.Arbitrary<unknown>>) =>
+  fc
+    .tuple(fc.record(model, { requiredKeys: [] }), fc.option(fc.dictionary(hostileKey, hostile(text), { maxKeys: 3 }), { nil: undefined, freq: 3 }))
+    .map(([known, extras]) => ({ ...extras, ...known }))
+
+const toolCall = withExtras({
+  index: hostileIndex,
+  id: hostile(fc.constantFrom('call_a', 'call_b', 'call_c', '')),
+  type: hostile(fc.constant('function')),
+  function: hostile(withExtras({ name: hostile(fc.constantFrom('f', 'g', '')), arguments: hostile(fc.constantFrom('{"a":', '1}', '', '{}', '[', '"\\u00', 'x')) })),
+})
+const logprob = withExtras({ token: hostile(text), logprob: hostile(fc.double({ max: 0 })), bytes: hostile(fc.array(fc.nat(255), { maxLength: 3 })), top_logprobs: hostile(fc.constant([])) })
+const delta = withExtras({
+  role: hostile(fc.constantFrom('assistant', 'tool', '')),
+  content: hostile(fc.oneof(text, fc.array(fc.oneof(fc.record({ type: fc.constant('text'), text }), fc.record({ type: fc.constant('thinking'), thinking: text }), anything), { maxLength: 3 }))),
+  refusal: hostile(text),
+  reasoning_content: hostile(text),
+  reasoning: hostile(text),
+  reasoning_details: hostile(fc.array(withExtras({ type: hostile(fc.constantFrom('reasoning.text', 'reasoning.summary')), index: hostileIndex, text: hostile(text) }), { maxLength: 3 })),
+  tool_calls: hostile(fc.array(toolCall, { maxLength: 3 })),
+  function_call: hostile(withExtras({ name: hostile(text), arguments: hostile(text) })),
+})
+const choice = withExtras({
+  index: hostileIndex,
+  delta: hostile(delta),
+  finish_reason: hostile(fc.constantFrom('stop', 'length', 'tool_calls', '')),
+  logprobs: hostile(withExtras({ content: hostile(fc.array(logprob, { maxLength: 3 })), refusal: hostile(fc.array(logprob, { maxLength: 2 })) })),
+})
+const usage = withExtras({ prompt_tokens: hostile(fc.nat()), completion_tokens: hostile(fc.nat()), total_tokens: hostile(fc.nat()) })
+/** A `chat.completion.chunk`-shaped object with hostile values at every field. */
+const hostileChunk = withExtras({
+  id: hostile(fc.constantFrom('chatcmpl-1', '')),
+  object: hostile(fc.constant('chat.completion.chunk')),
+  created: hostile(fc.integer()),
+  model: hostile(fc.constantFrom('gpt-test', '')),
+  system_fingerprint: hostile(text),
+  service_tier: hostile(fc.constantFrom('default', 'flex')),
+  choices: hostile(fc.array(choice, { maxLength: 3 })),
+  usage: hostile(usage),
+  error: fc.oneof({ weight: 12, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: hostile(fc.record({ message: text })) }),
+})
+
+/** JSON text of a value (bigints and other non-JSON values become what JSON.stringify makes of them). */
+function toJSON(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)) ?? 'null'
+  } catch {
+    return '{}'
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('fuzz: random bytes', () => {
+  // Random bytes rarely reach the JSON layer; an SSE alphabet does.
+  const TOKENS = ['data:', 'data: ', 'event: error\n', ': c\n', 'id: 1\n', 'retry: 5\n', '\n', '\r', '\r\n', '\n\n', '{', '}', '[', ']', '"', ':', ',', 'choices', '"index":', '"delta":', '"content":', '"tool_calls":', '0', '-1', '1e400', 'null', 'true', '[DONE]', '\u2028', '€', '\uFEFF']
+  const alphabetBytes = fc.array(fc.oneof(fc.constantFrom(...TOKENS).map((t) => encoder.encode(t)), fc.uint8Array({ maxLength: 4 })), { maxLength: 200 }).map((parts) => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+    let at = 0
+    for (const p of parts) {
+      out.set(p, at)
+      at += p.length
+    }
+    return out
+  })
+
+  test('any bytes, any split: only DeltafoldErrors, snapshots bounded and plain, events within maxEventBytes', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 2048 }), alphabetBytes), fractions, fc.boolean(), (bytes, at, strict) => {
+        const pieces = cut(bytes, at)
+        drive(pieces, { strict })
+        driveDecoder(pieces)
+      }),
+      params(1),
+    )
+  })
+})
+
+describe('fuzz: grammar-aware SSE', () => {
+  /** One SSE event: optional comment, event type, id and retry lines, then its data lines. */
+  const event = fc.record({
+    comment: fc.option(fc.constantFrom(': keep-alive', ':', ': ping'), { nil: undefined }),
+    type: fc.option(fc.constantFrom('message', 'error', 'ping', ''), { nil: undefined, freq: 5 }),
+    id: fc.option(fc.constantFrom('1', '', 'a\u0000b'), { nil: undefined, freq: 8 }),
+    retry: fc.option(fc.constantFrom('100', 'x'), { nil: undefined, freq: 10 }),
+    data: fc.oneof(
+      { weight: 12, arbitrary: hostileChunk.map((c) => toJSON(c)) },
+      // Numbers JSON.stringify cannot write: an overflowing exponent and a negative zero.
+      { weight: 2, arbitrary: hostileChunk.map((c) => toJSON(c).replace(/:(\d+)([,}])/, ':1e400$2').replace(/:0([,}])/, ':-0$1')) },
+      { weight: 2, arbitrary: hostileChunk.map((c) => JSON.stringify(JSON.parse(toJSON(c)), null, 1) ?? 'null') },
+      { weight: 1, arbitrary: fc.constantFrom('[DONE]', 'null', '', ' [DONE] ', '{}', '[]', '1', '"x"', '{"error":{"message":"boom"}}') },
+      { weight: 1, arbitrary: hostileChunk.map((c) => toJSON(c)).chain((t) => fc.nat(t.length).map((n) => t.slice(0, n))) },
+      { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
+    ),
+    space: fc.boolean(),
+  })
+  const eol = fc.constantFrom('\n', '\r', '\r\n')
+
+  /** Encodes events as SSE with random line ends; data with line breaks becomes several data: lines. */
+  const stream = fc.tuple(fc.array(event, { maxLength: 12 }), eol, fc.boolean()).map(([events, end, trailingBlank]) => {
+    let out = ''
+    for (const e of events) {
+      if (e.comment !== undefined) out += e.comment + end
+      if (e.type !== undefined) out += `event: ${e.type}${end}`
+      if (e.id !== undefined) out += `id: ${e.id}${end}`
+      if (e.retry !== undefined) out += `retry: ${e.retry}${end}`
+      for (const line of e.data.split(/\r\n|\r|\n/)) out += `data:${e.space ? ' ' : ''}${line}${end}`
+      out += end
+    }
+    return trailingBlank ? out : out.slice(0, out.length - end.length)
+  })
+
+  test('hostile chunks in valid SSE: only DeltafoldErrors, bounded plain snapshots, the async pipeline agrees', async () => {
+    await fc.assert(
+      fc.asyncProperty(stream, fractions, fc.boolean(), fc.boolean(), async (text, at, strict, parseArguments) => {
+        const pieces = cut(encoder.encode(text), at)
+        const outcome = drive(pieces, { strict, parseArguments })
+        driveDecoder(pieces)
+        await driveAsync(pieces, outcome, { strict, parseArguments })
+      }),
+      params(1),
+    )
+  })
+})
+
+describe('fuzz: mutated recorded streams', () => {
+  const fixtures = recordedFixtures()
+  const HOSTILE_INDEXES = ['-1', '1e9', '0.5', '1e400', '"__proto__"', '"0"', 'null', '9007199254740993', String(MAX_CHOICES), '"length"', '[]']
+
+  type Mutation =
+    | { op: 'flip'; at: number; bits: number }
+    | { op: 'dropLine'; at: number }
+    | { op: 'duplicateEvent'; at: number }
+    | { op: 'truncateJSON'; at: number; keep: number }
+    | { op: 'index'; at: number; value: string }
+  const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+    fc.record({ op: fc.constant('flip' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), bits: fc.integer({ min: 1, max: 255 }) }),
+    fc.record({ op: fc.constant('dropLine' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
+    fc.record({ op: fc.constant('duplicateEvent' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
+    fc.record({ op: fc.constant('truncateJSON' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), keep: fc.double({ min: 0, max: 1, noNaN: true }) }),
+    fc.record({ op: fc.constant('index' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), value: fc.constantFrom(...HOSTILE_INDEXES) }),
+  )
+
+  /** The position `at` (a fraction) picks among `length` items. */
+  const pick = (at: number, length: number) => Math.min(length - 1, Math.floor(at * length))
+
+  /** Applies one mutation to the stream text (flips work on the bytes). */
+  function mutate(bytes: Uint8Array, m: Mutation): Uint8Array {
+    if (m.op === 'flip') {
+      const out = bytes.slice()
+      if (out.length > 0) out[pick(m.at, out.length)]! ^= m.bits
+      return out
+    }
+    const text = new TextDecoder().decode(bytes)
+    if (m.op === 'dropLine' || m.op === 'duplicateEvent' || m.op === 'truncateJSON') {
+      const parts = m.op === 'dropLine' ? text.split('\n') : text.split('\n\n')
+      const i = pick(m.at, parts.length)
+      if (m.op === 'dropLine') parts.splice(i, 1)
+      else if (m.op === 'duplicateEvent') parts.splice(i, 0, parts[i] ?? '')
+      else if (parts[i] !== undefined) parts[i] = parts[i]!.slice(0, Math.floor(m.keep * parts[i]!.length))
+      return encoder.encode(parts.join(m.op === 'dropLine' ? '\n' : '\n\n'))
+    }
+    const matches = [...text.matchAll(/"index":\s*(-?\d+)/g)]
+    if (matches.length === 0) return bytes
+    const match = matches[pick(m.at, matches.length)]!
+    const start = match.index + match[0].length - match[1]!.length
+    return encoder.encode(text.slice(0, start) + m.value + text.slice(start + match[1]!.length))
+  }
+
+  test('bytes flipped, lines dropped, events duplicated, JSON truncated, indexes made hostile: the invariants hold', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: fixtures.length - 1 }),
+        fc.array(mutation, { minLength: 1, maxLength: 6 }),
+        fractions,
+        fc.boolean(),
+        async (which, mutations, at, strict) => {
+          let bytes = fixtures[which]![1]
+          for (const m of mutations) bytes = mutate(bytes, m)
+          const pieces = cut(bytes, at)
+          const outcome = drive(pieces, { strict })
+          await driveAsync(pieces, outcome, { strict })
+        },
+      ),
+      params(0.5),
+    )
+  })
+})
+
+describe('fuzz: hostile chunk objects pushed to the accumulator', () => {
+  test('anything at every field: only DeltafoldErrors with partial, snapshot() after every push, bounded plain output', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof({ weight: 8, arbitrary: hostileChunk }, { weight: 1, arbitrary: anything }, { weight: 1, arbitrary: hostileChunk.map((c) => JSON.parse(toJSON(c)) as unknown) }), { maxLength: 12 }),
+        fc.record({ strict: fc.boolean(), parseArguments: fc.boolean(), events: fc.boolean() }),
+        (chunks, { strict, parseArguments, events }) => {
+          let emitted = 0
+          const acc = createChatCompletionAccumulator({ ...OPTIONS, strict, parseArguments, ...(events ? { onEvent: () => void emitted++ } : {}) })
+          let error: unknown
+          for (const chunk of chunks) {
+            try {
+              acc.push(chunk as object)
+            } catch (e) {
+              error = e
+              break
+            }
+            checkSnapshot(acc.snapshot())
+          }
+          let completion: ChatCompletion | undefined
+          if (error === undefined) {
+            try {
+              completion = acc.finish()
+            } catch (e) {
+              error = e
+            }
+          }
+          const snapshot = acc.snapshot()
+          checkSnapshot(snapshot)
+          checkPrototypes()
+          if (error !== undefined) {
+            checkError(error, snapshot)
+            expect(() => acc.push({})).toThrow(error as Error)
+            expect(() => acc.finish()).toThrow(error as Error)
+            checkSnapshot(acc.snapshot())
+          } else {
+            checkSnapshot(completion!)
+            expect(acc.finish()).toBe(completion)
+          }
+        },
+      ),
+      params(1),
+    )
+  })
+})
+
+describe('the fuzz helpers', () => {
+  test('jsonProblem finds what JSON.stringify would lose', () => {
+    expect(jsonProblem({ a: [1, 'x', null, true, { b: -0 }] })).toBeUndefined()
+    expect(jsonProblem({ a: undefined })).toBe('$.a: undefined')
+    expect(jsonProblem([1, , 2])).toBe('$: a sparse array or one with extra keys')
+    expect(jsonProblem({ a: 1n })).toBe('$.a: a bigint')
+    expect(jsonProblem(Object.create(null))).toBe('$: an object with another prototype')
+    expect(jsonProblem(JSON.parse('{"__proto__":1}'))).toBe('$: an own __proto__ key')
+    expect(jsonProblem(new Date())).toBe('$: an object with another prototype')
+  })
+
+  test('cut() keeps every byte, in order', () => {
+    const bytes = encoder.encode('data: {"a":1}\n\n')
+    for (const at of [[], [0, 1], [0.5, 0.1, 0.5], [1, 0.99]]) {
+      const pieces = cut(bytes, at)
+      expect(Buffer.concat(pieces).toString()).toBe('data: {"a":1}\n\n')
+    }
+  })
+
+  test('the hostile arbitraries produce own __proto__ keys, invalid indexes and deep nesting', () => {
+    const samples = fc.sample(hostileChunk, { seed: SEED, numRuns: 2000 })
+    const all = samples.map((s) => toJSON(s)).join('\n')
+    expect(all).toContain('"__proto__":')
+    expect(all).toMatch(/"index":(-1|0\.5|1000000000|"__proto__")/)
+    expect(all).toMatch(/(\{"n":\[){10}/)
+  })
+})
