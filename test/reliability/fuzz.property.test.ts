@@ -28,6 +28,8 @@ import { prototypeState, recordedFixtures, type Loose } from './helpers.js'
 // - the async pipeline (accumulateChatCompletion) ends exactly as the synchronous parser does.
 const SEED = Number(process.env.DELTAFOLD_FUZZ_SEED ?? 20_240_601)
 const RUNS = Number(process.env.DELTAFOLD_FUZZ_RUNS ?? 300)
+/** Per-test timeout: the default runs take a few seconds; long runs get about 20 ms a run. */
+const TIMEOUT = Math.max(20_000, RUNS * 20)
 const params = (share = 1) => ({ seed: SEED, numRuns: Math.max(1, Math.round(RUNS * share)), endOnFailure: true })
 
 const MAX_EVENT_BYTES = 64 * 1024
@@ -66,15 +68,21 @@ const CODES = new Set<DeltafoldErrorCode>([
 
 /**
  * Where `value` stops being plain JSON (JSON.parse(JSON.stringify(value)) would differ), or
- * undefined. -0 passes: it is equal to 0, and only arrives as `-0` in the input. Non-finite numbers
- * pass too, for now: `1e400` in the input parses to Infinity and is kept (a known bug, shown by the
- * `test.fails` cases "J4" in hostile.test.ts); set TOLERATE_NON_FINITE to false once it is fixed.
+ * undefined. -0 passes: it is equal to 0, and only arrives as `-0` in the input.
+ *
+ * Two known bugs are tolerated for now, each shown by a `test.fails` case; set the flag to false
+ * once it is fixed:
+ * - TOLERATE_NON_FINITE: `1e400` in the input parses to Infinity and is kept ("J4" in hostile.test.ts);
+ * - TOLERATE_UNDEFINED_LOGPROBS: an `undefined` entry (or a hole) in a pushed logprobs array is kept
+ *   as `undefined` (found by this fuzzer, see the "regressions" case below).
  */
 const TOLERATE_NON_FINITE = true
+const TOLERATE_UNDEFINED_LOGPROBS = true
 function jsonProblem(value: unknown, path = '$', depth = 0): string | undefined {
   if (depth > 200) return `${path}: deeper than 200`
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined
   if (typeof value === 'number') return Number.isFinite(value) || TOLERATE_NON_FINITE ? undefined : `${path}: ${value}`
+  if (value === undefined && TOLERATE_UNDEFINED_LOGPROBS && /\.logprobs\.(content|refusal)\[\d+\]$/.test(path)) return undefined
   if (typeof value !== 'object') return `${path}: a ${typeof value}`
   if (Array.isArray(value)) {
     if (Object.getPrototypeOf(value) !== Array.prototype) return `${path}: an array with another prototype`
@@ -122,6 +130,14 @@ function checkPrototypes(): void {
   expect(({} as Loose).polluted).toBeUndefined()
 }
 
+/** How the runs of this file ended, by property: 'completion' or the error code. Checked at the end so that no property passes vacuously. */
+const OUTCOMES = new Map<string, Map<string, number>>()
+function record(property: string, outcome: string): void {
+  const counts = OUTCOMES.get(property) ?? new Map<string, number>()
+  counts.set(outcome, (counts.get(outcome) ?? 0) + 1)
+  OUTCOMES.set(property, counts)
+}
+
 /** What one synchronous run ended with: a completion or an error, as comparable JSON. */
 interface Outcome {
   completion?: string
@@ -130,7 +146,7 @@ interface Outcome {
 }
 
 /** Feeds `pieces` to a fresh stream parser under OPTIONS, checking every invariant on the way. */
-function drive(pieces: ReadonlyArray<Uint8Array | string>, extra: ChatCompletionStreamOptions = {}): Outcome {
+function drive(property: string, pieces: ReadonlyArray<Uint8Array | string>, extra: ChatCompletionStreamOptions = {}): Outcome {
   const parser = createChatCompletionStreamParser({ ...OPTIONS, ...extra })
   let error: unknown
   for (const piece of pieces) {
@@ -159,8 +175,10 @@ function drive(pieces: ReadonlyArray<Uint8Array | string>, extra: ChatCompletion
     expect(() => parser.feed('data: {}\n\n')).toThrow(error as Error)
     expect(() => parser.end()).toThrow(error as Error)
     checkSnapshot(parser.snapshot())
+    record(property, (error as DeltafoldError).code)
     return { code: (error as DeltafoldError).code, partial: JSON.stringify((error as DeltafoldError).partial) }
   }
+  record(property, completion!.choices.length > 0 ? 'completion' : 'empty completion')
   checkSnapshot(completion!)
   expect(JSON.stringify(completion)).toBe(JSON.stringify(snapshot))
   return { completion: JSON.stringify(completion) }
@@ -262,11 +280,10 @@ const anything = fc.anything({
   stringUnit: 'binary',
 })
 
-/** Indexes: small valid ones mostly, and every kind of invalid one. */
-const hostileIndex = fc.oneof(
-  { weight: 6, arbitrary: fc.integer({ min: 0, max: 3 }) },
+/** Every kind of invalid index (and two valid ones at the limits). */
+const badIndex = fc.oneof(
   {
-    weight: 3,
+    weight: 4,
     arbitrary: fc.constantFrom<unknown>(
       -1,
       0.5,
@@ -301,58 +318,74 @@ function nest(depth: number): unknown {
   return value
 }
 const deep = fc.integer({ min: 10, max: 400 }).map(nest)
-
-/** A value for any field: mostly the right type, often not. */
-const hostile = <T>(right: fc.Arbitrary<T>) =>
-  fc.oneof(
-    { weight: 6, arbitrary: right as fc.Arbitrary<unknown> },
-    { weight: 1, arbitrary: fc.constant(null) },
-    { weight: 2, arbitrary: anything },
-    { weight: 1, arbitrary: deep },
-  )
 const text = fc.oneof({ weight: 4, arbitrary: fc.string({ maxLength: 12 }) }, { weight: 1, arbitrary: fc.string({ maxLength: 12, unit: 'binary' }) })
-/** Records whose every key is optional, plus hostile extra keys. */
-const withExtras = (model: Record<string, fc.Arbitrary<unknown>>) =>
-  fc
-    .tuple(fc.record(model, { requiredKeys: [] }), fc.option(fc.dictionary(hostileKey, hostile(text), { maxKeys: 3 }), { nil: undefined, freq: 3 }))
-    .map(([known, extras]) => ({ ...extras, ...known }))
 
-const toolCall = withExtras({
-  index: hostileIndex,
-  id: hostile(fc.constantFrom('call_a', 'call_b', 'call_c', '')),
-  type: hostile(fc.constant('function')),
-  function: hostile(withExtras({ name: hostile(fc.constantFrom('f', 'g', '')), arguments: hostile(fc.constantFrom('{"a":', '1}', '', '{}', '[', '"\\u00', 'x')) })),
-})
-const logprob = withExtras({ token: hostile(text), logprob: hostile(fc.double({ max: 0 })), bytes: hostile(fc.array(fc.nat(255), { maxLength: 3 })), top_logprobs: hostile(fc.constant([])) })
-const delta = withExtras({
-  role: hostile(fc.constantFrom('assistant', 'tool', '')),
-  content: hostile(fc.oneof(text, fc.array(fc.oneof(fc.record({ type: fc.constant('text'), text }), fc.record({ type: fc.constant('thinking'), thinking: text }), anything), { maxLength: 3 }))),
-  refusal: hostile(text),
-  reasoning_content: hostile(text),
-  reasoning: hostile(text),
-  reasoning_details: hostile(fc.array(withExtras({ type: hostile(fc.constantFrom('reasoning.text', 'reasoning.summary')), index: hostileIndex, text: hostile(text) }), { maxLength: 3 })),
-  tool_calls: hostile(fc.array(toolCall, { maxLength: 3 })),
-  function_call: hostile(withExtras({ name: hostile(text), arguments: hostile(text) })),
-})
-const choice = withExtras({
-  index: hostileIndex,
-  delta: hostile(delta),
-  finish_reason: hostile(fc.constantFrom('stop', 'length', 'tool_calls', '')),
-  logprobs: hostile(withExtras({ content: hostile(fc.array(logprob, { maxLength: 3 })), refusal: hostile(fc.array(logprob, { maxLength: 2 })) })),
-})
-const usage = withExtras({ prompt_tokens: hostile(fc.nat()), completion_tokens: hostile(fc.nat()), total_tokens: hostile(fc.nat()) })
-/** A `chat.completion.chunk`-shaped object with hostile values at every field. */
-const hostileChunk = withExtras({
-  id: hostile(fc.constantFrom('chatcmpl-1', '')),
-  object: hostile(fc.constant('chat.completion.chunk')),
-  created: hostile(fc.integer()),
-  model: hostile(fc.constantFrom('gpt-test', '')),
-  system_fingerprint: hostile(text),
-  service_tier: hostile(fc.constantFrom('default', 'flex')),
-  choices: hostile(fc.array(choice, { maxLength: 3 })),
-  usage: hostile(usage),
-  error: fc.oneof({ weight: 12, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: hostile(fc.record({ message: text })) }),
-})
+/**
+ * Chunk-shaped objects whose every field is hostile with probability `rate` (per mille): at 0 they
+ * are valid provider chunks that build real completions, at 300 almost every chunk is broken. A run
+ * picks one rate, so some runs get far into a stream before (or without) failing.
+ */
+function chunks(rate: number) {
+  /** A value for a field: the right type, or (with probability `rate`) null, anything, or deep nesting. */
+  const hostile = <T>(right: fc.Arbitrary<T>): fc.Arbitrary<unknown> =>
+    rate === 0
+      ? right
+      : fc.oneof(
+          { weight: 1000 - rate, arbitrary: right as fc.Arbitrary<unknown> },
+          { weight: Math.ceil(rate / 4), arbitrary: fc.constant(null) },
+          { weight: Math.ceil(rate / 2), arbitrary: anything },
+          { weight: Math.ceil(rate / 4), arbitrary: deep },
+        )
+  const index = (valid: fc.Arbitrary<number>) =>
+    rate === 0 ? valid : fc.oneof({ weight: 1000 - rate, arbitrary: valid as fc.Arbitrary<unknown> }, { weight: rate, arbitrary: badIndex })
+  /** Records whose every key is optional, plus (sometimes) extra keys, hostile ones included. */
+  const withExtras = (model: Record<string, fc.Arbitrary<unknown>>) =>
+    fc
+      .tuple(fc.record(model, { requiredKeys: [] }), fc.option(fc.dictionary(hostileKey, hostile(text), { maxKeys: 3 }), { nil: undefined, freq: 4 }))
+      .map(([known, extras]) => ({ ...extras, ...known }))
+
+  const toolCall = withExtras({
+    index: index(fc.integer({ min: 0, max: 2 })),
+    id: hostile(fc.constantFrom('call_a', 'call_b', 'call_c', '')),
+    type: hostile(fc.constant('function')),
+    function: hostile(withExtras({ name: hostile(fc.constantFrom('f', 'g', '')), arguments: hostile(fc.constantFrom('{"a":', '1}', '', '{}', '[', '"\\u00', 'x')) })),
+  })
+  const logprob = withExtras({ token: hostile(text), logprob: hostile(fc.double({ max: 0, noNaN: true })), bytes: hostile(fc.array(fc.nat(255), { maxLength: 3 })), top_logprobs: hostile(fc.constant([])) })
+  const delta = withExtras({
+    role: hostile(fc.constantFrom('assistant', 'tool', '')),
+    content: hostile(fc.oneof({ weight: 5, arbitrary: text }, { weight: 1, arbitrary: fc.array(fc.oneof(fc.record({ type: fc.constant('text'), text }), fc.record({ type: fc.constant('thinking'), thinking: text }), anything), { maxLength: 3 }) })),
+    refusal: hostile(text),
+    reasoning_content: hostile(text),
+    reasoning: hostile(text),
+    reasoning_details: hostile(fc.array(withExtras({ type: hostile(fc.constantFrom('reasoning.text', 'reasoning.summary')), index: index(fc.nat(2)), text: hostile(text) }), { maxLength: 3 })),
+    tool_calls: hostile(fc.array(toolCall, { maxLength: 3 })),
+    function_call: hostile(withExtras({ name: hostile(text), arguments: hostile(text) })),
+  })
+  const choice = withExtras({
+    index: index(fc.integer({ min: 0, max: 2 })),
+    delta: hostile(delta),
+    finish_reason: hostile(fc.constantFrom('stop', 'length', 'tool_calls', '')),
+    logprobs: hostile(withExtras({ content: hostile(fc.array(logprob, { maxLength: 3 })), refusal: hostile(fc.array(logprob, { maxLength: 2 })) })),
+  })
+  const usage = withExtras({ prompt_tokens: hostile(fc.nat()), completion_tokens: hostile(fc.nat()), total_tokens: hostile(fc.nat()) })
+  return withExtras({
+    id: hostile(fc.constantFrom('chatcmpl-1', '')),
+    object: hostile(fc.constant('chat.completion.chunk')),
+    created: hostile(fc.integer()),
+    model: hostile(fc.constantFrom('gpt-test', '')),
+    system_fingerprint: hostile(text),
+    service_tier: hostile(fc.constantFrom('default', 'flex')),
+    choices: hostile(fc.array(choice, { maxLength: 3 })),
+    usage: hostile(usage),
+    error: rate === 0 ? fc.constant(undefined) : fc.oneof({ weight: 1000, arbitrary: fc.constant(undefined) }, { weight: rate, arbitrary: hostile(fc.record({ message: text })) }),
+  })
+}
+/** The hostility rates (per mille) a run picks from. */
+const RATES = [0, 5, 30, 300] as const
+/** A run's chunks: all drawn at one hostility rate. */
+const chunkList = (maxLength: number) => fc.constantFrom(...RATES).chain((rate) => fc.array(chunks(rate), { maxLength }))
+/** One chunk at any rate (for single-chunk uses). */
+const hostileChunk = fc.constantFrom(...RATES).chain((rate) => chunks(rate))
 
 /** JSON text of a value (bigints and other non-JSON values become what JSON.stringify makes of them). */
 function toJSON(value: unknown): string {
@@ -382,59 +415,67 @@ describe('fuzz: random bytes', () => {
     fc.assert(
       fc.property(fc.oneof(fc.uint8Array({ maxLength: 2048 }), alphabetBytes), fractions, fc.boolean(), (bytes, at, strict) => {
         const pieces = cut(bytes, at)
-        drive(pieces, { strict })
+        drive('bytes', pieces, { strict })
         driveDecoder(pieces)
       }),
       params(1),
     )
-  })
+  }, TIMEOUT)
 })
 
 describe('fuzz: grammar-aware SSE', () => {
-  /** One SSE event: optional comment, event type, id and retry lines, then its data lines. */
-  const event = fc.record({
-    comment: fc.option(fc.constantFrom(': keep-alive', ':', ': ping'), { nil: undefined }),
-    type: fc.option(fc.constantFrom('message', 'error', 'ping', ''), { nil: undefined, freq: 5 }),
-    id: fc.option(fc.constantFrom('1', '', 'a\u0000b'), { nil: undefined, freq: 8 }),
-    retry: fc.option(fc.constantFrom('100', 'x'), { nil: undefined, freq: 10 }),
-    data: fc.oneof(
-      { weight: 12, arbitrary: hostileChunk.map((c) => toJSON(c)) },
-      // Numbers JSON.stringify cannot write: an overflowing exponent and a negative zero.
-      { weight: 2, arbitrary: hostileChunk.map((c) => toJSON(c).replace(/:(\d+)([,}])/, ':1e400$2').replace(/:0([,}])/, ':-0$1')) },
-      { weight: 2, arbitrary: hostileChunk.map((c) => JSON.stringify(JSON.parse(toJSON(c)), null, 1) ?? 'null') },
-      { weight: 1, arbitrary: fc.constantFrom('[DONE]', 'null', '', ' [DONE] ', '{}', '[]', '1', '"x"', '{"error":{"message":"boom"}}') },
-      { weight: 1, arbitrary: hostileChunk.map((c) => toJSON(c)).chain((t) => fc.nat(t.length).map((n) => t.slice(0, n))) },
-      { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
-    ),
-    space: fc.boolean(),
-  })
+  /** Weighted choices, leaving out those of weight 0 (fc.oneof wants at least one, all positive). */
+  const pickOf = (...choices: Array<{ weight: number; arbitrary: fc.Arbitrary<string> }>) => fc.oneof(...choices.filter((c) => c.weight > 0))
+
+  /** One SSE event: optional comment, event type, id and retry lines, then its data lines; `rate` as for chunks(). */
+  const event = (rate: number) =>
+    fc.record({
+      comment: fc.option(fc.constantFrom(': keep-alive', ':', ': ping'), { nil: undefined, freq: 4 }),
+      type: fc.option(pickOf({ weight: 100, arbitrary: fc.constantFrom('message', 'ping', '') }, { weight: Math.ceil(rate / 10), arbitrary: fc.constant('error') }), { nil: undefined, freq: 2 }),
+      id: fc.option(fc.constantFrom('1', '', 'a\u0000b'), { nil: undefined, freq: 8 }),
+      retry: fc.option(fc.constantFrom('100', 'x'), { nil: undefined, freq: 10 }),
+      data: pickOf(
+        { weight: 1000, arbitrary: chunks(rate).map((c) => toJSON(c)) },
+        // Split over several data: lines.
+        { weight: 100, arbitrary: chunks(rate).map((c) => JSON.stringify(JSON.parse(toJSON(c)), null, 1) ?? 'null') },
+        { weight: 30, arbitrary: fc.constantFrom('[DONE]', 'null', '', '{}') },
+        // Numbers JSON.stringify cannot write: an overflowing exponent and a negative zero.
+        { weight: rate, arbitrary: chunks(rate).map((c) => toJSON(c).replace(/:(\d+)([,}])/, ':1e400$2').replace(/:0([,}])/, ':-0$1')) },
+        { weight: rate, arbitrary: fc.constantFrom(' [DONE] ', '[]', '1', '"x"', '{"error":{"message":"boom"}}') },
+        { weight: rate, arbitrary: chunks(rate).map((c) => toJSON(c)).chain((t) => fc.nat(t.length).map((n) => t.slice(0, n))) },
+        { weight: Math.ceil(rate / 3), arbitrary: fc.string({ maxLength: 30 }) },
+      ),
+      space: fc.boolean(),
+    })
   const eol = fc.constantFrom('\n', '\r', '\r\n')
 
   /** Encodes events as SSE with random line ends; data with line breaks becomes several data: lines. */
-  const stream = fc.tuple(fc.array(event, { maxLength: 12 }), eol, fc.boolean()).map(([events, end, trailingBlank]) => {
-    let out = ''
-    for (const e of events) {
-      if (e.comment !== undefined) out += e.comment + end
-      if (e.type !== undefined) out += `event: ${e.type}${end}`
-      if (e.id !== undefined) out += `id: ${e.id}${end}`
-      if (e.retry !== undefined) out += `retry: ${e.retry}${end}`
-      for (const line of e.data.split(/\r\n|\r|\n/)) out += `data:${e.space ? ' ' : ''}${line}${end}`
-      out += end
-    }
-    return trailingBlank ? out : out.slice(0, out.length - end.length)
-  })
+  const stream = fc
+    .tuple(fc.constantFrom(...RATES).chain((rate) => fc.array(event(rate), { maxLength: 12 })), eol, fc.boolean())
+    .map(([events, end, trailingBlank]) => {
+      let out = ''
+      for (const e of events) {
+        if (e.comment !== undefined) out += e.comment + end
+        if (e.type !== undefined) out += `event: ${e.type}${end}`
+        if (e.id !== undefined) out += `id: ${e.id}${end}`
+        if (e.retry !== undefined) out += `retry: ${e.retry}${end}`
+        for (const line of e.data.split(/\r\n|\r|\n/)) out += `data:${e.space ? ' ' : ''}${line}${end}`
+        out += end
+      }
+      return trailingBlank ? out : out.slice(0, out.length - end.length)
+    })
 
   test('hostile chunks in valid SSE: only DeltafoldErrors, bounded plain snapshots, the async pipeline agrees', async () => {
     await fc.assert(
       fc.asyncProperty(stream, fractions, fc.boolean(), fc.boolean(), async (text, at, strict, parseArguments) => {
         const pieces = cut(encoder.encode(text), at)
-        const outcome = drive(pieces, { strict, parseArguments })
+        const outcome = drive('sse', pieces, { strict, parseArguments })
         driveDecoder(pieces)
         await driveAsync(pieces, outcome, { strict, parseArguments })
       }),
       params(1),
     )
-  })
+  }, TIMEOUT)
 })
 
 describe('fuzz: mutated recorded streams', () => {
@@ -492,20 +533,29 @@ describe('fuzz: mutated recorded streams', () => {
           let bytes = fixtures[which]![1]
           for (const m of mutations) bytes = mutate(bytes, m)
           const pieces = cut(bytes, at)
-          const outcome = drive(pieces, { strict })
+          const outcome = drive('recorded', pieces, { strict })
           await driveAsync(pieces, outcome, { strict })
         },
       ),
       params(0.5),
     )
-  })
+  }, TIMEOUT)
 })
 
 describe('fuzz: hostile chunk objects pushed to the accumulator', () => {
   test('anything at every field: only DeltafoldErrors with partial, snapshot() after every push, bounded plain output', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof({ weight: 8, arbitrary: hostileChunk }, { weight: 1, arbitrary: anything }, { weight: 1, arbitrary: hostileChunk.map((c) => JSON.parse(toJSON(c)) as unknown) }), { maxLength: 12 }),
+        // One rate per run; at a rate above 0, some chunks are anything at all, or JSON round trips
+        // (own __proto__ keys as JSON.parse makes them).
+        fc.constantFrom(...RATES).chain((rate) =>
+          fc.array(
+            rate === 0
+              ? chunks(0)
+              : fc.oneof({ weight: 1000, arbitrary: chunks(rate) }, { weight: rate, arbitrary: anything }, { weight: rate, arbitrary: chunks(rate).map((c) => JSON.parse(toJSON(c)) as unknown) }),
+            { maxLength: 12 },
+          ),
+        ),
         fc.record({ strict: fc.boolean(), parseArguments: fc.boolean(), events: fc.boolean() }),
         (chunks, { strict, parseArguments, events }) => {
           let emitted = 0
@@ -531,6 +581,7 @@ describe('fuzz: hostile chunk objects pushed to the accumulator', () => {
           const snapshot = acc.snapshot()
           checkSnapshot(snapshot)
           checkPrototypes()
+          record('objects', error === undefined ? (completion!.choices.length > 0 ? 'completion' : 'empty completion') : String((error as Loose).code))
           if (error !== undefined) {
             checkError(error, snapshot)
             expect(() => acc.push({})).toThrow(error as Error)
@@ -544,6 +595,31 @@ describe('fuzz: hostile chunk objects pushed to the accumulator', () => {
       ),
       params(1),
     )
+  }, TIMEOUT)
+})
+
+test('the runs reached every layer: completions, and the errors of the decoder, the JSON layer and the accumulator', () => {
+  const all = (property: string) => OUTCOMES.get(property) ?? new Map<string, number>()
+  console.log(`fuzz seed ${SEED}, ${RUNS} runs:`, JSON.stringify(Object.fromEntries([...OUTCOMES].map(([p, m]) => [p, Object.fromEntries(m)]))))
+  if (RUNS < 100) return
+  for (const property of ['sse', 'recorded', 'objects']) expect(all(property).get('completion'), property).toBeGreaterThan(0)
+  expect([...all('sse').keys()]).toEqual(expect.arrayContaining(['completion', 'invalid_json', 'invalid_type', 'invalid_index', 'upstream_error']))
+  expect([...all('recorded').keys()]).toEqual(expect.arrayContaining(['completion', 'invalid_json', 'invalid_index']))
+  expect([...all('objects').keys()]).toEqual(expect.arrayContaining(['completion', 'invalid_chunk', 'invalid_type', 'invalid_index', 'max_depth']))
+})
+
+describe('regressions found by the fuzzer', () => {
+  // BUG (chat-completion-accumulator.ts, applyLogprobs): each entry goes through keep(), which
+  // returns undefined for undefined, and is pushed as it is, where keep() itself maps array holes to
+  // null. A chunk object (not JSON text, which cannot hold undefined) with a hole or an undefined in
+  // logprobs.content or .refusal leaves `undefined` in the completion: JSON.stringify writes null.
+  // Minimal input: push({ choices: [{ index: 0, delta: {}, logprobs: { content: [undefined] } }] }):
+  // expected content [] or [null]; actual [undefined]. Found with DELTAFOLD_FUZZ_SEED=7, 5000 runs.
+  test.fails('BUG: an undefined logprobs entry in a pushed chunk never reaches the completion as undefined', () => {
+    const acc = createChatCompletionAccumulator()
+    acc.push({ choices: [{ index: 0, delta: {}, logprobs: { content: [undefined, , { token: 'x', logprob: -1, bytes: null, top_logprobs: [] }] } }] })
+    const snapshot = acc.snapshot()
+    expect(JSON.parse(JSON.stringify(snapshot))).toStrictEqual(snapshot)
   })
 })
 
