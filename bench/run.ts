@@ -19,7 +19,7 @@ import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { renderChart } from './lib/chart.js'
 import { scenarios } from './lib/registry.js'
-import { renderScenario, type ScenarioReport, type Series, type ThroughputTable } from './lib/report.js'
+import { renderScenario, renderSummary, type ScenarioReport, type Series, type ThroughputTable } from './lib/report.js'
 import { judgeTargets, renderTargets } from './lib/targets.js'
 
 const args = process.argv.slice(2)
@@ -64,7 +64,9 @@ for (const scenario of toRun) {
 const seconds = (performance.now() - started) / 1000
 const metrics = Object.assign({}, ...reports.map((r) => r.metrics)) as Record<string, number>
 const targets = renderTargets(judgeTargets(metrics))
-console.log(`### Targets\n\n${targets}\n\nTotal ${seconds.toFixed(0)} s`)
+const throughputTables = reports.flatMap((r) => r.tables).filter((t): t is ThroughputTable => t.kind === 'throughput')
+const summary = renderSummary(throughputTables)
+console.log(`### Summary (MB/s, median)\n\n${summary}\n\n### Targets\n\n${targets}\n\nTotal ${seconds.toFixed(0)} s`)
 
 if (write) {
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ')
@@ -88,13 +90,17 @@ if (write) {
     '',
     targets,
     '',
+    '## Summary (MB/s, median; ~ = extrapolated, ✗ = result did not match the ground truth)',
+    '',
+    summary,
+    '',
     '## Results',
     '',
     ...reports.map((r) => renderScenario(r) + '\n'),
   ].join('\n')
   mkdirSync(`${here}results`, { recursive: true })
   writeFileSync(`${here}results/latest.md`, header)
-  const tables = reports.flatMap((r) => r.tables).filter((t): t is ThroughputTable => t.kind === 'throughput')
+  const tables = throughputTables
   const series: Series[] = reports.flatMap((r) => r.series ?? [])
   writeFileSync(`${here}results/chart.svg`, renderChart(tables, series, `${machine}; Node ${process.version}; ${date} UTC`))
   console.log(`\nWrote ${here}results/latest.md and ${here}results/chart.svg`)

@@ -1,6 +1,6 @@
 /**
  * The timing harness over tinybench. Each contender is run once and checked against the ground
- * truth before it is timed; a mismatch is timed all the same and flagged in its row, an exception
+ * truth before it is timed (that run is also its warm-up); a mismatch is timed all the same and flagged in its row, an exception
  * leaves the row untimed with the error. Timing runs in rounds with the contenders in rotated order
  * (drift on a shared machine spreads over all of them), a full GC before every iteration (outside
  * the timed window), and every result is stored in `sink` so no work can be optimized away.
@@ -58,7 +58,7 @@ export interface MeasureOptions {
   iterations: number
   /** Rounds (the contender order rotates between rounds). @defaultValue 1 */
   rounds?: number
-  /** Untimed warm-up runs per contender before the first round. @defaultValue 1 */
+  /** Untimed warm-up runs per contender before the first round, besides the checked run (which warms up too). @defaultValue 0 */
   warmup?: number
   /** Full GC before every timed iteration (slow: tens of ms each; the smoke run turns it off). @defaultValue true */
   gc?: boolean
@@ -102,8 +102,8 @@ export async function measure(contenders: readonly Contender[], options: Measure
     const bench = new Bench({
       iterations: options.iterations,
       time: 0,
-      warmup: round === 0 && (options.warmup ?? 1) > 0,
-      warmupIterations: options.warmup ?? 1,
+      warmup: round === 0 && (options.warmup ?? 0) > 0,
+      warmupIterations: options.warmup ?? 0,
       warmupTime: 0,
       retainSamples: true,
       throws: true,

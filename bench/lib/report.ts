@@ -151,3 +151,55 @@ export function renderScenario(report: ScenarioReport): string {
 }
 
 export { markdownTable }
+
+/** Short row labels for the summary table, so the same contender lines up across workloads. */
+const SUMMARY_LABELS: [RegExp, string][] = [
+  [/^deltafold createChatCompletionStreamParser/, 'deltafold createChatCompletionStreamParser (sync)'],
+  [/^deltafold accumulateChatCompletion/, 'deltafold accumulateChatCompletion(ReadableStream)'],
+  [/^deltafold web fromResponse/, 'deltafold web fromResponse()'],
+  [/^deltafold web body\.pipeThrough/, 'deltafold web TransformStream pipeline'],
+  [/^deltafold parseArguments/, 'deltafold parseArguments, partial read every delta'],
+  [/^deltafold createPartialJSONParser/, 'deltafold createPartialJSONParser every delta'],
+  [/^deltafold parser \+ onEvent/, 'deltafold parser + onEvent'],
+  [/^deltafold createSSEDecoder/, 'deltafold createSSEDecoder (decoding only)'],
+  [/^floor \(TextDecoder/, 'floor: TextDecoder + indexOf + JSON.parse'],
+  [/^floor: indexOf framing only/, 'floor: framing only (decoding only)'],
+  [/^floor \+ hand accumulation/, 'floor + hand accumulation'],
+  [/^eventsource-parser \+ JSON\.parse/, 'eventsource-parser + JSON.parse + hand acc'],
+  [/^eventsource-parser/, 'eventsource-parser (decoding only)'],
+  [/^openai chat\.completions\.stream\(\) with a strict tool/, 'openai stream() + strict tool (partial every delta)'],
+  [/^openai chat\.completions\.stream/, 'openai chat.completions.stream()'],
+  [/^openai Stream\.fromSSEResponse/, 'openai Stream.fromSSEResponse + hand acc'],
+  [/^ai-sdk/, 'ai-sdk parseJsonEventStream + hand acc'],
+  [/^partial-json/, 'partial-json re-parse every delta'],
+]
+
+function summaryLabel(name: string): string {
+  return SUMMARY_LABELS.find(([pattern]) => pattern.test(name))?.[1] ?? name
+}
+
+/**
+ * One table of median MB/s: contenders down, workloads across ("~" = extrapolated, "✗" = the
+ * contender's result did not match the ground truth).
+ */
+export function renderSummary(tables: ThroughputTable[]): string {
+  const labels: string[] = []
+  const cells = new Map<string, Map<string, string>>()
+  for (const table of tables) {
+    for (const row of table.rows) {
+      const label = summaryLabel(row.name)
+      if (!labels.includes(label)) labels.push(label)
+      const timed = row.samples.length > 0
+      const estimated = !timed && row.estimate !== undefined && Number.isFinite(row.medianMs)
+      if (!timed && !estimated) continue
+      const value = `${estimated ? '~' : ''}${fmt(mbps(table.bytes, row.medianMs))}${row.check.ok ? '' : ' ✗'}`
+      const byTable = cells.get(label) ?? new Map<string, string>()
+      byTable.set(table.key, value)
+      cells.set(label, byTable)
+    }
+  }
+  return markdownTable(
+    ['MB/s (median)', ...tables.map((t) => t.key)],
+    labels.map((label) => [label, ...tables.map((t) => cells.get(label)?.get(t.key) ?? '')]),
+  )
+}

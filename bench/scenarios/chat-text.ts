@@ -11,7 +11,7 @@ import { createRandom } from '../lib/random.js'
 import { findRow, type ScenarioReport, type ThroughputTable } from '../lib/report.js'
 
 export interface ChatTextConfig {
-  /** Smoke run: no warm-up, no GC between iterations. */
+  /** Smoke run: no GC between iterations. */
   quick?: boolean
   seed: number
   targetBytes: number
@@ -19,13 +19,13 @@ export interface ChatTextConfig {
   rounds: number
 }
 
-export const full: ChatTextConfig = { seed: 1, targetBytes: 20_000_000, iterations: 3, rounds: 2 }
+export const full: ChatTextConfig = { seed: 1, targetBytes: 20_000_000, iterations: 1, rounds: 5 }
 export const smoke: ChatTextConfig = { quick: true, seed: 1, targetBytes: 30_000, iterations: 1, rounds: 1 }
 
 export async function run(config: ChatTextConfig): Promise<ScenarioReport> {
   const generated = generateChatText({ seed: config.seed, targetBytes: config.targetBytes })
   const chunks = splitRandom(generated.bytes, createRandom(config.seed + 1), 1, 8192)
-  const rows = await measure(completionContenders(generated, chunks, await loadWebContenders()), { iterations: config.iterations, rounds: config.rounds, warmup: config.quick ? 0 : 1, gc: !config.quick })
+  const rows = await measure(completionContenders(generated, chunks, await loadWebContenders()), { iterations: config.iterations, rounds: config.rounds, gc: !config.quick })
   const table: ThroughputTable = {
     kind: 'throughput',
     key: 'chat-text',

@@ -18,7 +18,7 @@ import { measure, median, timeDirect, type Contender, type Row } from '../lib/me
 import { fmt, mbps, type PlainTable, type ScenarioReport, type ThroughputTable } from '../lib/report.js'
 
 export interface LongEventConfig {
-  /** Smoke run: no warm-up, no GC between iterations. */
+  /** Smoke run: no GC between iterations. */
   quick?: boolean
   seed: number
   /** Event sizes in bytes; the middle one gets the throughput table. */
@@ -36,8 +36,8 @@ export const full: LongEventConfig = {
   sizes: [4 * MiB, 8 * MiB, 16 * MiB],
   openaiSizes: [MiB / 4, MiB / 2, MiB],
   segment: 1460,
-  iterations: 3,
-  rounds: 2,
+  iterations: 1,
+  rounds: 4,
 }
 export const smoke: LongEventConfig = { quick: true, seed: 7, sizes: [16 * 1024, 32 * 1024, 64 * 1024], openaiSizes: [8 * 1024, 16 * 1024], segment: 1460, iterations: 1, rounds: 1 }
 
@@ -77,7 +77,7 @@ export async function run(config: LongEventConfig): Promise<ScenarioReport> {
   for (const size of config.sizes) {
     const generated = generateLongEvent({ seed: config.seed, eventBytes: size })
     const chunks = splitFixed(generated.bytes, config.segment)
-    const rows = await measure(contenders(generated, chunks), { iterations: config.iterations, rounds: config.rounds, warmup: config.quick ? 0 : 1, gc: !config.quick })
+    const rows = await measure(contenders(generated, chunks), { iterations: config.iterations, rounds: config.rounds, gc: !config.quick })
     bySize.push({ size, bytes: generated.bytes.length, events: generated.eventCount, rows })
   }
   const middle = bySize[Math.floor(bySize.length / 2)]!

@@ -12,7 +12,7 @@ import { createRandom } from '../lib/random.js'
 import { findRow, type ScenarioReport, type ThroughputTable } from '../lib/report.js'
 
 export interface ParallelToolsConfig {
-  /** Smoke run: no warm-up, no GC between iterations. */
+  /** Smoke run: no GC between iterations. */
   quick?: boolean
   seed: number
   targetBytes: number
@@ -20,7 +20,7 @@ export interface ParallelToolsConfig {
   rounds: number
 }
 
-export const full: ParallelToolsConfig = { seed: 5, targetBytes: 5_000_000, iterations: 3, rounds: 2 }
+export const full: ParallelToolsConfig = { seed: 5, targetBytes: 5_000_000, iterations: 1, rounds: 5 }
 export const smoke: ParallelToolsConfig = { quick: true, seed: 5, targetBytes: 40_000, iterations: 1, rounds: 1 }
 
 export async function run(config: ParallelToolsConfig): Promise<ScenarioReport> {
@@ -39,7 +39,7 @@ export async function run(config: ParallelToolsConfig): Promise<ScenarioReport> 
       return completion.ok ? compare(run.partials, expectedArgs, '$partials') : completion
     },
   })
-  const rows = await measure(contenders, { iterations: config.iterations, rounds: config.rounds, warmup: config.quick ? 0 : 1, gc: !config.quick })
+  const rows = await measure(contenders, { iterations: config.iterations, rounds: config.rounds, gc: !config.quick })
   const table: ThroughputTable = {
     kind: 'throughput',
     key: 'parallel-tools',

@@ -14,7 +14,7 @@ import { createRandom } from '../lib/random.js'
 import type { ScenarioReport, ThroughputTable } from '../lib/report.js'
 
 export interface SSEDecodeConfig {
-  /** Smoke run: no warm-up, no GC between iterations. */
+  /** Smoke run: no GC between iterations. */
   quick?: boolean
   seed: number
   targetBytes: number
@@ -22,7 +22,7 @@ export interface SSEDecodeConfig {
   rounds: number
 }
 
-export const full: SSEDecodeConfig = { seed: 1, targetBytes: 20_000_000, iterations: 5, rounds: 2 }
+export const full: SSEDecodeConfig = { seed: 1, targetBytes: 20_000_000, iterations: 2, rounds: 5 }
 export const smoke: SSEDecodeConfig = { quick: true, seed: 1, targetBytes: 30_000, iterations: 1, rounds: 1 }
 
 function checkDecoded(result: unknown, generated: GeneratedStream): CheckResult {
@@ -51,7 +51,7 @@ export async function run(config: SSEDecodeConfig): Promise<ScenarioReport> {
       },
       { name: `floor: indexOf framing only (${kind})`, peer: 'floor', input: 'sync', role: 'floor', run: () => floorFrame(chunks), check },
     ]
-    const rows = await measure(contenders, { iterations: config.iterations, rounds: config.rounds, warmup: config.quick ? 0 : 1, gc: !config.quick })
+    const rows = await measure(contenders, { iterations: config.iterations, rounds: config.rounds, gc: !config.quick })
     tables.push({
       kind: 'throughput',
       key: `sse-${kind}`,

@@ -19,7 +19,7 @@ import { createRandom } from '../lib/random.js'
 import { findRow, fmt, type ScenarioReport, type Series, type ThroughputTable } from '../lib/report.js'
 
 export interface ToolArgsConfig {
-  /** Smoke run: no warm-up, no GC between iterations. */
+  /** Smoke run: no GC between iterations. */
   quick?: boolean
   seed: number
   /** Arguments sizes (characters) of the tables. */
@@ -39,9 +39,9 @@ export const full: ToolArgsConfig = {
   sizes: [100_000, 300_000, 1_000_000],
   peerSizes: [100_000],
   quadraticSizes: [12_500, 25_000, 50_000, 100_000],
-  quadraticBudgetMs: 12_000,
-  iterations: 2,
-  rounds: 2,
+  quadraticBudgetMs: 8_000,
+  iterations: 1,
+  rounds: 4,
 }
 export const smoke: ToolArgsConfig = { quick: true,
   seed: 3,
@@ -188,7 +188,7 @@ export async function run(config: ToolArgsConfig): Promise<ScenarioReport> {
         check: (r) => checkPartial(r, generated),
       },
     ]
-    const rows = await measure(contenders, { iterations: config.iterations, rounds: config.rounds, warmup: config.quick ? 0 : 1, gc: !config.quick })
+    const rows = await measure(contenders, { iterations: config.iterations, rounds: config.rounds, gc: !config.quick })
     for (const q of quadratic) rows.push(quadraticRow(q, size))
     const kb = size / 1000
     const table: ThroughputTable = {

@@ -109,8 +109,12 @@ function jsonProblem(value: unknown, path = '$', depth = 0): string | undefined 
 
 const PROTOTYPES = prototypeState()
 
+/** The largest snapshot seen, as JSON characters (reported with the outcomes). */
+let largestSnapshot = 0
+
 function checkSnapshot(snapshot: ChatCompletion): void {
   const json = JSON.stringify(snapshot)
+  largestSnapshot = Math.max(largestSnapshot, json.length)
   if (json.length >= BOUND) expect.fail(`snapshot of ${json.length} characters, bound ${BOUND}`)
   const problem = jsonProblem(snapshot)
   if (problem) expect.fail(`snapshot is not plain JSON at ${problem}`)
@@ -400,7 +404,7 @@ function toJSON(value: unknown): string {
 
 describe('fuzz: random bytes', () => {
   // Random bytes rarely reach the JSON layer; an SSE alphabet does.
-  const TOKENS = ['data:', 'data: ', 'event: error\n', ': c\n', 'id: 1\n', 'retry: 5\n', '\n', '\r', '\r\n', '\n\n', '{', '}', '[', ']', '"', ':', ',', 'choices', '"index":', '"delta":', '"content":', '"tool_calls":', '0', '-1', '1e400', 'null', 'true', '[DONE]', '\u2028', '€', '\uFEFF']
+  const TOKENS = ['data:', 'data: ', 'event: error\n', ': c\n', 'id: 1\n', 'retry: 5\n', '\n', '\r', '\r\n', '\n\n', '{', '}', '[', ']', '"', ':', ',', 'choices', '"index":', '"delta":', '"content":', '"tool_calls":', '0', '-1', '1e400', 'null', 'true', '[DONE]', '\u2028', '€', '\uFEFF', 'data: {"choices":[{"index":0,"delta":{"content":"x"}}]}\n\n', 'data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{"}}]}}]}\n\n']
   const alphabetBytes = fc.array(fc.oneof(fc.constantFrom(...TOKENS).map((t) => encoder.encode(t)), fc.uint8Array({ maxLength: 4 })), { maxLength: 200 }).map((parts) => {
     const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
     let at = 0
@@ -542,6 +546,44 @@ describe('fuzz: mutated recorded streams', () => {
   }, TIMEOUT)
 })
 
+describe('fuzz: the byte budget', () => {
+  /** Where a big string can go: every place the accumulator counts against maxBytes. */
+  const PLACES: Array<(big: string, i: number) => object> = [
+    (big) => ({ choices: [{ index: 0, delta: { content: big } }] }),
+    (big) => ({ choices: [{ index: 1, delta: { refusal: big } }] }),
+    (big) => ({ choices: [{ index: 0, delta: { reasoning_content: big, reasoning: big } }] }),
+    (big, i) => ({ choices: [{ index: 0, delta: { tool_calls: [{ index: i % MAX_TOOL_CALLS, id: `c${i}`, function: { name: big, arguments: big } }] } }] }),
+    (big) => ({ choices: [{ index: 0, delta: { tool_calls: [{ function: { arguments: big } }] } }] }),
+    (big, i) => ({ choices: [{ index: 0, delta: { [`x_${i % 3}`]: big } }] }),
+    (big, i) => ({ choices: [], [`x_top_${i}`]: { a: [big] } }),
+    (big) => ({ choices: [], usage: { prompt_tokens: 1, note: big } }),
+    (big) => ({ choices: [{ index: 2, delta: {}, logprobs: { content: [{ token: big, logprob: -1, bytes: null, top_logprobs: [] }] } }] }),
+    (big) => ({ choices: [{ index: 0, delta: { reasoning_details: [{ type: 'reasoning.text', index: 0, text: big }] } }] }),
+    (big) => {
+      const third = big.slice(0, big.length / 3)
+      return { choices: [{ index: 0, delta: { content: [{ type: 'text', text: third }, { type: 'thinking', thinking: third }, { type: 'image', url: third }] } }] }
+    },
+    (big, i) => ({ choices: [{ index: i % MAX_CHOICES, delta: { role: big } }] }),
+  ]
+  // Characters JSON writes as they are, and control characters it writes as six (`\u001f`).
+  // Strings whose JSON text is 6,000 to 27,000 characters: one event (at most 2 copies) stays under
+  // maxEventBytes, so the budget is what stops the stream. Control characters weigh 6 in JSON.
+  const big = fc
+    .tuple(fc.integer({ min: 6_000, max: 27_000 }), fc.constantFrom('x', 'é', '\u0001', '"', '\ud83d\ude00'))
+    .map(([json, c]) => c.repeat(Math.floor(json / (JSON.stringify(c).length - 2))))
+
+  test('big strings in every counted place: limit_exceeded or event_too_large, and never more held than the bound', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(PLACES.length - 1), big), { minLength: 30, maxLength: 90, size: 'max' }), fc.boolean(), (events, parseArguments) => {
+        const text = events.map(([place, value], i) => `data: ${JSON.stringify(PLACES[place]!(value, i))}\n\n`).join('')
+        const outcome = drive('budget', cut(encoder.encode(text), [0.25, 0.5, 0.75]), { parseArguments })
+        if (outcome.code !== undefined) expect(['limit_exceeded', 'event_too_large']).toContain(outcome.code)
+      }),
+      params(0.1),
+    )
+  }, TIMEOUT)
+})
+
 describe('fuzz: hostile chunk objects pushed to the accumulator', () => {
   test('anything at every field: only DeltafoldErrors with partial, snapshot() after every push, bounded plain output', () => {
     fc.assert(
@@ -600,12 +642,13 @@ describe('fuzz: hostile chunk objects pushed to the accumulator', () => {
 
 test('the runs reached every layer: completions, and the errors of the decoder, the JSON layer and the accumulator', () => {
   const all = (property: string) => OUTCOMES.get(property) ?? new Map<string, number>()
-  console.log(`fuzz seed ${SEED}, ${RUNS} runs:`, JSON.stringify(Object.fromEntries([...OUTCOMES].map(([p, m]) => [p, Object.fromEntries(m)]))))
+  console.log(`fuzz seed ${SEED}, ${RUNS} runs, largest snapshot ${largestSnapshot} characters (bound ${BOUND}):`, JSON.stringify(Object.fromEntries([...OUTCOMES].map(([p, m]) => [p, Object.fromEntries(m)]))))
   if (RUNS < 100) return
   for (const property of ['sse', 'recorded', 'objects']) expect(all(property).get('completion'), property).toBeGreaterThan(0)
   expect([...all('sse').keys()]).toEqual(expect.arrayContaining(['completion', 'invalid_json', 'invalid_type', 'invalid_index', 'upstream_error']))
   expect([...all('recorded').keys()]).toEqual(expect.arrayContaining(['completion', 'invalid_json', 'invalid_index']))
   expect([...all('objects').keys()]).toEqual(expect.arrayContaining(['completion', 'invalid_chunk', 'invalid_type', 'invalid_index', 'max_depth']))
+  expect([...all('budget').keys()]).toContain('limit_exceeded')
 })
 
 describe('regressions found by the fuzzer', () => {

@@ -86,6 +86,7 @@ export function webSource(
   steps: readonly Step[],
   end: SourceEnd = 'close',
   onPull?: (pulls: number) => void,
+  cancelFails?: boolean,
 ): { stream: ReadableStream<Uint8Array>; probe: Probe } {
   const probe: Probe = { pulls: 0, cancels: [] }
   const stream = new ReadableStream<Uint8Array>(
@@ -103,6 +104,7 @@ export function webSource(
       },
       cancel(reason) {
         probe.cancels.push(reason)
+        if (cancelFails) throw new Error('cancel failed')
       },
     },
     { highWaterMark: 0 },
@@ -118,6 +120,7 @@ export function nodeSource(
   steps: readonly Step[],
   end: SourceEnd = 'close',
   onPull?: (pulls: number) => void,
+  cancelFails?: boolean,
 ): { readable: Readable; probe: Probe } {
   const probe: Probe = { pulls: 0, cancels: [] }
   const readable = new Readable({
@@ -134,7 +137,7 @@ export function nodeSource(
     },
     destroy(error, callback) {
       probe.cancels.push(error)
-      callback(error)
+      callback(cancelFails ? new Error('destroy failed') : error)
     },
   })
   return { readable, probe }
@@ -155,10 +158,15 @@ export interface RunOptions extends ChatCompletionStreamOptions {
   onConsumed?: (event: CompletionEvent, index: number) => 'break' | void | Promise<'break' | void>
   /** Called when the source is pulled (after the pull count is incremented), before it answers. */
   onPull?: (pulls: number) => void
+  /** The source's cancel throws (web) or its destroy fails with another error (node). */
+  cancelFails?: boolean
+  /** Called with the source before the run starts. */
+  onSource?: (source: ReadableStream<Uint8Array> | Readable) => void
 }
 
 /** What one run of an entry point produced. */
 export interface RunResult {
+  surface: Surface
   completion: ChatCompletion | undefined
   /** The error the run rejected with (the consumer loop's, or the promise's). */
   error: unknown
@@ -172,13 +180,15 @@ export interface RunResult {
   source: ReadableStream<Uint8Array> | Readable
   /** The signal's 'abort' listeners left behind. */
   abortListeners: number
+  /** Listeners left on the node source, by event (none for web sources). */
+  sourceListeners: Record<string, number>
 }
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream' }
 
 /** Runs `steps` through one entry point, consuming it the way an application would. Never throws. */
 export async function runSurface(surface: Surface, steps: readonly Step[], end: SourceEnd, options: RunOptions = {}): Promise<RunResult> {
-  const { onConsumed, onPull, ...pipelineOptions } = options
+  const { onConsumed, onPull, cancelFails, onSource, ...pipelineOptions } = options
   const { maxEventBytes, signal, ...accumulatorOptions } = pipelineOptions
   const events: CompletionEvent[] = []
   let completion: ChatCompletion | undefined
@@ -205,14 +215,16 @@ export async function runSurface(surface: Surface, steps: readonly Step[], end: 
   }
 
   if (surface.startsWith('node.')) {
-    const made = nodeSource(steps, end, onPull)
+    const made = nodeSource(steps, end, onPull, cancelFails)
     probe = made.probe
     source = made.readable
   } else {
-    const made = webSource(steps, end, onPull)
+    const made = webSource(steps, end, onPull, cancelFails)
     probe = made.probe
     source = made.stream
   }
+
+  onSource?.(source)
 
   switch (surface) {
     case 'core.accumulate': {
@@ -307,6 +319,7 @@ export async function runSurface(surface: Surface, steps: readonly Step[], end: 
     }
   }
   return {
+    surface,
     completion,
     error,
     finalError,
@@ -315,7 +328,32 @@ export async function runSurface(surface: Surface, steps: readonly Step[], end: 
     probe,
     source,
     abortListeners: signal ? getEventListeners(signal, 'abort').length : 0,
+    sourceListeners: source instanceof Readable ? listenerCounts(source) : {},
   }
+}
+
+/**
+ * Records the 'error' events `emitter` emits while nobody listens for them, instead of letting
+ * EventEmitter throw them (an uncaught exception that would end the process). Returns the list.
+ */
+export function unheardErrors(emitter: Readable): unknown[] {
+  const unheard: unknown[] = []
+  const emit = emitter.emit.bind(emitter)
+  emitter.emit = ((name: string | symbol, ...args: unknown[]) => {
+    if (name === 'error' && emitter.listenerCount('error') === 0) {
+      unheard.push(args[0])
+      return false
+    }
+    return emit(name, ...args)
+  }) as typeof emitter.emit
+  return unheard
+}
+
+/** The listeners on a node stream, by event name (events without any left out). */
+export function listenerCounts(stream: Readable): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const name of stream.eventNames()) if (typeof name === 'string' && stream.listenerCount(name) > 0) counts[name] = stream.listenerCount(name)
+  return counts
 }
 
 /** True when the web source is unlocked, or the node source destroyed or ended (nothing holds it). */

@@ -23,6 +23,7 @@ import {
   type Loose,
   type PrototypeState,
   type RunResult,
+  type SourceEnd,
   type Surface,
 } from './helpers.js'
 
@@ -71,8 +72,8 @@ describe('#36 AbortSignal fires mid-stream, on every entry point', () => {
       expect(Object.keys(reason)).not.toContain('partial')
     }
     expect(snapshotContent(run)).toBe('Hello')
+    expect(await eventually(() => released(run.source)), 'source released').toBe(true)
     expect(run.probe.cancels).toHaveLength(1)
-    expect(released(run.source)).toBe(true)
     expect(run.abortListeners).toBe(0)
   })
 })
@@ -83,8 +84,8 @@ describe('#37 a consumer breaks out of the loop, on every entry point with one',
       onConsumed: (event) => (event.type === 'content.delta' ? 'break' : undefined),
     })
     expect(run.events.filter((e) => e.type === 'content.delta')).toHaveLength(1)
+    expect(await eventually(() => released(run.source)), 'source released').toBe(true)
     expect(run.probe.cancels).toHaveLength(1)
-    expect(released(run.source)).toBe(true)
     expect(run.completion).toBeUndefined()
     if (surface === 'node.pipeline') {
       // Leaving the consumer early makes pipeline() destroy every stage with an AbortError; the
@@ -119,8 +120,8 @@ describe('#38 the upstream read rejects after 3 events, on every entry point', (
     expect(snapshotContent(run)).toBe('123')
     // An errored web stream cannot be cancelled (its source's cancel is never called); the node
     // source was destroyed by its own failure, once.
+    expect(await eventually(() => released(run.source)), 'source released').toBe(true)
     expect(run.probe.cancels).toHaveLength(surface.startsWith('node.') ? 1 : 0)
-    expect(released(run.source)).toBe(true)
   })
 })
 
@@ -161,7 +162,7 @@ const PAYLOADS: PayloadCase[] = [
   { id: '#14 EOF before finish_reason (strict)', body: sse(content(' world')), code: 'unexpected_eof', path: '$.choices[0].finish_reason', options: { strict: true }, end: 'close' },
 ]
 
-describe.each(PAYLOADS)('$id, on every entry point', ({ body, code, path, options = {}, end = 'stall' }) => {
+describe.each(PAYLOADS)('$id, on every entry point', ({ body, code, path, options = {}, end = 'stall' as SourceEnd }) => {
   test.each(SURFACES)('%s: the exact typed error, the partial before it, the source cancelled once', async (surface) => {
     const run = await runSurface(surface, [HELLO, body], end, options)
     expect(run.completion).toBeUndefined()

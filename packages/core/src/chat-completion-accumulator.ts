@@ -1,5 +1,6 @@
 import type { CompletionEvent, ReasoningField } from './completion-event.js'
 import { DeltafoldError, ProviderError, type DeltafoldErrorCode } from './errors.js'
+import { ARGS, chunkOf, intact, type FastTemplate } from './internal/fast-path.js'
 import { createPartialJSONParser, type PartialJSONParser } from './partial-json-parser.js'
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionTokenLogprob, CompletionUsage } from './types.js'
 
@@ -167,6 +168,24 @@ interface ChoiceState {
  * ```
  */
 export function createChatCompletionAccumulator(options: ChatCompletionAccumulatorOptions = {}): ChatCompletionAccumulator {
+  return createAccumulator(options).accumulator
+}
+
+/**
+ * The accumulator and its internal fast entry, for the stream parser only (not exported from the
+ * package). `pushFast(t)` applies the payload `t` matched last (see `internal/fast-path.ts`) exactly as
+ * `push(JSON.parse(payload))` would, emitting the same events (the `chunk` event's object is built
+ * from the template) and raising the same errors; it returns false, having changed nothing, when it
+ * cannot (no such choice or tool call yet, an index over a limit, the accumulator stopped), and the
+ * caller then takes the generic path.
+ *
+ * @param options - as for {@link createChatCompletionAccumulator}
+ * @internal
+ */
+export function createAccumulator(options: ChatCompletionAccumulatorOptions): {
+  accumulator: ChatCompletionAccumulator
+  pushFast: (t: FastTemplate) => boolean
+} {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`createChatCompletionAccumulator() expects an options object or nothing, got ${describe(options)}`)
   }
@@ -323,11 +342,15 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
     try {
       return run()
     } catch (error) {
-      failed = true
-      failure = error
-      if (error instanceof DeltafoldError) error.partial ??= build()
-      throw error
+      stop(error)
     }
+  }
+
+  function stop(error: unknown): never {
+    failed = true
+    failure = error
+    if (error instanceof DeltafoldError) error.partial ??= build()
+    throw error
   }
 
   function push(chunk: ChatCompletionChunk | object): void {
@@ -343,6 +366,11 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
     chunkCount++
     const c = chunk as Record<string, unknown>
     if (emit) emit({ type: 'chunk', chunk: chunk as ChatCompletionChunk })
+    applyFields(c)
+  }
+
+  /** Everything `apply` does after the `chunk` event. */
+  function applyFields(c: Record<string, unknown>): void {
     applyMetadata(c)
     const list = c.choices
     if (list !== undefined && list !== null) {
@@ -695,6 +723,11 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
     }
     // Provider fields on the call (Gemini's extra_content.google.thought_signature), deep-merged.
     call.extras = keepExtras(rest, call.extras, path)
+    toolCallDelta(choice, call, argsDelta)
+  }
+
+  /** The end of a tool-call delta: `tool_call.start` when due, then the arguments fragment, if any. */
+  function toolCallDelta(choice: ChoiceState, call: ToolCallState, argsDelta: string | undefined): void {
     // The start waits for the name (it may come after the id), but never past the first arguments.
     if (!call.started && (call.name !== '' || argsDelta !== undefined)) startCall(choice, call)
     if (argsDelta !== undefined) {
@@ -723,6 +756,75 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
         emit(event)
       }
     }
+  }
+
+  function pushFast(t: FastTemplate): boolean {
+    if (finalCompletion || failed || t.choice >= maxChoices) return false
+    const choice = choices.get(t.choice)
+    if (!choice) return false
+    let call: ToolCallState | undefined
+    if (t.kind === ARGS) {
+      if (t.tool >= maxToolCalls) return false
+      call = choice.toolByIndex.get(t.tool)
+      if (!call) return false
+    }
+    try {
+      applyFast(t, choice, call)
+    } catch (error) {
+      stop(error)
+    }
+    return true
+  }
+
+  /**
+   * What `apply` does for a chunk of the template's shape (see `shapeOf` in internal/fast-path.ts),
+   * step for step: metadata, null usage, error, finish_reason and logprobs are no-ops once the
+   * template's own chunk was applied; null provider fields are counted by `keep` (4 bytes each);
+   * then the delta, in `applyDelta` order. Paths are those of `$.choices[0]`.
+   */
+  function applyFast(t: FastTemplate, choice: ChoiceState, call: ToolCallState | undefined): void {
+    chunkCount++
+    if (emit) {
+      const chunk = chunkOf(t)
+      emit({ type: 'chunk', chunk: chunk as ChatCompletionChunk })
+      // The listener changed the chunk: apply what it holds now, as push() would have.
+      if (!intact(t, chunk)) return applyFields(chunk as Record<string, unknown>)
+    }
+    chunkPos = 0
+    const before = t.nullsBefore
+    for (let i = 0; i < before.length; i++) count(4, before[i]!)
+    const role = t.role
+    if (role !== undefined && choice.role !== role) {
+      count(role.length, '$.choices[0].delta.role')
+      choice.role = role
+      if (emit) emit({ type: 'role', index: choice.index, role })
+    }
+    const text = t.text
+    if (call === undefined) {
+      if (t.field === 'content') appendContent(choice, text, '$.choices[0].delta.content')
+      else if (t.field === 'reasoning_content') {
+        choice.reasoningContentUsed = true
+        appendReasoning(choice, text, 'reasoning_content', '$.choices[0].delta.reasoning_content')
+      } else {
+        choice.reasoningUsed = true
+        appendReasoning(choice, text, 'reasoning', '$.choices[0].delta.reasoning')
+      }
+      return
+    }
+    // applyToolCall for { index, function: { arguments } } (id and name absent, null or ""): the call at the index.
+    choice.lastCall = call
+    if (call.index >= choice.nextToolIndex) choice.nextToolIndex = call.index + 1
+    const type = t.toolType
+    if (type !== undefined && type !== '' && call.type === '') call.type = type
+    let argsDelta: string | undefined
+    if (text !== '') {
+      count(text.length, '$.choices[0].delta.tool_calls[0].function.arguments')
+      call.args = grow(call.args, text, call.pieces, 0)
+      argsDelta = text
+    }
+    const after = t.nullsAfter
+    for (let i = 0; i < after.length; i++) count(4, after[i]!)
+    toolCallDelta(choice, call, argsDelta)
   }
 
   function startCall(choice: ChoiceState, call: ToolCallState): void {
@@ -900,12 +1002,15 @@ export function createChatCompletionAccumulator(options: ChatCompletionAccumulat
   }
 
   return {
-    push,
-    snapshot,
-    finish,
-    get chunkCount() {
-      return chunkCount
+    accumulator: {
+      push,
+      snapshot,
+      finish,
+      get chunkCount() {
+        return chunkCount
+      },
     },
+    pushFast,
   }
 }
 

@@ -1,8 +1,6 @@
-import {
-  createChatCompletionAccumulator,
-  type ChatCompletionAccumulatorOptions,
-} from './chat-completion-accumulator.js'
+import { createAccumulator, type ChatCompletionAccumulatorOptions } from './chat-completion-accumulator.js'
 import { DeltafoldError, ProviderError } from './errors.js'
+import { makeTemplate, matchTemplate, type FastTemplate } from './internal/fast-path.js'
 import { createSSEDecoder, type ServerSentEvent } from './sse-decoder.js'
 import type { ChatCompletion, ChatCompletionChunk } from './types.js'
 
@@ -12,6 +10,16 @@ export interface ChatCompletionStreamOptions extends ChatCompletionAccumulatorOp
   maxEventBytes?: number
   /** Aborts reading: the pipeline cancels the source and rejects with `signal.reason`. */
   signal?: AbortSignal
+  /**
+   * Decode the chunks that repeat an earlier chunk's shape (the same bytes but for the text or
+   * arguments fragment, a choice or tool-call index, the `obfuscation` padding) straight from the
+   * payload text, without `JSON.parse`. It is invisible: the same completion, events (the `chunk`
+   * event carries an object equal to what `JSON.parse` gives) and errors, byte for byte; any payload
+   * it cannot prove to be of such a shape takes the generic path. `false` always parses the whole
+   * payload, for comparison.
+   * @defaultValue true
+   */
+  fastPath?: boolean
 }
 
 /** Where an SSE event came from, for error messages. */
@@ -139,15 +147,42 @@ export interface ChatCompletionStreamParser {
  * ```
  */
 export function createChatCompletionStreamParser(options: ChatCompletionStreamOptions = {}): ChatCompletionStreamParser {
-  const accumulator = createChatCompletionAccumulator(options)
+  const { accumulator, pushFast } = createAccumulator(options)
   // `[DONE]` arrived: everything after it is ignored, as openai-node does.
   let sawDone = false
+  const fastPath = options.fastPath !== false
+  const listening = typeof options.onEvent === 'function'
+  // The shape of the last chunk the generic path applied that the fast path can repeat, if any.
+  let template: FastTemplate | undefined
+  // Templates made (or tried) and payloads the fast path applied: making one costs about two
+  // JSON.parse, so a stream whose chunks never repeat a shape stops trying after 4 (plus one per 32 hits).
+  let templatesMade = 0
+  let fastHits = 0
   const decoderOptions: { dispatchUnterminated: boolean; maxEventBytes?: number } = { dispatchUnterminated: true }
   if (options.maxEventBytes !== undefined) decoderOptions.maxEventBytes = options.maxEventBytes
   const decoder = createSSEDecoder(
     {
       onEvent(event) {
         if (sawDone) return
+        const data = event.data
+        // The template matched but the accumulator declined (no such call yet): keep the template.
+        let declined = false
+        if (template !== undefined && event.type !== 'error' && matchTemplate(template, data)) {
+          const t = template
+          t.data = data
+          try {
+            if (pushFast(t)) {
+              fastHits++
+              return
+            }
+            declined = true
+          } catch (error) {
+            // The position is read here rather than up front: on the fast path it is needed only for errors.
+            throw located(error, event, { eventNumber: decoder.eventCount, byteOffset: decoder.position() })
+          } finally {
+            t.data = ''
+          }
+        }
         const position = { eventNumber: decoder.eventCount, byteOffset: decoder.position() }
         const result = parseChunkEvent(event, position)
         if (result.kind === 'done') sawDone = true
@@ -155,13 +190,14 @@ export function createChatCompletionStreamParser(options: ChatCompletionStreamOp
           try {
             accumulator.push(result.chunk)
           } catch (error) {
-            if (error instanceof DeltafoldError && error.eventNumber === undefined) {
-              error.eventNumber = position.eventNumber
-              error.byteOffset = position.byteOffset
-              error.data ??= event.data
-              error.message += ` (event ${position.eventNumber}, byte ${position.byteOffset})`
+            throw located(error, event, position)
+          }
+          if (fastPath && !declined && templatesMade < 4 + (fastHits >>> 5)) {
+            const next = makeTemplate(data, result.chunk, listening)
+            if (next !== undefined) {
+              templatesMade++
+              if (next !== false) template = next
             }
-            throw error
           }
         }
       },
@@ -213,6 +249,17 @@ export function createChatCompletionStreamParser(options: ChatCompletionStreamOp
       return decoder.eventCount
     },
   }
+}
+
+/** Adds the event's number, byte offset and data to an error the accumulator raised. */
+function located(error: unknown, event: ServerSentEvent, position: { eventNumber: number; byteOffset: number }): unknown {
+  if (error instanceof DeltafoldError && error.eventNumber === undefined) {
+    error.eventNumber = position.eventNumber
+    error.byteOffset = position.byteOffset
+    error.data ??= event.data
+    error.message += ` (event ${position.eventNumber}, byte ${position.byteOffset})`
+  }
+  return error
 }
 
 /**

@@ -1,0 +1,100 @@
+/**
+ * Quick comparison of deltafold's chunk fast path against the generic path (`fastPath: false`), the
+ * floor (TextDecoder + indexOf framing + JSON.parse) and eventsource-parser, on the bench's own
+ * chat-text, tool-args and parallel-tools workloads: bytes → final completion, median of N timed
+ * runs per contender in one process (contender order rotated every round, full GC before each run,
+ * outside the timed window). Every contender is checked against the generator's ground truth first.
+ *
+ *   node --expose-gc <bundle of this file> [--runs 7] [--events] [scenario …]
+ *
+ * (bundle it as the bench does: esbuild compare.ts --bundle --platform=node --format=esm
+ * --packages=external --outfile=dist/compare.mjs; see README.md next to this file.)
+ */
+import { createChatCompletionStreamParser, type ChatCompletion, type ChatCompletionStreamOptions } from '@deltafold/core'
+import { eventsourceParserAccumulate } from '../contenders/eventsource-parser.js'
+import { floor, floorAccumulate } from '../contenders/floor.js'
+import { generateChatText } from '../generators/chat-text.js'
+import { splitRandom, type GeneratedStream } from '../generators/common.js'
+import { generateParallelTools } from '../generators/parallel-tools.js'
+import { generateToolArgs } from '../generators/tool-args.js'
+import { gc } from '../lib/gc.js'
+import { checkCompletion } from '../lib/ground-truth.js'
+import { createRandom } from '../lib/random.js'
+
+let sink: unknown
+
+function parse(chunks: readonly Uint8Array[], options: ChatCompletionStreamOptions): ChatCompletion {
+  const parser = createChatCompletionStreamParser(options)
+  for (const bytes of chunks) parser.feed(bytes)
+  return parser.end()
+}
+
+interface Contender {
+  name: string
+  run(): unknown
+  check?: (result: unknown) => string | undefined
+}
+
+const args = process.argv.slice(2)
+const runsAt = args.indexOf('--runs')
+const runs = runsAt === -1 ? 7 : Number(args[runsAt + 1])
+const withEvents = args.includes('--events')
+const selected = args.filter((a, i) => !a.startsWith('--') && (runsAt === -1 || i !== runsAt + 1))
+
+const workloads: Array<[string, () => GeneratedStream, number]> = [
+  ['chat-text', () => generateChatText({ seed: 1, targetBytes: 20_000_000 }), 1],
+  ['tool-args', () => generateToolArgs({ seed: 2 + 300_000, argsChars: 300_000 }), 2],
+  ['parallel-tools', () => generateParallelTools({ seed: 5, targetBytes: 5_000_000 }), 5],
+]
+
+for (const [name, generate, seed] of workloads) {
+  if (selected.length > 0 && !selected.includes(name)) continue
+  const generated = generate()
+  const chunks = splitRandom(generated.bytes, createRandom(seed + 1), 1, 8192)
+  const check = (r: unknown) => {
+    const result = checkCompletion(r, generated.expected)
+    return result.ok ? undefined : result.detail
+  }
+  let events = 0
+  const onEvent = () => {
+    events++
+  }
+  const contenders: Contender[] = [
+    { name: 'floor (TextDecoder+indexOf+JSON.parse)', run: () => floor(chunks) },
+    { name: 'floor + hand accumulation', run: () => floorAccumulate(chunks), check },
+    { name: 'eventsource-parser + JSON.parse + hand acc', run: () => eventsourceParserAccumulate(chunks), check },
+    { name: 'deltafold (fast path)', run: () => parse(chunks, {}), check },
+    { name: 'deltafold (no fast path)', run: () => parse(chunks, { fastPath: false }), check },
+  ]
+  if (withEvents) {
+    contenders.push(
+      { name: 'deltafold + onEvent (fast path)', run: () => parse(chunks, { onEvent }), check },
+      { name: 'deltafold + onEvent (no fast path)', run: () => parse(chunks, { onEvent, fastPath: false }), check },
+    )
+  }
+  for (const c of contenders) {
+    const problem = c.check?.(c.run())
+    if (problem) throw new Error(`${name}: ${c.name} gives a wrong completion: ${problem}`)
+  }
+  const samples = new Map<string, number[]>(contenders.map((c) => [c.name, []]))
+  for (let round = 0; round < runs; round++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const c = contenders[(k + round) % contenders.length]!
+      gc()
+      const start = performance.now()
+      sink = c.run()
+      samples.get(c.name)!.push(performance.now() - start)
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
+  const floorMs = median(samples.get(contenders[0]!.name)!)
+  const mb = generated.bytes.length / 1e6
+  console.log(`\n${name}: ${mb.toFixed(2)} MB, ${generated.eventCount.toLocaleString('en-US')} events, ${chunks.length} network chunks; median of ${runs}`)
+  console.log('| contender | median ms | min–max ms | MB/s | × floor |\n| --- | --- | --- | --- | --- |')
+  for (const c of contenders) {
+    const xs = samples.get(c.name)!
+    const m = median(xs)
+    console.log(`| ${c.name} | ${m.toFixed(1)} | ${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)} | ${(mb / (m / 1000)).toFixed(1)} | ${(floorMs / m).toFixed(2)}× |`)
+  }
+}
+if (sink === 42) console.log('')
