@@ -38,3 +38,18 @@ bench('startsWith lit0 one-byte', (x) => x.startsWith(litOneByte))
 const litSliced = sample.slice(0, P)
 bench('startsWith lit0 sliced', (x) => x.startsWith(litSliced))
 bench('startsWith lit0 again', (x) => x.startsWith(lit0))
+const synth = datas.slice(1, -3).map((x) => lit0 + 'abc' + lit1)
+bench('synthetic same lit0', (x) => x.startsWith(lit0))
+const synthFlat = synth.map((x) => JSON.parse(JSON.stringify(x)) as string)
+bench2('x', () => 0)
+{
+  const xs: number[] = []
+  for (let r = 0; r < 7; r++) { const t = performance.now(); let s = 0; for (const x of synthFlat) if (x.startsWith(lit0)) s++; xs.push(performance.now() - t) }
+  xs.sort((a, b) => a - b); console.log('synth flat inline', xs[3]!.toFixed(1))
+}
+{
+  const xs: number[] = []
+  for (let r = 0; r < 7; r++) { const t = performance.now(); let s = 0; for (const x of datas) if (x.startsWith(lit0)) s++; xs.push(performance.now() - t) }
+  xs.sort((a, b) => a - b); console.log('datas inline', xs[3]!.toFixed(1))
+}
+console.log(lit0.length, datas.length)

@@ -424,13 +424,9 @@ describe('an AbortSignal fires at a random point', () => {
     },
   )
 
-  // BUG (core stream-chat-completion.ts, streamChatCompletion `run()`): after the signal fires, the
-  // generator keeps yielding the events already decoded from the last network piece (up to a whole
-  // read's worth) and rejects only at the next upstream read, where fromResponse drops them at once
-  // ("pending reads reject with the reason now"). Minimal input: one piece holding
-  // `data: {a}\n\ndata: {b}\n\ndata: {c}\n\n`, abort at the content.delta of `a`: expected the next
-  // next() to reject with the reason; actual: `chunk`, `b`, `chunk`, `c` are yielded first.
-  test.fails('BUG: core.stream: events decoded before the abort but not yet read are dropped: the next read rejects', async () => {
+  // Regression: streamChatCompletion used to keep yielding the events already decoded from the
+  // last network piece after the signal fired (fixed in stream-chat-completion.ts run()).
+  test('regression: core.stream: events decoded before the abort but not yet read are dropped: the next read rejects', async () => {
     const controller = new AbortController()
     const reason = new Error('stop')
     const run = await runSurface('core.stream', [sse(content('a'), content('b'), content('c'))], 'stall', {
@@ -457,14 +453,10 @@ describe('an AbortSignal fires at a random point', () => {
     alreadyAborted,
   )
 
-  // BUG (core open-source.ts, openSource: `signal?.throwIfAborted()` before the source is opened):
-  // with a signal that is already aborted, accumulateChatCompletion and streamChatCompletion reject
-  // with the reason but never cancel the ReadableStream (nor call return() on an iterator), so a
-  // fetch body stays open until it is collected, where fromResponse and accumulateFromReadable
-  // cancel (destroy) it. Minimal input: `accumulateChatCompletion(new ReadableStream({ cancel() { n++ } }),
-  // { signal: AbortSignal.abort() })`: expected n === 1, actual 0.
-  test.fails.each(['core.accumulate', 'core.stream'] as const)(
-    'BUG: %s: an already aborted signal rejects with its reason without reading, and cancels the source once',
+  // Regression: with a signal already aborted, core used to reject without cancelling the source
+  // (fixed in open-source.ts openSource: cancelUnopened).
+  test.each(['core.accumulate', 'core.stream'] as const)(
+    'regression: %s: an already aborted signal rejects with its reason without reading, and cancels the source once',
     alreadyAborted,
   )
 })
@@ -551,14 +543,9 @@ describe('the upstream cancel itself fails', () => {
     cancelFails,
   )
 
-  // BUG (node src/internal/readable-iterator.ts, readableIterator `return()`): it removes its
-  // 'error' listener (cleanup()) before calling readable.destroy(). An error the stream emits while
-  // being destroyed (its _destroy failing, a late socket error) then has no listener, and Node
-  // turns it into an uncaught exception that ends the process. Minimal input:
-  // accumulateFromReadable(new Readable({ read() { this.push('data: x\n\n') }, destroy(e, cb) { cb(new Error('destroy failed')) } }))
-  // rejects with invalid_json, then 'destroy failed' is thrown as an uncaught exception. Expected:
-  // keep a listener until the stream has closed (as stream.pipeline() and finished() do).
-  test.fails('BUG: node.accumulate: the pipeline still fails with its own typed error, cancels once, and nothing goes unhandled', () =>
+  // Regression: readableIterator().return() used to remove its 'error' listener before destroy(),
+  // so an error from a failing _destroy became an uncaught exception (fixed: swallowed until 'close').
+  test('regression: node.accumulate: the pipeline still fails with its own typed error, cancels once, and nothing goes unhandled', () =>
     cancelFails('node.accumulate'),
   )
 })

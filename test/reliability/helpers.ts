@@ -318,6 +318,9 @@ export async function runSurface(surface: Surface, steps: readonly Step[], end: 
       break
     }
   }
+  // Let a destroyed node source finish its teardown ('error'/'close' come a tick after destroy())
+  // before counting what listeners are left on it.
+  if (source instanceof Readable) await new Promise((resolve) => setImmediate(resolve))
   return {
     surface,
     completion,

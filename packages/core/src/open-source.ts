@@ -48,9 +48,18 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024
  * ```
  */
 export async function openSource(source: ByteSource, signal?: AbortSignal): Promise<OpenedSource> {
-  signal?.throwIfAborted()
+  if (signal?.aborted) {
+    // Aborted before the first read: the source is still cancelled, exactly once.
+    await cancelUnopened(source, signal.reason)
+    throw signal.reason
+  }
   if (isResponse(source)) {
-    await checkResponse(source, signal)
+    try {
+      await checkResponse(source, signal)
+    } catch (error) {
+      if (signal?.aborted) await cancelUnopened(source, signal.reason)
+      throw error
+    }
     if (source.body === null) return fromIterator([][Symbol.iterator](), signal)
     return fromReader(source.body.getReader() as ReadableStreamDefaultReader<Uint8Array | string>, signal)
   }
@@ -145,6 +154,22 @@ function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true })
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
+}
+
+/** Best-effort cancellation of a source nobody has read from yet. */
+async function cancelUnopened(source: ByteSource, reason: unknown): Promise<void> {
+  try {
+    if (isResponse(source)) {
+      if (source.body && !source.body.locked) await source.body.cancel(reason)
+    } else if (isReadableStream(source)) {
+      if (!source.locked) await source.cancel(reason)
+    } else if (source !== null && typeof source === 'object' && !(source instanceof Uint8Array)) {
+      const asyncIterable = (source as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]
+      if (typeof asyncIterable === 'function') await asyncIterable.call(source).return?.()
+    }
+  } catch {
+    // Already errored or closed: nothing to release.
+  }
 }
 
 function fromReader(reader: ReadableStreamDefaultReader<Uint8Array | string>, signal?: AbortSignal): OpenedSource {

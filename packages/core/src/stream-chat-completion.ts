@@ -111,7 +111,11 @@ export function streamChatCompletion(source: ByteSource, options: ChatCompletion
         parser.feed(result.value)
         const done = parser.sawDone
         if (done) void input.cancel()
-        while (head < queue.length) yield queue[head++]!
+        while (head < queue.length) {
+          // An abort stops the events at once, even those already decoded from this chunk.
+          options.signal?.throwIfAborted()
+          yield queue[head++]!
+        }
         queue.length = 0
         head = 0
         if (done) break
@@ -127,8 +131,9 @@ export function streamChatCompletion(source: ByteSource, options: ChatCompletion
       rejectFinal(wrapped)
       void input?.cancel(wrapped)
       // Hand out the events decoded before the failure (the ones `partial` holds) and only then
-      // fail: which events a consumer sees must not depend on how the bytes were chunked.
-      while (head < queue.length) yield queue[head++]!
+      // fail: which events a consumer sees must not depend on how the bytes were chunked. An abort
+      // is the exception: it stops the events at once.
+      if (!options.signal?.aborted) while (head < queue.length) yield queue[head++]!
       throw wrapped
     } finally {
       queue.length = 0

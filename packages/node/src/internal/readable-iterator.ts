@@ -67,7 +67,14 @@ export function readableIterator(readable: Readable): AsyncIterator<Uint8Array |
       if (!returned) {
         returned = true
         cleanup()
-        if (!ended) readable.destroy()
+        if (!ended && !readable.destroyed) {
+          // An error from destroy() itself (a custom _destroy failing) comes after we stopped reading:
+          // swallow it until 'close' instead of letting it become an uncaught exception.
+          const swallow = () => {}
+          readable.once('error', swallow)
+          readable.once('close', () => readable.off('error', swallow))
+          readable.destroy()
+        }
         notify()
       }
       return { done: true, value: undefined }
