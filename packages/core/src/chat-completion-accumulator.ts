@@ -247,6 +247,8 @@ export function createAccumulator(options: ChatCompletionAccumulatorOptions): {
       return value
     }
     if (typeof value === 'number') {
+      // JSON.parse turns 1e400 into Infinity, which JSON cannot write back: the result must stay JSON.
+      if (!Number.isFinite(value)) fail('invalid_type', `Non-finite number at ${path}: ${String(value)} cannot be kept as JSON`, path)
       count(8, path)
       return value
     }
@@ -296,6 +298,8 @@ export function createAccumulator(options: ChatCompletionAccumulatorOptions): {
       if (key === '__proto__') continue
       const value = keep(raw[key], `${path}.${key}`)
       if (value === null || value === undefined) continue
+      // The name is kept too: a long unknown key must cost what it holds.
+      count(key.length + 3, `${path}.${key}`)
       target ??= {}
       mergeValue(target, key, value)
     }
@@ -396,13 +400,16 @@ export function createAccumulator(options: ChatCompletionAccumulatorOptions): {
     if (systemFingerprint === undefined) systemFingerprint = nonEmptyString(c.system_fingerprint, '$.system_fingerprint')
     if (serviceTier === undefined) serviceTier = nonEmptyString(c.service_tier, '$.service_tier')
     if (created === undefined && c.created !== undefined && c.created !== null) {
-      if (typeof c.created !== 'number') fail('invalid_type', `Expected created to be a number, got ${describe(c.created)}`, '$.created')
+      if (typeof c.created !== 'number' || !Number.isFinite(c.created)) {
+        fail('invalid_type', `Expected created to be a finite number, got ${describe(c.created)}`, '$.created')
+      }
       if (c.created !== 0) created = c.created
     }
     for (const key of Object.keys(c)) {
       if (KNOWN_TOP.has(key) || PADDING.has(key) || key === '__proto__') continue
       const value = keep(c[key], `$.${key}`)
       if (value === null || value === undefined) continue
+      count(key.length + 3, `$.${key}`)
       const current = topExtras.get(key)
       if (isPlainObject(current) && isPlainObject(value)) {
         for (const k of Object.keys(value)) mergeValue(current, k, value[k])
@@ -465,6 +472,7 @@ export function createAccumulator(options: ChatCompletionAccumulatorOptions): {
         `${path}.finish_reason`,
       )
     }
+    if (previous !== finishReason) count(finishReason.length, `${path}.finish_reason`)
     choice.finishReason = finishReason
     const wasOpen = !choice.closed
     closeChoice(choice)
@@ -531,6 +539,7 @@ export function createAccumulator(options: ChatCompletionAccumulatorOptions): {
       const value = rest[key]
       if (value === null || value === undefined) continue
       choice.deltaExtras ??= {}
+      count(key.length + 3, `${path}.${key}`)
       const current = Object.hasOwn(choice.deltaExtras, key) ? choice.deltaExtras[key] : undefined
       // Unknown string fields concatenate (text streamed under a new name); labels and other values: latest wins.
       if (typeof value === 'string' && !LABEL_FIELDS.has(key)) {
@@ -688,7 +697,10 @@ export function createAccumulator(options: ChatCompletionAccumulatorOptions): {
         call.id = callId
       }
     }
-    if (typeof type === 'string' && type !== '' && call.type === '') call.type = type
+    if (typeof type === 'string' && type !== '' && call.type === '') {
+      count(type.length, `${path}.type`)
+      call.type = type
+    }
     let argsDelta: string | undefined
     if (isPlainObject(fn)) {
       const { name, arguments: args, ...fnRest } = fn
@@ -815,7 +827,10 @@ export function createAccumulator(options: ChatCompletionAccumulatorOptions): {
     choice.lastCall = call
     if (call.index >= choice.nextToolIndex) choice.nextToolIndex = call.index + 1
     const type = t.toolType
-    if (type !== undefined && type !== '' && call.type === '') call.type = type
+    if (type !== undefined && type !== '' && call.type === '') {
+      count(type.length, '$.choices[0].delta.tool_calls[0].type')
+      call.type = type
+    }
     let argsDelta: string | undefined
     if (text !== '') {
       count(text.length, '$.choices[0].delta.tool_calls[0].function.arguments')
@@ -859,7 +874,7 @@ export function createAccumulator(options: ChatCompletionAccumulatorOptions): {
       if (list.length === 0) continue
       const added: ChatCompletionTokenLogprob[] = []
       for (let i = 0; i < list.length; i++) {
-        const entry = keep(list[i], `${path}.${field}[${i}]`) as ChatCompletionTokenLogprob
+        const entry = (keep(list[i], `${path}.${field}[${i}]`) ?? null) as ChatCompletionTokenLogprob
         target.push(entry)
         added.push(entry)
       }

@@ -113,19 +113,16 @@ export function matchTemplate(t: FastTemplate, data: string): boolean {
       if (kind === HOLE_CHOICE) t.choice = value
       else t.tool = value
     } else {
-      // A string body: up to the first quote not escaped. The next literal starts with the closing quote.
+      // A string body: up to the first quote preceded by an even number of backslashes (the
+      // opening quote ends the run). The next literal starts with the closing quote.
       let end = data.indexOf('"', pos)
-      if (end === -1) return false
-      const backslash = data.indexOf('\\', pos)
-      if (backslash !== -1 && backslash < end) {
-        end = backslash
-        for (;;) {
-          if (end >= length) return false
-          const c = data.charCodeAt(end)
-          if (c === QUOTE) break
-          end += c === BACKSLASH ? 2 : 1
-        }
+      while (end !== -1 && data.charCodeAt(end - 1) === BACKSLASH) {
+        let run = 1
+        while (data.charCodeAt(end - 1 - run) === BACKSLASH) run++
+        if ((run & 1) === 0) break
+        end = data.indexOf('"', end + 1)
       }
+      if (end === -1) return false
       if (kind === HOLE_TEXT) {
         // JSON.parse of the quoted body checks it (control characters, escapes) and returns a flat
         // copy: a slice would keep the whole network chunk alive in the accumulated text.
@@ -134,7 +131,7 @@ export function matchTemplate(t: FastTemplate, data: string): boolean {
         } catch {
           return false
         }
-      } else if (!validPadding(data, start, end, backslash !== -1 && backslash < end)) return false
+      } else if (!validPadding(data, start, end)) return false
       pos = end
     }
     spans[2 * h] = start
@@ -145,16 +142,19 @@ export function matchTemplate(t: FastTemplate, data: string): boolean {
 }
 
 /** Whether `data[start, end)` is a valid JSON string body (its value is decoded only when needed). */
-function validPadding(data: string, start: number, end: number, escaped: boolean): boolean {
-  if (escaped) {
-    try {
-      JSON.parse(data.slice(start - 1, end + 1))
-      return true
-    } catch {
-      return false
+function validPadding(data: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = data.charCodeAt(i)
+    if (c < SPACE) return false
+    if (c === BACKSLASH) {
+      try {
+        JSON.parse(data.slice(start - 1, end + 1))
+        return true
+      } catch {
+        return false
+      }
     }
   }
-  for (let i = start; i < end; i++) if (data.charCodeAt(i) < SPACE) return false
   return true
 }
 
