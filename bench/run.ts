@@ -14,6 +14,7 @@
  *
  * Scenarios: chat-text, sse-decode, tool-args, parallel-tools, long-event, many-streams.
  */
+import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -49,9 +50,19 @@ const version = (name: string): string => {
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
 const machine = `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()} (${os.arch()})`
 const peers = ['eventsource-parser', 'openai', '@ai-sdk/provider-utils', 'partial-json', 'tinybench'].map((n) => `${n} ${version(n)}`).join(', ')
+// Which deltafold was measured: the commit, and whether the packages had uncommitted changes (read-only git calls).
+const revision = (() => {
+  try {
+    const git = (...a: string[]) => execFileSync('git', a, { cwd: here, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const dirty = git('status', '--porcelain', '--', '../packages').split('\n').filter(Boolean).length
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ` + uncommitted changes in ${dirty} file(s) under packages/` : ''}`
+  } catch {
+    return 'unknown (no git)'
+  }
+})()
 const command = smoke || selected.length > 0 ? `pnpm --filter @deltafold/bench run bench -- ${args.join(' ')}` : 'pnpm bench'
 
-console.log(`deltafold bench — ${smoke ? 'SMOKE sizes' : 'full sizes'}\nmachine: ${machine}\nNode ${process.version}; ${peers}\n`)
+console.log(`deltafold bench — ${smoke ? 'SMOKE sizes' : 'full sizes'}\nmachine: ${machine}\nNode ${process.version}; deltafold at ${revision}; ${peers}\n`)
 const started = performance.now()
 const reports: ScenarioReport[] = []
 for (const scenario of toRun) {
@@ -77,6 +88,7 @@ if (write) {
     `- Machine: ${machine} (shared and noisy: compare only within one run)`,
     `- Node: ${process.version}`,
     `- Command: \`${command}\` (root script: \`pnpm build && pnpm --filter @deltafold/bench run bench\`; the bench script bundles \`bench/*.ts\` with esbuild, packages external, and runs \`node --expose-gc dist/run.mjs\`)`,
+    `- deltafold: packages built from git ${revision}`,
     `- Peers: ${peers}`,
     '- MB/s = 10^6 bytes of response body per second; events/s = SSE events (`[DONE]` included) per second. Medians over all',
     '  timed iterations (several rounds, contender order rotated, full GC before each iteration outside the timed window), with the',

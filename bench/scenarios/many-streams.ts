@@ -31,6 +31,11 @@ export const full: ManyStreamsConfig = { seed: 9, streams: 10_000, eventsPerStre
 export const smoke: ManyStreamsConfig = { seed: 9, streams: 50, eventsPerStream: 20, repeats: 1 }
 
 interface Holder {
+  /**
+   * Everything a server holds for this stream between reads (what its connection handler keeps
+   * referenced): without it, state the content getter does not reach would be collected and not counted.
+   */
+  state: unknown
   content(): string | null | undefined
   /** Holds no content: checked for having decoded something, not against the contents. */
   decoderOnly?: boolean
@@ -75,7 +80,7 @@ function contenders(): MemoryContender[] {
       open(events) {
         const parser = createChatCompletionStreamParser()
         for (const bytes of events) parser.feed(bytes)
-        return { content: () => parser.snapshot().choices[0]?.message.content }
+        return { state: parser, content: () => parser.snapshot().choices[0]?.message.content }
       },
     },
     {
@@ -83,7 +88,7 @@ function contenders(): MemoryContender[] {
       open(events) {
         const accumulator = createChatCompletionAccumulator()
         for (const bytes of events) accumulator.push(payload(bytes))
-        return { content: () => accumulator.snapshot().choices[0]?.message.content }
+        return { state: accumulator, content: () => accumulator.snapshot().choices[0]?.message.content }
       },
     },
     {
@@ -92,7 +97,7 @@ function contenders(): MemoryContender[] {
         let length = 0
         const decoder = createSSEDecoder({ onEvent: (event) => (length += event.data.length) })
         for (const bytes of events) decoder.feed(bytes)
-        return { content: () => (length > 0 ? null : undefined), decoderOnly: true }
+        return { state: decoder, content: () => (length > 0 ? null : undefined), decoderOnly: true }
       },
     },
     {
@@ -102,7 +107,7 @@ function contenders(): MemoryContender[] {
         const parser = createParser({ onEvent: (event) => accumulator.push(JSON.parse(event.data) as LooseChunk) })
         const decoder = new TextDecoder()
         for (const bytes of events) parser.feed(decoder.decode(bytes, { stream: true }))
-        return { content: () => accumulator.result().choices[0]?.message.content }
+        return { state: [parser, decoder, accumulator], content: () => accumulator.result().choices[0]?.message.content }
       },
     },
     {
@@ -110,7 +115,7 @@ function contenders(): MemoryContender[] {
       open(events) {
         const accumulator = createHandAccumulator()
         for (const bytes of events) accumulator.push(payload(bytes))
-        return { content: () => accumulator.result().choices[0]?.message.content }
+        return { state: accumulator, content: () => accumulator.result().choices[0]?.message.content }
       },
     },
     {
@@ -123,7 +128,7 @@ function contenders(): MemoryContender[] {
         void stream.finalChatCompletion()
         await done
         await settle()
-        return { content: () => (stream.snapshot() as ChatCompletion).choices[0]?.message.content }
+        return { state: stream, content: () => (stream.snapshot() as ChatCompletion).choices[0]?.message.content }
       },
     },
     {
@@ -137,7 +142,7 @@ function contenders(): MemoryContender[] {
         stream.finalChatCompletion().catch(() => {})
         await done
         await settle()
-        return { content: () => stream.currentChatCompletionSnapshot?.choices[0]?.message.content }
+        return { state: stream, content: () => stream.currentChatCompletionSnapshot?.choices[0]?.message.content }
       },
     },
   ]

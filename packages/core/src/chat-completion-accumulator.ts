@@ -296,13 +296,19 @@ export function createAccumulator(options: ChatCompletionAccumulatorOptions): {
   ): Record<string, unknown> | undefined {
     for (const key of Object.keys(raw)) {
       if (key === '__proto__') continue
-      const value = keep(raw[key], `${path}.${key}`)
-      if (value === null || value === undefined) continue
-      // The name is kept too: a long unknown key must cost what it holds.
-      count(key.length + 3, `${path}.${key}`)
-      target ??= {}
-      mergeValue(target, key, value)
+      target = keepExtra(target, key, raw[key], `${path}.${key}`)
     }
+    return target
+  }
+
+  /** One field of {@link keepExtras}, at `path` (the fast path calls it too). */
+  function keepExtra(target: Record<string, unknown> | undefined, key: string, raw: unknown, path: string): Record<string, unknown> | undefined {
+    const value = keep(raw, path)
+    if (value === null || value === undefined) return target
+    // The name is kept too: a long unknown key must cost what it holds.
+    count(key.length + 3, path)
+    target ??= {}
+    mergeValue(target, key, value)
     return target
   }
 
@@ -407,18 +413,23 @@ export function createAccumulator(options: ChatCompletionAccumulatorOptions): {
     }
     for (const key of Object.keys(c)) {
       if (KNOWN_TOP.has(key) || PADDING.has(key) || key === '__proto__') continue
-      const value = keep(c[key], `$.${key}`)
-      if (value === null || value === undefined) continue
-      count(key.length + 3, `$.${key}`)
-      const current = topExtras.get(key)
-      if (isPlainObject(current) && isPlainObject(value)) {
-        for (const k of Object.keys(value)) mergeValue(current, k, value[k])
-      } else topExtras.set(key, value)
-      if (key === 'x_groq' && isPlainObject(value) && isPlainObject(value.usage)) {
-        // Only the token counts make a usage; the timing fields stay in x_groq.
-        groqUsage ??= {}
-        for (const k of Object.keys(value.usage)) if (k.includes('tokens')) mergeValue(groqUsage, k, value.usage[k])
-      }
+      keepTopExtra(key, c[key], `$.${key}`)
+    }
+  }
+
+  /** One provider field at the top of a chunk, at `path` (the fast path calls it too). */
+  function keepTopExtra(key: string, raw: unknown, path: string): void {
+    const value = keep(raw, path)
+    if (value === null || value === undefined) return
+    count(key.length + 3, path)
+    const current = topExtras.get(key)
+    if (isPlainObject(current) && isPlainObject(value)) {
+      for (const k of Object.keys(value)) mergeValue(current, k, value[k])
+    } else topExtras.set(key, value)
+    if (key === 'x_groq' && isPlainObject(value) && isPlainObject(value.usage)) {
+      // Only the token counts make a usage; the timing fields stay in x_groq.
+      groqUsage ??= {}
+      for (const k of Object.keys(value.usage)) if (k.includes('tokens')) mergeValue(groqUsage, k, value.usage[k])
     }
   }
 
@@ -494,12 +505,7 @@ export function createAccumulator(options: ChatCompletionAccumulatorOptions): {
     } = delta
     if (role !== undefined && role !== null && role !== '') {
       if (typeof role !== 'string') fail('invalid_type', `Expected role to be a string, got ${describe(role)}`, `${path}.role`)
-      // Role is set, never appended (OpenRouter and Perplexity repeat it on every delta).
-      if (choice.role !== role) {
-        count(role.length, `${path}.role`)
-        choice.role = role
-        if (emit) emit({ type: 'role', index: choice.index, role })
-      }
+      setRole(choice, role, `${path}.role`)
     }
     if (content !== undefined && content !== null) {
       if (typeof content === 'string') appendContent(choice, content, `${path}.content`)
@@ -546,6 +552,16 @@ export function createAccumulator(options: ChatCompletionAccumulatorOptions): {
         count(value.length, `${path}.${key}`)
         choice.deltaExtras[key] = typeof current === 'string' ? current + value : value
       } else mergeValue(choice.deltaExtras, key, keep(value, `${path}.${key}`))
+    }
+  }
+
+  /** A non-empty role (the fast path calls it too). */
+  function setRole(choice: ChoiceState, role: string, path: string): void {
+    // Role is set, never appended (OpenRouter and Perplexity repeat it on every delta).
+    if (choice.role !== role) {
+      count(role.length, path)
+      choice.role = role
+      if (emit) emit({ type: 'role', index: choice.index, role })
     }
   }
 
@@ -697,10 +713,7 @@ export function createAccumulator(options: ChatCompletionAccumulatorOptions): {
         call.id = callId
       }
     }
-    if (typeof type === 'string' && type !== '' && call.type === '') {
-      count(type.length, `${path}.type`)
-      call.type = type
-    }
+    if (typeof type === 'string') setCallType(call, type, `${path}.type`)
     let argsDelta: string | undefined
     if (isPlainObject(fn)) {
       const { name, arguments: args, ...fnRest } = fn
@@ -791,8 +804,9 @@ export function createAccumulator(options: ChatCompletionAccumulatorOptions): {
   /**
    * What `apply` does for a chunk of the template's shape (see `shapeOf` in internal/fast-path.ts),
    * step for step: metadata, null usage, error, finish_reason and logprobs are no-ops once the
-   * template's own chunk was applied; null provider fields are counted by `keep` (4 bytes each);
-   * then the delta, in `applyDelta` order. Paths are those of `$.choices[0]`.
+   * template's own chunk was applied; primitive provider fields are kept by the same functions as in
+   * `push()`; then the delta, in `applyDelta` order, through the same helpers where there are any.
+   * Paths are those of `$.choices[0]`.
    */
   function applyFast(t: FastTemplate, choice: ChoiceState, call: ToolCallState | undefined): void {
     chunkCount++
@@ -803,14 +817,13 @@ export function createAccumulator(options: ChatCompletionAccumulatorOptions): {
       if (!intact(t, chunk)) return applyFields(chunk as Record<string, unknown>)
     }
     chunkPos = 0
-    const before = t.nullsBefore
-    for (let i = 0; i < before.length; i++) count(4, before[i]!)
-    const role = t.role
-    if (role !== undefined && choice.role !== role) {
-      count(role.length, '$.choices[0].delta.role')
-      choice.role = role
-      if (emit) emit({ type: 'role', index: choice.index, role })
+    const extras = t.extras
+    for (let i = 0; i < extras.length; i++) {
+      const extra = extras[i]!
+      if (extra.top) keepTopExtra(extra.key, extra.value, extra.path)
+      else choice.choiceExtras = keepExtra(choice.choiceExtras, extra.key, extra.value, extra.path)
     }
+    if (t.role !== undefined) setRole(choice, t.role, '$.choices[0].delta.role')
     const text = t.text
     if (call === undefined) {
       if (t.field === 'content') appendContent(choice, text, '$.choices[0].delta.content')
@@ -824,22 +837,29 @@ export function createAccumulator(options: ChatCompletionAccumulatorOptions): {
       return
     }
     // applyToolCall for { index, function: { arguments } } (id and name absent, null or ""): the call at the index.
-    choice.lastCall = call
     if (call.index >= choice.nextToolIndex) choice.nextToolIndex = call.index + 1
-    const type = t.toolType
-    if (type !== undefined && type !== '' && call.type === '') {
-      count(type.length, '$.choices[0].delta.tool_calls[0].type')
-      call.type = type
-    }
+    if (t.toolType !== undefined) setCallType(call, t.toolType, '$.choices[0].delta.tool_calls[0].type')
     let argsDelta: string | undefined
     if (text !== '') {
       count(text.length, '$.choices[0].delta.tool_calls[0].function.arguments')
       call.args = grow(call.args, text, call.pieces, 0)
       argsDelta = text
     }
-    const after = t.nullsAfter
-    for (let i = 0; i < after.length; i++) count(4, after[i]!)
+    const nulls = t.callNulls
+    for (let i = 0; i < nulls.length; i++) {
+      const { fn, key, path } = nulls[i]!
+      if (fn) call.functionExtras = keepExtra(call.functionExtras, key, null, path)
+      else call.extras = keepExtra(call.extras, key, null, path)
+    }
     toolCallDelta(choice, call, argsDelta)
+  }
+
+  /** A tool-call type: the first non-empty value (the fast path calls it too). */
+  function setCallType(call: ToolCallState, type: string, path: string): void {
+    if (type !== '' && call.type === '') {
+      count(type.length, path)
+      call.type = type
+    }
   }
 
   function startCall(choice: ChoiceState, call: ToolCallState): void {

@@ -445,110 +445,116 @@ const FACTS: Record<string, Facts> = {
 
 const fixtures = recordedFixtures()
 
-function parseWhole(fixture: RecordedFixture): ChatCompletion {
-  const { completion, error } = parsePieces([fixture.bytes])
-  if (error !== undefined) throw error
-  return completion!
-}
-
 test('every recorded stream has a row of facts, and every row a stream', () => {
   expect(fixtures.map((f) => f.name).sort()).toEqual(Object.keys(FACTS).sort())
   expect(fixtures.length).toBeGreaterThanOrEqual(40)
 })
 
-test.each(fixtures.filter((f) => f.expected !== undefined).map((f) => [f.name, f] as const))(
-  '%s: equals the completion the source project asserts (*.expected.json)',
-  (_name, fixture) => {
-    // Exact equality: these completions carry no provider extras, so no deep-partial match is needed.
-    expect(parseWhole(fixture)).toEqual(fixture.expected)
-  },
-)
+// The whole suite runs with the chunk fast path (the default) and without it: both must tell every
+// recorded stream's story (fast-path.test.ts checks that they agree byte for byte).
+describe.each([true, false])('fastPath: %s', (fastPath) => {
+  const options = { fastPath }
 
-describe.each(fixtures.map((f) => [f.name, f] as const))('%s', (name, fixture) => {
-  const facts = FACTS[name]!
+  function parseWhole(fixture: RecordedFixture): ChatCompletion {
+    const { completion, error } = parsePieces([fixture.bytes], options)
+    if (error !== undefined) throw error
+    return completion!
+  }
 
-  test('accumulates without throwing into the completion the stream describes', () => {
-    const completion = parseWhole(fixture)
-    expect(completion.object).toBe('chat.completion')
-    expect(completion.id).toBe(facts.id)
-    expect(completion.model).toBe(facts.model)
-    expect(completion.created).toBe(facts.created)
-    expect(completion.system_fingerprint).toBe(facts.systemFingerprint)
-    expect(completion.service_tier).toBe(facts.serviceTier)
-    expect(completion.choices).toHaveLength(1)
-    const choice = completion.choices[0]!
-    expect(choice.index).toBe(0)
-    expect(choice.finish_reason).toBe(facts.finishReason)
-    const msg = message(completion)
-    expect(msg.role).toBe('assistant')
-    const content = facts.content
-    if (content === null || typeof content === 'string') expect(msg.content).toBe(content)
-    else {
-      expect(msg.content).toBeTypeOf('string')
-      const text = msg.content as string
-      expect(text.startsWith(content.start), `content starts with ${JSON.stringify(content.start)}`).toBe(true)
-      expect(text.endsWith(content.end), `content ends with ${JSON.stringify(content.end)}`).toBe(true)
-      expect(text).toHaveLength(content.length)
-    }
-    expect(msg.refusal).toBe(facts.refusal ?? null)
-    if (facts.reasoning) {
-      const other = facts.reasoning.field === 'reasoning' ? 'reasoning_content' : 'reasoning'
-      const text = msg[facts.reasoning.field] as string
-      expect(text.startsWith(facts.reasoning.start)).toBe(true)
-      expect(text).toHaveLength(facts.reasoning.length)
-      expect(msg).not.toHaveProperty(other)
-    } else {
-      expect(msg).not.toHaveProperty('reasoning_content')
-      expect(msg).not.toHaveProperty('reasoning')
-    }
-    if (facts.tools) {
-      expect(toolCalls(completion).map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments }))).toEqual(facts.tools)
-      for (const call of toolCalls(completion)) expect(call.type).toBe('function')
-    } else expect(msg).not.toHaveProperty('tool_calls')
-    if (facts.usage) expect(completion.usage).toMatchObject(facts.usage)
-    else expect(completion).not.toHaveProperty('usage')
-    if (facts.extras) expect(completion).toMatchObject(facts.extras)
-    // Padding fields stay on the raw chunks.
-    expect(completion).not.toHaveProperty('obfuscation')
-    expect(completion).not.toHaveProperty('p')
-    expect(JSON.parse(JSON.stringify(completion))).toEqual(completion)
-  })
+  test.each(fixtures.filter((f) => f.expected !== undefined).map((f) => [f.name, f] as const))(
+    '%s: equals the completion the source project asserts (*.expected.json)',
+    (_name, fixture) => {
+      // Exact equality: these completions carry no provider extras, so no deep-partial match is needed.
+      expect(parseWhole(fixture)).toEqual(fixture.expected)
+    },
+  )
 
-  test('gives the same completion fed one byte at a time', () => {
-    const { completion, error } = parsePieces(byteByByte(fixture.bytes))
-    expect(error).toBeUndefined()
-    expect(completion).toEqual(parseWhole(fixture))
-  })
+  describe.each(fixtures.map((f) => [f.name, f] as const))('%s', (name, fixture) => {
+    const facts = FACTS[name]!
 
-  test('gives the same completion at random splits (seeded)', () => {
-    const whole = parseWhole(fixture)
-    const random = seededRandom(fixture.bytes.length)
-    for (let run = 0; run < 5; run++) {
-      const cuts = Array.from({ length: 1 + Math.floor(random() * 40) }, () => Math.floor(random() * fixture.bytes.length))
-      const { completion, error } = parsePieces(splitBytes(fixture.bytes, cuts))
+    test('accumulates without throwing into the completion the stream describes', () => {
+      const completion = parseWhole(fixture)
+      expect(completion.object).toBe('chat.completion')
+      expect(completion.id).toBe(facts.id)
+      expect(completion.model).toBe(facts.model)
+      expect(completion.created).toBe(facts.created)
+      expect(completion.system_fingerprint).toBe(facts.systemFingerprint)
+      expect(completion.service_tier).toBe(facts.serviceTier)
+      expect(completion.choices).toHaveLength(1)
+      const choice = completion.choices[0]!
+      expect(choice.index).toBe(0)
+      expect(choice.finish_reason).toBe(facts.finishReason)
+      const msg = message(completion)
+      expect(msg.role).toBe('assistant')
+      const content = facts.content
+      if (content === null || typeof content === 'string') expect(msg.content).toBe(content)
+      else {
+        expect(msg.content).toBeTypeOf('string')
+        const text = msg.content as string
+        expect(text.startsWith(content.start), `content starts with ${JSON.stringify(content.start)}`).toBe(true)
+        expect(text.endsWith(content.end), `content ends with ${JSON.stringify(content.end)}`).toBe(true)
+        expect(text).toHaveLength(content.length)
+      }
+      expect(msg.refusal).toBe(facts.refusal ?? null)
+      if (facts.reasoning) {
+        const other = facts.reasoning.field === 'reasoning' ? 'reasoning_content' : 'reasoning'
+        const text = msg[facts.reasoning.field] as string
+        expect(text.startsWith(facts.reasoning.start)).toBe(true)
+        expect(text).toHaveLength(facts.reasoning.length)
+        expect(msg).not.toHaveProperty(other)
+      } else {
+        expect(msg).not.toHaveProperty('reasoning_content')
+        expect(msg).not.toHaveProperty('reasoning')
+      }
+      if (facts.tools) {
+        expect(toolCalls(completion).map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments }))).toEqual(facts.tools)
+        for (const call of toolCalls(completion)) expect(call.type).toBe('function')
+      } else expect(msg).not.toHaveProperty('tool_calls')
+      if (facts.usage) expect(completion.usage).toMatchObject(facts.usage)
+      else expect(completion).not.toHaveProperty('usage')
+      if (facts.extras) expect(completion).toMatchObject(facts.extras)
+      // Padding fields stay on the raw chunks.
+      expect(completion).not.toHaveProperty('obfuscation')
+      expect(completion).not.toHaveProperty('p')
+      expect(JSON.parse(JSON.stringify(completion))).toEqual(completion)
+    })
+
+    test('gives the same completion fed one byte at a time', () => {
+      const { completion, error } = parsePieces(byteByByte(fixture.bytes), options)
       expect(error).toBeUndefined()
-      expect(completion).toEqual(whole)
-    }
-  })
+      expect(completion).toEqual(parseWhole(fixture))
+    })
 
-  test('emits events that tell the same story as the completion', () => {
-    const { completion, events, error } = parsePieces([fixture.bytes])
-    expect(error).toBeUndefined()
-    const msg = message(completion!)
-    const content = events.flatMap((e) => (e.type === 'content.delta' ? [e.delta] : [])).join('')
-    expect(content).toBe(msg.content ?? '')
-    const reasoning = events.flatMap((e) => (e.type === 'reasoning.delta' ? [e.delta] : [])).join('')
-    expect(reasoning).toBe((msg.reasoning_content ?? msg.reasoning ?? '') as string)
-    const starts = events.filter((e) => e.type === 'tool_call.start')
-    const dones = events.flatMap((e) => (e.type === 'tool_call.done' ? [e] : []))
-    const calls = toolCalls(completion!)
-    expect(starts).toHaveLength(calls.length)
-    expect(dones.map((e) => ({ id: e.id, name: e.name, arguments: e.arguments }))).toEqual(
-      calls.map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments })),
-    )
-    const finishes = events.flatMap((e) => (e.type === 'finish' ? [e.finishReason] : []))
-    expect(finishes.at(-1) ?? null).toBe(completion!.choices[0]!.finish_reason)
-    expect(events[0]!.type).toBe('chunk')
-    expect(events.at(-1)).toEqual({ type: 'done', completion })
+    test('gives the same completion at random splits (seeded)', () => {
+      const whole = parseWhole(fixture)
+      const random = seededRandom(fixture.bytes.length)
+      for (let run = 0; run < 5; run++) {
+        const cuts = Array.from({ length: 1 + Math.floor(random() * 40) }, () => Math.floor(random() * fixture.bytes.length))
+        const { completion, error } = parsePieces(splitBytes(fixture.bytes, cuts), options)
+        expect(error).toBeUndefined()
+        expect(completion).toEqual(whole)
+      }
+    })
+
+    test('emits events that tell the same story as the completion', () => {
+      const { completion, events, error } = parsePieces([fixture.bytes], options)
+      expect(error).toBeUndefined()
+      const msg = message(completion!)
+      const content = events.flatMap((e) => (e.type === 'content.delta' ? [e.delta] : [])).join('')
+      expect(content).toBe(msg.content ?? '')
+      const reasoning = events.flatMap((e) => (e.type === 'reasoning.delta' ? [e.delta] : [])).join('')
+      expect(reasoning).toBe((msg.reasoning_content ?? msg.reasoning ?? '') as string)
+      const starts = events.filter((e) => e.type === 'tool_call.start')
+      const dones = events.flatMap((e) => (e.type === 'tool_call.done' ? [e] : []))
+      const calls = toolCalls(completion!)
+      expect(starts).toHaveLength(calls.length)
+      expect(dones.map((e) => ({ id: e.id, name: e.name, arguments: e.arguments }))).toEqual(
+        calls.map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments })),
+      )
+      const finishes = events.flatMap((e) => (e.type === 'finish' ? [e.finishReason] : []))
+      expect(finishes.at(-1) ?? null).toBe(completion!.choices[0]!.finish_reason)
+      expect(events[0]!.type).toBe('chunk')
+      expect(events.at(-1)).toEqual({ type: 'done', completion })
+    })
   })
 })

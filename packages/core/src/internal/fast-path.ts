@@ -29,10 +29,13 @@ export interface FastTemplate {
   role: string | undefined
   /** A tool-call `type` string every payload repeats (Qwen), applied as `push()` would. */
   toolType: string | undefined
-  /** Paths of the `null` provider fields `push()` counts 4 bytes each for, before the delta. */
-  nullsBefore: string[]
-  /** The same after the arguments: `function` extras, then tool-call extras. */
-  nullsAfter: string[]
+  /**
+   * The provider fields with `null` or primitive values at the top and in the choice, in the order
+   * `push()` keeps them (counting their size, then setting the value), before the delta.
+   */
+  extras: KeptExtra[]
+  /** The `null` provider fields of the tool call, `function` ones first, kept after the arguments. */
+  callNulls: CallNull[]
   /** Literal segments; a hole sits between each two. */
   lits: string[]
   /** Kind of each hole: {@link HOLE_TEXT}, {@link HOLE_PAD}, {@link HOLE_CHOICE}, {@link HOLE_TOOL}. */
@@ -70,6 +73,24 @@ const DIGIT_9 = 57
 /** Integer holes take at most this many digits: every value is a safe integer. */
 const MAX_DIGITS = 9
 
+/** A provider field with a primitive value, at the top of the chunk or in its choice, that `push()` keeps. */
+export interface KeptExtra {
+  /** At the top of the chunk (else in the choice). */
+  top: boolean
+  key: string
+  value: string | number | boolean | null
+  /** `$.key` or `$.choices[0].key`. */
+  path: string
+}
+
+/** A `null` provider field of a tool call (`keep` counts it), in `function` or on the call. */
+export interface CallNull {
+  /** In `function` (else on the call). */
+  fn: boolean
+  key: string
+  path: string
+}
+
 /** A hole in a template's skeleton. */
 class Hole {
   constructor(readonly slot: number) {}
@@ -92,9 +113,8 @@ export function matchTemplate(t: FastTemplate, data: string): boolean {
   let pos = 0
   for (let h = 0; h < holes.length; h++) {
     const lit = lits[h]!
-    const litEnd = pos + lit.length
-    if (data.slice(pos, litEnd) !== lit) return false
-    pos = litEnd
+    if (data.indexOf(lit, pos) !== pos) return false
+    pos += lit.length
     const kind = holes[h]!
     const start = pos
     if (kind === HOLE_CHOICE || kind === HOLE_TOOL) {
@@ -138,7 +158,7 @@ export function matchTemplate(t: FastTemplate, data: string): boolean {
     spans[2 * h + 1] = pos
   }
   const last = lits[holes.length]!
-  return pos + last.length === length && data.slice(pos) === last
+  return pos + last.length === length && data.indexOf(last, pos) === pos
 }
 
 /** Whether `data[start, end)` is a valid JSON string body (its value is decoded only when needed). */
@@ -228,8 +248,8 @@ interface Shape {
   field: FastTemplate['field']
   role: string | undefined
   toolType: string | undefined
-  nullsBefore: string[]
-  nullsAfter: string[]
+  extras: KeptExtra[]
+  callNulls: CallNull[]
   /** Hole paths (keys joined by `/`) with their kinds. */
   paths: Map<string, number>
   /** The choice index when it is not a hole. */
@@ -299,8 +319,8 @@ function templateOf(data: string, chunk: unknown, shape: Shape, withSkeleton: bo
     field: shape.field,
     role: shape.role,
     toolType: shape.toolType,
-    nullsBefore: shape.nullsBefore,
-    nullsAfter: shape.nullsAfter,
+    extras: shape.extras,
+    callNulls: shape.callNulls,
     // Flat copies: slices would keep the network chunk the payload came from alive.
     lits: lits.map(flatCopy),
     holes,
@@ -356,17 +376,23 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/** The provider field `key: value`, or undefined when it is not a primitive (objects merge: not a shape to repeat). */
+function kept(top: boolean, key: string, value: unknown): KeptExtra | undefined {
+  if (value !== null && typeof value !== 'boolean' && typeof value !== 'number' && typeof value !== 'string') return undefined
+  return { top, key, value, path: top ? `$.${key}` : `$.choices[0].${key}` }
+}
+
 /**
- * The shapes whose application by `push()` is exactly: count the `null` provider fields (4 bytes
- * each), set a repeated role, append one text or arguments fragment to an existing choice or call.
- * Everything else the chunk says must be a no-op once the same chunk was applied: metadata (first
- * non-empty value wins), `null` usage, error, finish_reason and logprobs, `null` delta fields.
+ * The shapes whose application by `push()` is exactly: keep the primitive provider fields (count
+ * their size, set the value), set a repeated role, append one text or arguments fragment to an
+ * existing choice or call, count the `null` fields of the call. Everything else the chunk says must
+ * be a no-op once the same chunk was applied: metadata (first non-empty value wins), `null` usage,
+ * error, finish_reason and logprobs, `null` delta fields.
  */
 function shapeOf(chunk: unknown): Shape | undefined {
   if (!isObject(chunk)) return undefined
   const paths = new Map<string, number>()
-  const nullsBefore: string[] = []
-  const nullsAfter: string[] = []
+  const extras: KeptExtra[] = []
   let choice: Record<string, unknown> | undefined
   for (const key of Object.keys(chunk)) {
     const value = chunk[key]
@@ -376,9 +402,14 @@ function shapeOf(chunk: unknown): Shape | undefined {
     } else if (PADDING.has(key)) {
       if (typeof value === 'string') paths.set(`/${key}`, HOLE_PAD)
     } else if (METADATA.has(key)) continue
-    else if (value !== null || key === '__proto__') return undefined
-    // `usage` and `error` null are no-ops; other null provider fields are counted.
-    else if (key !== 'usage' && key !== 'error') nullsBefore.push(`$.${key}`)
+    else if (key === 'usage' || key === 'error') {
+      // null: a no-op.
+      if (value !== null) return undefined
+    } else {
+      const extra = key === '__proto__' ? undefined : kept(true, key, value)
+      if (!extra) return undefined
+      extras.push(extra)
+    }
   }
   if (!choice) return undefined
   let delta: Record<string, unknown> | undefined
@@ -393,8 +424,13 @@ function shapeOf(chunk: unknown): Shape | undefined {
         choiceIndex = value
         paths.set('/choices/0/index', HOLE_CHOICE)
       } else if (value !== null) return undefined
-    } else if (value !== null || key === '__proto__') return undefined
-    else if (key !== 'finish_reason' && key !== 'logprobs') nullsBefore.push(`$.choices[0].${key}`)
+    } else if (key === 'finish_reason' || key === 'logprobs') {
+      if (value !== null) return undefined
+    } else {
+      const extra = key === '__proto__' ? undefined : kept(false, key, value)
+      if (!extra) return undefined
+      extras.push(extra)
+    }
   }
   if (!delta) return undefined
   let role: string | undefined
@@ -414,13 +450,14 @@ function shapeOf(chunk: unknown): Shape | undefined {
   }
   if (field !== undefined) {
     paths.set(`/choices/0/delta/${field}`, HOLE_TEXT)
-    return { kind: TEXT, field, role, toolType: undefined, nullsBefore, nullsAfter, paths, choice: choiceIndex }
+    return { kind: TEXT, field, role, toolType: undefined, extras, callNulls: [], paths, choice: choiceIndex }
   }
   if (!call) return undefined
   // A continuation fragment: an index, no id (or ""), no name (or ""), string arguments.
   let toolType: string | undefined
   let fn: Record<string, unknown> | undefined
-  const callNulls: string[] = []
+  const callNulls: CallNull[] = []
+  const fnNulls: CallNull[] = []
   for (const key of Object.keys(call)) {
     const value = call[key]
     if (key === 'index') {
@@ -434,7 +471,7 @@ function shapeOf(chunk: unknown): Shape | undefined {
       if (!isObject(value)) return undefined
       fn = value
     } else if (value !== null || key === '__proto__') return undefined
-    else callNulls.push(`$.choices[0].delta.tool_calls[0].${key}`)
+    else callNulls.push({ fn: false, key, path: `$.choices[0].delta.tool_calls[0].${key}` })
   }
   if (!fn || call.index === undefined) return undefined
   for (const key of Object.keys(fn)) {
@@ -444,13 +481,12 @@ function shapeOf(chunk: unknown): Shape | undefined {
     } else if (key === 'name') {
       if (value !== null && value !== '') return undefined
     } else if (value !== null || key === '__proto__') return undefined
-    else nullsAfter.push(`$.choices[0].delta.tool_calls[0].function.${key}`)
+    else fnNulls.push({ fn: true, key, path: `$.choices[0].delta.tool_calls[0].function.${key}` })
   }
   if (typeof fn.arguments !== 'string') return undefined
-  nullsAfter.push(...callNulls)
   paths.set('/choices/0/delta/tool_calls/0/index', HOLE_TOOL)
   paths.set('/choices/0/delta/tool_calls/0/function/arguments', HOLE_TEXT)
-  return { kind: ARGS, field: 'content', role, toolType, nullsBefore, nullsAfter, paths, choice: choiceIndex }
+  return { kind: ARGS, field: 'content', role, toolType, extras, callNulls: [...fnNulls, ...callNulls], paths, choice: choiceIndex }
 }
 
 /**

@@ -1,0 +1,206 @@
+import fc from 'fast-check'
+import { afterAll, describe, expect, test, vi } from 'vitest'
+import type { FastTemplate } from '../src/internal/fast-path.js'
+import { encodeCompletion, recordedFixtures, seededRandom, splitBytes, type Loose, type ModelChoice, type ModelCompletion } from './chunk-helpers.js'
+import { both, sse, type ObserveOptions } from './fast-path-helpers.js'
+
+// Fixed seed: CI runs the same cases every time; set FAST_PATH_SEED / FAST_PATH_RUNS locally to explore.
+const SEED = Number(process.env.FAST_PATH_SEED ?? 20_251_126)
+const RUNS = Number(process.env.FAST_PATH_RUNS ?? 120)
+
+// Counts the payloads the fast path matched, to check that the properties exercise it.
+const counter = vi.hoisted(() => ({ matched: 0, payloads: 0 }))
+vi.mock('../src/internal/fast-path.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../src/internal/fast-path.js')>()
+  return {
+    ...original,
+    matchTemplate(t: FastTemplate, data: string): boolean {
+      const matched = original.matchTemplate(t, data)
+      if (matched) counter.matched++
+      return matched
+    },
+  }
+})
+
+const encoder = new TextEncoder()
+
+const text = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 30 }),
+  fc.string({ unit: 'binary', maxLength: 16 }),
+  fc.constantFrom('', ' the', ' "quoted" \\ back\\slash', 'line\nbreak\ttab\u0000nul', 'naïve café 日本語 🎉👩‍👩‍👧', '\u2028\u2029\ud800\udfff'),
+)
+
+function modelChoice(index: number): fc.Arbitrary<ModelChoice> {
+  return fc.record({
+    index: fc.constant(index),
+    content: fc.option(text, { nil: null }),
+    refusal: fc.option(text, { nil: null, freq: 6 }),
+    reasoning: fc.option(fc.record({ field: fc.constantFrom('reasoning_content' as const, 'reasoning' as const), text }), { nil: null }),
+    toolCalls: fc
+      .array(fc.record({ name: fc.stringMatching(/^[a-z_]{1,10}$/), arguments: fc.json({ depthSize: 'small' }) }), { maxLength: 3 })
+      .map((calls) => calls.map((c, i) => ({ id: `call_${index}_${i}`, name: c.name, arguments: c.arguments }))),
+    logprobs: fc.constant(null),
+    finishReason: fc.option(fc.constantFrom('stop', 'length', 'tool_calls'), { nil: null }),
+  })
+}
+
+const model: fc.Arbitrary<ModelCompletion> = fc.record({
+  id: fc.constantFrom('chatcmpl-abc', 'gen-1753248104-uf1x', ''),
+  model: fc.constantFrom('gpt-4o', 'deepseek-reasoner'),
+  created: fc.constantFrom(1_741_569_952, 0),
+  choices: fc
+    .integer({ min: 1, max: 2 })
+    .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => modelChoice(i))))
+    .map((choices) => [...choices]),
+  usage: fc.option(fc.record({ prompt_tokens: fc.nat(1000), completion_tokens: fc.nat(1000), total_tokens: fc.nat(2000) }), { nil: null }),
+})
+
+/** How a server dresses its chunks: the same for every chunk of a stream (which is what makes templates). */
+const envelope = fc.record({
+  openai: fc.boolean(),
+  obfuscation: fc.boolean(),
+  provider: fc.boolean(),
+  nativeFinish: fc.boolean(),
+  asciiOnly: fc.boolean(),
+})
+
+type Envelope = typeof envelope extends fc.Arbitrary<infer T> ? T : never
+
+const OBFUSCATION = ['a', 'Zq9', '', 'x\\"y', 'é', 'long-padding-value-0123456789']
+
+/** The payload texts a server with `env` streams for these chunks. */
+function payloads(chunks: Loose[], env: Envelope, random: () => number): string[] {
+  return chunks.map((chunk) => {
+    const out: Loose = {}
+    for (const [key, value] of Object.entries(chunk)) {
+      if (key !== 'choices') out[key] = value
+    }
+    if (env.provider) out.provider = 'Fireworks'
+    if (env.openai) {
+      out.service_tier = 'default'
+      out.system_fingerprint = 'fp_f9f4fb6dbf'
+    }
+    out.choices = (chunk.choices as Loose[]).map((c) => {
+      const choice: Loose = { ...c }
+      if (env.openai && choice.logprobs === undefined) choice.logprobs = null
+      if (env.nativeFinish) choice.native_finish_reason = null
+      return choice
+    })
+    if (env.openai) out.usage = chunk.usage ?? null
+    let json = JSON.stringify(out)
+    if (env.obfuscation) json = `${json.slice(0, -1)},"obfuscation":"${OBFUSCATION[Math.floor(random() * OBFUSCATION.length)]}"}`
+    // Python's json.dumps writes non-ASCII as \u escapes.
+    if (env.asciiOnly) json = json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    return json
+  })
+}
+
+const INTERESTING = ['"', '\\', '{', '}', '[', ']', ',', ':', '0', '1', '-', '.', 'e', ' ', '\t', '\u0001', 'a', 'é', '\u2028', '\ud800', 'null', '\\"', '\\u00', '\\\\', '"x":1,', '"__proto__":{},']
+
+/** Edits payloads the way a near miss would: a byte changed, inserted or removed, a key duplicated or moved, a truncation. */
+const mutation = fc.record({ at: fc.nat(), pos: fc.nat(), kind: fc.nat(5), piece: fc.constantFrom(...INTERESTING) })
+
+function mutate(list: string[], m: { at: number; pos: number; kind: number; piece: string }): string[] {
+  if (list.length === 0) return list
+  const out = [...list]
+  const i = m.at % out.length
+  const p = out[i]!
+  const pos = m.pos % (p.length + 1)
+  switch (m.kind) {
+    case 0:
+      out[i] = p.slice(0, pos) + m.piece + p.slice(pos + 1)
+      break
+    case 1:
+      out[i] = p.slice(0, pos) + m.piece + p.slice(pos)
+      break
+    case 2:
+      out[i] = p.slice(0, pos) + p.slice(pos + 1)
+      break
+    case 3:
+      out[i] = p.slice(0, pos)
+      break
+    case 4: {
+      // Re-serialize with the keys of one object in reverse order, or one key duplicated.
+      try {
+        const value = JSON.parse(p) as Loose
+        const choices = value.choices as Loose[] | undefined
+        const target: Loose = Array.isArray(choices) && choices[0] && m.pos % 2 === 0 ? ((choices[0].delta as Loose) ?? value) : value
+        const keys = Object.keys(target)
+        const entries = keys.map((k) => [k, target[k]] as const)
+        for (const k of keys) delete target[k]
+        for (const [k, v] of m.pos % 3 === 0 ? entries.reverse() : entries) target[k] = v
+        let json = JSON.stringify(value)
+        if (m.pos % 3 === 1 && keys.length > 0) json = json.replace(`"${keys[0]}":`, `"${keys[0]}":null,"${keys[0]}":`)
+        out[i] = json
+      } catch {
+        out[i] = p + m.piece
+      }
+      break
+    }
+    default:
+      // The same payload twice: a repeat is the fast path's best case.
+      out.splice(i, 0, p)
+  }
+  return out
+}
+
+const options = fc.constantFrom<ObserveOptions>({}, { parseArguments: true }, { strict: true }, { limits: { maxBytes: 200 } }, { limits: { maxChoices: 1, maxToolCalls: 1 } })
+
+function expectAgree(list: string[], cuts: number[], opts: ObserveOptions): void {
+  counter.payloads += 2 * list.length
+  const bytes = encoder.encode(sse(list))
+  const pieces = splitBytes(bytes, cuts.map((c) => c % (bytes.length + 1)))
+  for (const listen of [false, true]) {
+    const { fast, generic } = both(pieces, { ...opts, listen })
+    expect(fast).toEqual(generic)
+  }
+}
+
+describe('fast path ≡ generic path (events, completion, errors, snapshot)', () => {
+  afterAll(() => {
+    // The properties are only as good as the share of payloads that took the fast path.
+    console.log(counter); expect(counter.matched / counter.payloads).toBeGreaterThan(0.25)
+  })
+
+  test('on generated streams as servers dress them, split anywhere', () => {
+    fc.assert(
+      fc.property(model, fc.integer(), envelope, fc.array(fc.nat(), { maxLength: 20 }), options, (m, seed, env, cuts, opts) => {
+        const random = seededRandom(seed)
+        expectAgree(payloads(encodeCompletion(m, random), env, random), cuts, opts)
+      }),
+      { seed: SEED, numRuns: RUNS },
+    )
+  })
+
+  test('on generated streams with near-miss payloads', () => {
+    fc.assert(
+      fc.property(model, fc.integer(), envelope, fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 8 }), options, (m, seed, env, mutations, cuts, opts) => {
+        const random = seededRandom(seed)
+        let list = payloads(encodeCompletion(m, random), env, random)
+        for (const mu of mutations) list = mutate(list, mu)
+        expectAgree(list, cuts, opts)
+      }),
+      { seed: SEED, numRuns: RUNS * 2 },
+    )
+  })
+
+  const fixtures = recordedFixtures()
+  const fixturePayloads = fixtures.map((f) =>
+    new TextDecoder()
+      .decode(f.bytes)
+      .split(/\r?\n/)
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5)),
+  )
+
+  test('on recorded fixtures with near-miss payloads', () => {
+    fc.assert(
+      fc.property(fc.nat(fixtures.length - 1), fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.array(fc.nat(), { maxLength: 8 }), options, (f, mutations, cuts, opts) => {
+        let list = fixturePayloads[f]!
+        for (const mu of mutations) list = mutate(list, mu)
+        expectAgree(list, cuts, opts)
+      }),
+      { seed: SEED, numRuns: RUNS * 2 },
+    )
+  })
+})
