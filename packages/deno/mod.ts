@@ -24,6 +24,7 @@
 // @ts-types="@deltafold/core/types"
 export {
   accumulateChatCompletion,
+  carriesData,
   checkResponse,
   createChatCompletionAccumulator,
   createChatCompletionStreamParser,
@@ -39,6 +40,7 @@ export {
   streamChatCompletion,
   toSSEStream,
   toSSEText,
+  withPartial,
 } from '@deltafold/core'
 
 // @ts-types="@deltafold/core/types"
@@ -56,6 +58,8 @@ export type {
   ChatCompletionFinishReason,
   ChatCompletionLimits,
   ChatCompletionMessage,
+  ChatCompletionMessageCustomToolCall,
+  ChatCompletionMessageFunctionToolCall,
   ChatCompletionMessageToolCall,
   ChatCompletionServiceTier,
   ChatCompletionStreamOptions,
@@ -75,12 +79,14 @@ export type {
   PartialJSONParserOptions,
   RandomFragmentSize,
   ReasoningField,
+  ResponseLike,
   ServerSentEvent,
   SplitChatCompletionOptions,
   SSEDecoder,
   SSEDecoderHandlers,
   SSEDecoderOptions,
   SSEEventInit,
+  StreamedChatCompletion,
   ToSSEStreamOptions,
 } from '@deltafold/core'
 

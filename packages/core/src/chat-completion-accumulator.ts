@@ -837,6 +837,7 @@ export function createAccumulator(options: ChatCompletionAccumulatorOptions): {
       return
     }
     // applyToolCall for { index, function: { arguments } } (id and name absent, null or ""): the call at the index.
+    choice.lastCall = call
     if (call.index >= choice.nextToolIndex) choice.nextToolIndex = call.index + 1
     if (t.toolType !== undefined) setCallType(call, t.toolType, '$.choices[0].delta.tool_calls[0].type')
     let argsDelta: string | undefined

@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest'
-import { makeTemplate, matchTemplate, type FastTemplate } from '../src/internal/fast-path.js'
+import { chunkOf, makeTemplate, matchTemplate, type FastTemplate } from '../src/internal/fast-path.js'
 import { byteByByte, recordedFixtures, seededRandom, splitBytes } from './chunk-helpers.js'
 import { args, both, content, observe, openai, sse, type ObserveOptions } from './fast-path-helpers.js'
 
@@ -122,6 +122,55 @@ const TEXT_CASES: Array<[string, string, boolean]> = [
   ['not JSON at all', 'data: nonsense', false],
   ['null', 'null', false],
 ]
+
+describe('makeTemplate proves a template or makes none', () => {
+  const payload = openai(content('Hel'))
+
+  test('a chunk that is not JSON.parse of the payload (a listener changed it) gives no template', () => {
+    const chunk = JSON.parse(payload) as { model: string; choices: Array<{ delta: Record<string, unknown> }> }
+    chunk.model = 'other'
+    expect(makeTemplate(payload, chunk, false)).toBe(false)
+    const added = JSON.parse(payload) as Record<string, unknown>
+    added.system_fingerprint = 'fp_other'
+    expect(makeTemplate(payload, added, false)).toBe(false)
+  })
+
+  test('a value equal to its sentinel gives no template', () => {
+    // Holes in text order: choice index (876543210), content (~1~), obfuscation (~2~).
+    for (const p of [openai(content('~1~')), openai(content('x'), { obfuscation: '~2~' })]) expect(makeTemplate(p, JSON.parse(p), false)).toBe(false)
+    expect(makeTemplate(openai(content('x'), { index: '876543210' }), JSON.parse(openai(content('x'), { index: '876543210' })), false)).toBe(false)
+  })
+
+  test('chunks of other shapes give none, cheaply (undefined)', () => {
+    for (const p of [FINISH, USAGE, openai('{"content":"a","refusal":"b"}'), openai(content('x'), { choice: ',"x":{"a":1}' })]) {
+      expect(makeTemplate(p, JSON.parse(p), false)).toBeUndefined()
+    }
+  })
+
+  test('with duplicate keys the hole is the occurrence JSON.parse keeps', () => {
+    const p = openai('{"content":"first","content":"second"}')
+    const t = templateOf(p)
+    expect(matchTemplate(t, openai('{"content":"first","content":"third"}'))).toBe(true)
+    expect(t.text).toBe('third')
+    expect(matchTemplate(t, openai('{"content":"other","content":"third"}'))).toBe(false)
+  })
+
+  test('keys written with escapes are found', () => {
+    const p = openai('{"cont\\u0065nt":"x"}')
+    expect(JSON.parse(p).choices[0].delta).toEqual({ content: 'x' })
+    const t = templateOf(p)
+    expect(matchTemplate(t, openai('{"cont\\u0065nt":"y\\n"}'))).toBe(true)
+    expect(t.text).toBe('y\n')
+  })
+
+  test('the skeleton builds the chunk JSON.parse gives, key order included', () => {
+    const t = templateOf(payload)
+    const next = openai(content('l\\u00f6'), { obfuscation: 'Q\\"' })
+    expect(matchTemplate(t, next)).toBe(true)
+    t.data = next
+    expect(JSON.stringify(chunkOf(t))).toBe(JSON.stringify(JSON.parse(next)))
+  })
+})
 
 describe('text payloads near a template: fast and generic paths agree', () => {
   test.each(TEXT_CASES)('%s', (_name, payload, matches) => {

@@ -72,6 +72,8 @@ describe('accumulateFromReadable', () => {
     await expect(pending).rejects.toBe(reason)
     expect((reason as Error & { partial: ChatCompletion }).partial.choices[0]?.message.content).toBe('Hello')
     expect(readable.destroyed).toBe(true)
+    // destroy() finishes with 'close' a tick later; the guard against a late 'error' goes with it.
+    await new Promise((resolve) => setImmediate(resolve))
     expect(['readable', 'end', 'error', 'close'].map((n) => readable.listenerCount(n))).toEqual(before)
   })
 
