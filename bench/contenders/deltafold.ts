@@ -19,6 +19,16 @@ export function deltafoldParse(chunks: readonly Uint8Array[]): ChatCompletion {
   return parser.end()
 }
 
+/**
+ * `createChatCompletionStreamParser({ fastPath: false })`: every payload through `JSON.parse` and
+ * the generic accumulator, to show what the chunk fast path (on by default) gains.
+ */
+export function deltafoldParseNoFastPath(chunks: readonly Uint8Array[]): ChatCompletion {
+  const parser = createChatCompletionStreamParser({ fastPath: false })
+  for (const bytes of chunks) parser.feed(bytes)
+  return parser.end()
+}
+
 /** `accumulateChatCompletion(response.body)`: the async pipeline over a ReadableStream. */
 export function deltafoldAccumulate(chunks: readonly Uint8Array[]): Promise<ChatCompletion> {
   return accumulateChatCompletion(toReadableStream(chunks))

@@ -5,15 +5,20 @@
  * runs per contender in one process (contender order rotated every round, full GC before each run,
  * outside the timed window). Every contender is checked against the generator's ground truth first.
  *
- *   node --expose-gc <bundle of this file> [--runs 7] [--events] [scenario …]
+ * With `memory` among the scenarios it also measures heap per idle in-flight stream as the bench's
+ * many-streams scenario does (10,000 streams fed their first 20 events, one read per event).
+ *
+ *   node --expose-gc <bundle of this file> [--runs 7] [--events] [chat-text|tool-args|parallel-tools|memory …]
  *
  * (bundle it as the bench does: esbuild compare.ts --bundle --platform=node --format=esm
  * --packages=external --outfile=dist/compare.mjs; see README.md next to this file.)
  */
 import { createChatCompletionStreamParser, type ChatCompletion, type ChatCompletionStreamOptions } from '@deltafold/core'
+import { deltafoldParse, deltafoldParseNoFastPath } from '../contenders/deltafold.js'
 import { eventsourceParserAccumulate } from '../contenders/eventsource-parser.js'
 import { floor, floorAccumulate } from '../contenders/floor.js'
 import { generateChatText } from '../generators/chat-text.js'
+import { eventsOf, generateStreamPrefixes } from '../generators/many-streams.js'
 import { splitRandom, type GeneratedStream } from '../generators/common.js'
 import { generateParallelTools } from '../generators/parallel-tools.js'
 import { generateToolArgs } from '../generators/tool-args.js'
@@ -63,8 +68,8 @@ for (const [name, generate, seed] of workloads) {
     { name: 'floor (TextDecoder+indexOf+JSON.parse)', run: () => floor(chunks) },
     { name: 'floor + hand accumulation', run: () => floorAccumulate(chunks), check },
     { name: 'eventsource-parser + JSON.parse + hand acc', run: () => eventsourceParserAccumulate(chunks), check },
-    { name: 'deltafold (fast path)', run: () => parse(chunks, {}), check },
-    { name: 'deltafold (no fast path)', run: () => parse(chunks, { fastPath: false }), check },
+    { name: 'deltafold createChatCompletionStreamParser (fast path, the default)', run: () => deltafoldParse(chunks), check },
+    { name: 'deltafold (no fast path)', run: () => deltafoldParseNoFastPath(chunks), check },
   ]
   if (withEvents) {
     contenders.push(
@@ -95,6 +100,42 @@ for (const [name, generate, seed] of workloads) {
     const xs = samples.get(c.name)!
     const m = median(xs)
     console.log(`| ${c.name} | ${m.toFixed(1)} | ${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)} | ${(mb / (m / 1000)).toFixed(1)} | ${(floorMs / m).toFixed(2)}× |`)
+  }
+}
+if (selected.length === 0 || selected.includes('memory')) {
+  const streams = 10_000
+  const prefixes = generateStreamPrefixes({ seed: 9, streams, eventsPerStream: 20 })
+  const fullGC = () => {
+    gc()
+    gc()
+  }
+  const perStream = (fastPath: boolean): number => {
+    const holders: unknown[] = new Array(streams)
+    fullGC()
+    const before = process.memoryUsage().heapUsed
+    for (let s = 0; s < streams; s++) {
+      const parser = createChatCompletionStreamParser({ fastPath })
+      for (const bytes of eventsOf(prefixes, s)) parser.feed(bytes)
+      holders[s] = parser
+    }
+    fullGC()
+    const heap = (process.memoryUsage().heapUsed - before) / streams
+    sink = holders
+    return heap
+  }
+  const rows: Array<[string, number[]]> = [
+    ['deltafold (fast path)', []],
+    ['deltafold (no fast path)', []],
+  ]
+  for (let r = 0; r < 3; r++) {
+    rows[0]![1].push(perStream(true))
+    rows[1]![1].push(perStream(false))
+  }
+  console.log(`\nmemory: ${streams.toLocaleString('en-US')} streams in flight, 20 events each; heap bytes per stream, median of 3`)
+  console.log('| contender | heap bytes per stream | min–max |\n| --- | --- | --- |')
+  for (const [name, xs] of rows) {
+    const sorted = [...xs].sort((a, b) => a - b)
+    console.log(`| ${name} | ${sorted[1]!.toFixed(0)} | ${sorted[0]!.toFixed(0)}–${sorted[2]!.toFixed(0)} |`)
   }
 }
 if (sink === 42) console.log('')

@@ -60,6 +60,7 @@ const envelope = fc.record({
   openai: fc.boolean(),
   obfuscation: fc.boolean(),
   provider: fc.boolean(),
+  repeatRole: fc.boolean(),
   nativeFinish: fc.boolean(),
   asciiOnly: fc.boolean(),
 })
@@ -95,6 +96,8 @@ function lengthen(chunks: Loose[], random: () => number): Loose[] {
 
 /** The payload texts a server with `env` streams for these chunks. */
 function payloads(chunks: Loose[], env: Envelope, random: () => number): string[] {
+  // Choices whose first content delta (which may carry the role) was sent.
+  const started = new Set<number>()
   return lengthen(chunks, random).map((chunk) => {
     const out: Loose = {}
     for (const [key, value] of Object.entries(chunk)) {
@@ -107,7 +110,15 @@ function payloads(chunks: Loose[], env: Envelope, random: () => number): string[
     }
     out.choices = (chunk.choices as Loose[]).map((c) => {
       const choice: Loose = { ...c }
+      // The test encoder sends logprobs: null and repeats the role at random; a server does either always or never.
+      if (choice.logprobs === null) delete choice.logprobs
       if (env.openai && choice.logprobs === undefined) choice.logprobs = null
+      const delta = choice.delta as Loose
+      if (typeof delta.content === 'string' && !started.has(choice.index as number)) started.add(choice.index as number)
+      else if (typeof delta.content === 'string') {
+        const { role: _role, ...rest } = delta
+        choice.delta = env.repeatRole ? { role: 'assistant', ...rest } : rest
+      }
       if (env.nativeFinish) choice.native_finish_reason = null
       return choice
     })
@@ -169,7 +180,13 @@ function mutate(list: string[], m: { at: number; pos: number; kind: number; piec
   return out
 }
 
-const options = fc.constantFrom<ObserveOptions>({}, { parseArguments: true }, { strict: true }, { limits: { maxBytes: 200 } }, { limits: { maxChoices: 1, maxToolCalls: 1 } })
+const options: fc.Arbitrary<ObserveOptions> = fc.oneof(
+  { arbitrary: fc.constant({}), weight: 4 },
+  { arbitrary: fc.constant({ parseArguments: true }), weight: 2 },
+  { arbitrary: fc.constant({ strict: true }), weight: 1 },
+  { arbitrary: fc.integer({ min: 20, max: 600 }).map((maxBytes) => ({ limits: { maxBytes } })), weight: 2 },
+  { arbitrary: fc.constant({ limits: { maxChoices: 1, maxToolCalls: 1 } }), weight: 1 },
+)
 
 function expectAgree(list: string[], cuts: number[], opts: ObserveOptions): void {
   counter.payloads += 2 * list.length
@@ -184,7 +201,6 @@ function expectAgree(list: string[], cuts: number[], opts: ObserveOptions): void
 describe('fast path ≡ generic path (events, completion, errors, snapshot)', () => {
   // The properties are only as good as the share of payloads the fast path matched.
   function expectExercised(share: number): void {
-    console.log(counter.matched / counter.payloads)
     expect(counter.matched / counter.payloads).toBeGreaterThan(share)
   }
   beforeEach(() => {
@@ -200,7 +216,7 @@ describe('fast path ≡ generic path (events, completion, errors, snapshot)', ()
       }),
       { seed: SEED, numRuns: RUNS },
     )
-    expectExercised(0.35)
+    expectExercised(0.22)
   }, 600_000)
 
   test('on generated streams with near-miss payloads', () => {
@@ -213,7 +229,7 @@ describe('fast path ≡ generic path (events, completion, errors, snapshot)', ()
       }),
       { seed: SEED, numRuns: RUNS * 2 },
     )
-    expectExercised(0.25)
+    expectExercised(0.14)
   }, 600_000)
 
   const fixtures = recordedFixtures()
@@ -234,6 +250,6 @@ describe('fast path ≡ generic path (events, completion, errors, snapshot)', ()
       }),
       { seed: SEED, numRuns: RUNS * 2 },
     )
-    expectExercised(0.3)
+    expectExercised(0.4)
   }, 600_000)
 })

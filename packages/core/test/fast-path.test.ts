@@ -39,7 +39,7 @@ function expectSame(text: string, options: ObserveOptions = {}): { matched: numb
 
 /** A template made from `payload` as the stream parser makes it (its chunk parsed generically). */
 function templateOf(payload: string): FastTemplate {
-  const t = makeTemplate(payload, JSON.parse(payload), true)
+  const t = makeTemplate(payload, JSON.parse(payload), true, true)
   if (!t) throw new Error(`no template for ${payload}`)
   return t
 }
@@ -129,22 +129,36 @@ describe('makeTemplate proves a template or makes none', () => {
   test('a chunk that is not JSON.parse of the payload (a listener changed it) gives no template', () => {
     const chunk = JSON.parse(payload) as { model: string; choices: Array<{ delta: Record<string, unknown> }> }
     chunk.model = 'other'
-    expect(makeTemplate(payload, chunk, false)).toBe(false)
+    expect(makeTemplate(payload, chunk, false, true)).toBe(false)
     const added = JSON.parse(payload) as Record<string, unknown>
     added.system_fingerprint = 'fp_other'
-    expect(makeTemplate(payload, added, false)).toBe(false)
+    expect(makeTemplate(payload, added, false, true)).toBe(false)
   })
 
   test('a value equal to its sentinel gives no template', () => {
     // Holes in text order: choice index (876543210), content (~1~), obfuscation (~2~).
-    for (const p of [openai(content('~1~')), openai(content('x'), { obfuscation: '~2~' })]) expect(makeTemplate(p, JSON.parse(p), false)).toBe(false)
-    expect(makeTemplate(openai(content('x'), { index: '876543210' }), JSON.parse(openai(content('x'), { index: '876543210' })), false)).toBe(false)
+    for (const p of [openai(content('~1~')), openai(content('x'), { obfuscation: '~2~' })]) expect(makeTemplate(p, JSON.parse(p), false, true)).toBe(false)
+    expect(makeTemplate(openai(content('x'), { index: '876543210' }), JSON.parse(openai(content('x'), { index: '876543210' })), false, true)).toBe(false)
   })
 
   test('chunks of other shapes give none, cheaply (undefined)', () => {
     for (const p of [FINISH, USAGE, openai('{"content":"a","refusal":"b"}'), openai(content('x'), { choice: ',"x":{"a":1}' })]) {
-      expect(makeTemplate(p, JSON.parse(p), false)).toBeUndefined()
+      expect(makeTemplate(p, JSON.parse(p), false, true)).toBeUndefined()
     }
+  })
+
+  test('indexes are literals unless the stream has shown other indexes', () => {
+    const t = makeTemplate(payload, JSON.parse(payload), false, false)
+    if (!t) throw new Error('no template')
+    expect(t.lits).toHaveLength(3)
+    expect(matchTemplate(t, openai(content('x')))).toBe(true)
+    expect(matchTemplate(t, openai(content('x'), { index: '1' }))).toBe(false)
+    const tool = openai(args('{', '2'))
+    const call = makeTemplate(tool, JSON.parse(tool), false, false)
+    if (!call) throw new Error('no template')
+    expect(matchTemplate(call, openai(args('}', '2')))).toBe(true)
+    expect(call.tool).toBe(2)
+    expect(matchTemplate(call, openai(args('}', '3')))).toBe(false)
   })
 
   test('with duplicate keys the hole is the occurrence JSON.parse keeps', () => {
