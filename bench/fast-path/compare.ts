@@ -8,7 +8,7 @@
  * With `memory` among the scenarios it also measures heap per idle in-flight stream as the bench's
  * many-streams scenario does (10,000 streams fed their first 20 events, one read per event).
  *
- *   node --expose-gc <bundle of this file> [--runs 7] [--events] [chat-text|tool-args|parallel-tools|memory …]
+ *   node --expose-gc <bundle of this file> [--runs 7] [--events] [chat-text|tool-args|parallel-tools|id-per-chunk|usage-per-chunk|memory …]
  *
  * (bundle it as the bench does: esbuild compare.ts --bundle --platform=node --format=esm
  * --packages=external --outfile=dist/compare.mjs; see README.md next to this file.)
@@ -19,7 +19,7 @@ import { eventsourceParserAccumulate } from '../contenders/eventsource-parser.js
 import { floor, floorAccumulate } from '../contenders/floor.js'
 import { generateChatText } from '../generators/chat-text.js'
 import { eventsOf, generateStreamPrefixes } from '../generators/many-streams.js'
-import { splitRandom, type GeneratedStream } from '../generators/common.js'
+import { chunk, choice, META, splitRandom, SSEWriter, USAGE, words, type GeneratedStream } from '../generators/common.js'
 import { generateParallelTools } from '../generators/parallel-tools.js'
 import { generateToolArgs } from '../generators/tool-args.js'
 import { gc } from '../lib/gc.js'
@@ -46,10 +46,46 @@ const runs = runsAt === -1 ? 7 : Number(args[runsAt + 1])
 const withEvents = args.includes('--events')
 const selected = args.filter((a, i) => !a.startsWith('--') && (runsAt === -1 || i !== runsAt + 1))
 
+/**
+ * Chat text whose chunks never repeat a shape, which the fast path cannot help: an id per chunk
+ * (Groq compound) or usage on every chunk (Perplexity). It must not make them slower.
+ */
+function unrepeatable(kind: 'ids' | 'usage'): GeneratedStream {
+  const random = createRandom(7)
+  const out = new SSEWriter()
+  const parts: string[] = []
+  let n = 0
+  while (out.byteLength < 10_000_000) {
+    const text = words(random)
+    parts.push(text)
+    const c = chunk([choice({ content: text })])
+    n++
+    if (kind === 'ids') c.id = `${META.id}-${n}`
+    else c.usage = { prompt_tokens: 10, completion_tokens: n, total_tokens: 10 + n }
+    out.json(c)
+  }
+  out.json(chunk([], USAGE))
+  out.data('[DONE]')
+  return {
+    bytes: out.bytes(),
+    eventCount: out.eventCount,
+    dataLength: out.dataLength,
+    expected: {
+      id: kind === 'ids' ? `${META.id}-1` : META.id,
+      model: META.model,
+      created: META.created,
+      choices: [{ index: 0, role: 'assistant', content: parts.join(''), finish_reason: null, tool_calls: [] }],
+      usage: { prompt_tokens: USAGE.prompt_tokens, completion_tokens: USAGE.completion_tokens, total_tokens: USAGE.total_tokens },
+    },
+  }
+}
+
 const workloads: Array<[string, () => GeneratedStream, number]> = [
   ['chat-text', () => generateChatText({ seed: 1, targetBytes: 20_000_000 }), 1],
   ['tool-args', () => generateToolArgs({ seed: 2 + 300_000, argsChars: 300_000 }), 2],
   ['parallel-tools', () => generateParallelTools({ seed: 5, targetBytes: 5_000_000 }), 5],
+  ['id-per-chunk', () => unrepeatable('ids'), 7],
+  ['usage-per-chunk', () => unrepeatable('usage'), 7],
 ]
 
 for (const [name, generate, seed] of workloads) {

@@ -182,11 +182,11 @@ export interface AccumulatorCore {
 
 /**
  * The accumulator; with `core`, its functions and the internal fast entry, for the stream parser
- * only (not exported from the package). `pushFast(t)` applies the payload `t` matched last (see `internal/fast-path.ts`) exactly as
- * `push(JSON.parse(payload))` would, emitting the same events (the `chunk` event's object is built
- * from the template) and raising the same errors; it returns false, having changed nothing, when it
- * cannot (no such choice or tool call yet, an index over a limit, the accumulator stopped), and the
- * caller then takes the generic path.
+ * only (not exported from the package). `pushFast(t)` applies the payload `t` matched last (see
+ * `internal/fast-path.ts`) exactly as `push(JSON.parse(payload))` would, emitting the same events
+ * (the `chunk` event's object is built from the template) and raising the same errors; it returns
+ * false, having changed nothing, when it cannot (no such choice or tool call yet, the accumulator
+ * stopped), and the caller then takes the generic path.
  *
  * The core is a plain object of functions: the public object's `chunkCount` getter puts it in
  * dictionary mode, ~590 bytes more per stream (measured on node 20, many-streams bench).

@@ -160,6 +160,10 @@ export function createChatCompletionStreamParser(options: ChatCompletionStreamOp
   // JSON.parse, so a stream whose chunks never repeat a shape stops trying after 4 (plus one per 32 hits).
   let templatesMade = 0
   let fastHits = 0
+  // Payloads in a row that took the generic path. Past 32 the template is dropped and shapes are
+  // looked at on every 32nd only: a stream the fast path cannot help (an id per chunk, usage on
+  // every chunk) then pays ~1% for it instead of 4-10% (measured on 10 MB of such chunks, node 20).
+  let misses = 0
   // A choice or tool-call index other than 0 was seen: templates make indexes holes (see makeTemplate).
   let manyIndexes = false
   const decoderOptions: { dispatchUnterminated: boolean; maxEventBytes?: number } = { dispatchUnterminated: true }
@@ -177,6 +181,7 @@ export function createChatCompletionStreamParser(options: ChatCompletionStreamOp
           try {
             if (pushFast(t)) {
               fastHits++
+              misses = 0
               return
             }
             declined = true
@@ -196,12 +201,22 @@ export function createChatCompletionStreamParser(options: ChatCompletionStreamOp
           } catch (error) {
             throw located(error, event, position)
           }
-          if (fastPath && !manyIndexes) manyIndexes = hasOtherIndex(result.chunk)
-          if (fastPath && !declined && templatesMade < 4 + (fastHits >>> 5)) {
-            const next = makeTemplate(data, result.chunk, listening, manyIndexes)
-            if (next !== undefined) {
-              templatesMade++
-              if (next !== false) template = next
+          if (fastPath && (++misses <= 32 || (misses & 31) === 0)) {
+            if (misses > 32) template = undefined
+            try {
+              if (!manyIndexes) manyIndexes = hasOtherIndex(result.chunk)
+              if (!declined && templatesMade < 4 + (fastHits >>> 5)) {
+                const next = makeTemplate(data, result.chunk, listening, manyIndexes)
+                if (next !== undefined) {
+                  templatesMade++
+                  if (next !== false) {
+                    template = next
+                    misses = 0
+                  }
+                }
+              }
+            } catch {
+              // A listener left a getter that throws on the chunk: no template, as with fastPath: false.
             }
           }
         }

@@ -195,7 +195,8 @@ describe('text payloads near a template: fast and generic paths agree', () => {
   })
 
   test('an `event: error` whose data matches the template is still the provider error', () => {
-    const text = textStream(openai(content('x'))).replace('data: {"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion.chunk","created":1741569952,"model":"gpt-4o-2024-08-06","service_tier":"default","system_fingerprint":"fp_f9f4fb6dbf","choices":[{"index":0,"delta":{"content":"x"}', 'event: error\ndata: {"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion.chunk","created":1741569952,"model":"gpt-4o-2024-08-06","service_tier":"default","system_fingerprint":"fp_f9f4fb6dbf","choices":[{"index":0,"delta":{"content":"x"}')
+    const payload = openai(content('x'))
+    const text = textStream(payload).replace(`data: ${payload}`, `event: error\ndata: ${payload}`)
     expect(text).toContain('event: error')
     expectSame(text)
     expect(observe([text]).error).toContain('upstream_error')
@@ -320,6 +321,32 @@ describe('options and listeners: fast and generic paths agree', () => {
     }
     const text = sse([ROLE, ...Array.from({ length: 20 }, (_, i) => openai(content(`t${i}`))), FINISH])
     expect(expectSame(text, { tap }).matched).toBeGreaterThan(0)
+  })
+
+  test('a listener that leaves a throwing getter on the chunk changes nothing either way', () => {
+    const tap = () => (event: { type: string; chunk?: unknown }) => {
+      if (event.type !== 'chunk') return
+      const chunk = event.chunk as { choices?: Array<Record<string, unknown>> }
+      const choice = chunk.choices?.[0]
+      if (!choice) return
+      const delta = choice.delta
+      Object.defineProperty(choice, 'delta', {
+        get() {
+          if (getterCalls++ > 0) throw new Error('read twice')
+          return delta
+        },
+        enumerable: true,
+      })
+    }
+    let getterCalls = 0
+    const wrapped = () => {
+      const inner = tap()
+      return (event: { type: string; chunk?: unknown }) => {
+        getterCalls = 0
+        inner(event)
+      }
+    }
+    expectSame(stream, { tap: wrapped })
   })
 
   test('a listener that throws on a chunk event stops both paths alike', () => {

@@ -16,8 +16,9 @@
  * leading zero, an index too large) goes to the generic path, which also produces every error.
  *
  * Measured on the bench's 20 MB chat-text stream (62,584 content payloads of ~290 characters, node
- * 20, one process): `JSON.parse` of every payload 84–146 ms; `matchTemplate` on every payload ~24 ms,
- * of which ~16 ms is decoding the fragment with `JSON.parse` of its quoted body.
+ * 20; bench/fast-path/primitives.ts times each primitive used here): `JSON.parse` of every payload
+ * 86 ms; `matchTemplate` on every payload ~22 ms (CPU profile), of which 20 ms is decoding the
+ * fragment with `JSON.parse` of its quoted body.
  */
 
 /** A template of one payload shape, and the values of the payload matched last. */
@@ -91,8 +92,10 @@ class Hole {
  * Literals are compared as `data.indexOf(lit, pos) === pos` (a mismatch costs one search of the
  * rest of the payload, which then goes to JSON.parse anyway). Measured on the 62,584 chat-text
  * payloads (sliced two-byte strings, as the decoder hands them out) against their 233-character
- * prefix, node 20: `indexOf` 11.4 ms, `data.slice(pos, end) === lit` 14.4 ms (and an allocation),
- * `data.startsWith(lit, pos)` 61 ms (it compares character by character), a `charCodeAt` loop 65 ms.
+ * prefix, node 20 (bench/fast-path/primitives.ts): `indexOf` 12.0 ms, `data.slice(pos, end) === lit`
+ * 14.1 ms (and an allocation), `startsWith` 56.6 ms (it compares character by character), a
+ * `charCodeAt` loop 65.0 ms. A search costs about the same for 21 characters (11.3 ms): the count
+ * of literals matters more than their length.
  */
 export function matchTemplate(t: FastTemplate, data: string): boolean {
   const lits = t.lits
@@ -123,7 +126,7 @@ export function matchTemplate(t: FastTemplate, data: string): boolean {
       else t.tool = value
     } else {
       // A string body: the last hole ends where the last literal must begin (one string search
-      // less, ~7 ms on the 62,584 chat-text payloads; an unescaped quote inside then fails the
+      // less: 7.7 ms on the 62,584 chat-text payloads; an unescaped quote inside then fails the
       // check below); another ends at the first quote after an even run of backslashes (the opening
       // quote ends the run). The next literal starts with the closing quote.
       let end: number
@@ -144,8 +147,8 @@ export function matchTemplate(t: FastTemplate, data: string): boolean {
         // JSON.parse of the quoted body checks it exactly as the generic path would (control
         // characters, escapes) and returns a flat copy: a slice would keep the whole network chunk
         // alive in the accumulated text (V8 slices strings of 13+ characters). Measured on the
-        // chat-text fragments: 20 ms for 62,584, against 15 ms for a charCodeAt check plus a slice
-        // (which keeps the chunk alive) and 16-18 ms for the check plus a copy.
+        // chat-text fragments: 20.5 ms for 62,584, against 14.0 ms for a charCodeAt check plus a
+        // slice (which keeps the chunk alive) and 16-18 ms for the check plus a copy.
         try {
           t.text = JSON.parse(data.slice(start - 1, end + 1)) as string
         } catch {
@@ -270,8 +273,8 @@ const PADDING = new Set(['obfuscation', 'p'])
  * false when the proof fails; the rest costs about two `JSON.parse` of the payload.
  *
  * Indexes are holes only with `indexHoles` (the stream has shown a choice or tool-call index other
- * than 0): every literal costs a string search per payload, ~0.17 µs whatever its length (measured on
- * the chat-text payloads, node 20), so a single-choice stream is matched with one literal fewer.
+ * than 0): every literal costs a string search per payload, ~0.18 µs whatever its length (see
+ * `matchTemplate`), so a single-choice stream is matched with one literal fewer.
  *
  * @param data - the payload text
  * @param chunk - what `JSON.parse(data)` returned (possibly changed by an event listener since: the proof catches that)
