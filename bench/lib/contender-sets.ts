@@ -4,7 +4,7 @@
  * and without hand accumulation), eventsource-parser, the openai SDK (two entry points), the AI SDK.
  */
 import { aiSdkAccumulate } from '../contenders/ai-sdk.js'
-import { deltafoldAccumulate, deltafoldParse, type WebContender } from '../contenders/deltafold.js'
+import { deltafoldAccumulate, deltafoldParse, deltafoldParseNoFastPath, type WebContender } from '../contenders/deltafold.js'
 import { eventsourceParserAccumulate } from '../contenders/eventsource-parser.js'
 import { floor, floorAccumulate } from '../contenders/floor.js'
 import { createOpenAIClient, openaiChatCompletionStream, openaiStreamDecode } from '../contenders/openai.js'
@@ -33,6 +33,7 @@ export function completionContenders(generated: GeneratedStream, chunks: readonl
   const check = (result: unknown) => checkCompletion(result, generated.expected)
   return [
     { name: 'deltafold createChatCompletionStreamParser', peer: 'deltafold', input: 'sync', role: 'reference', run: () => deltafoldParse(chunks), check },
+    { name: 'deltafold (no fast path)', peer: 'deltafold', input: 'sync', run: () => deltafoldParseNoFastPath(chunks), check },
     { name: 'floor (TextDecoder+indexOf+JSON.parse)', peer: 'floor', input: 'sync', role: 'floor', run: () => floor(chunks), check: (r) => checkEvents(r, generated.eventCount) },
     { name: 'floor + hand accumulation', peer: 'floor', input: 'sync', role: 'floor+acc', run: () => floorAccumulate(chunks), check },
     { name: 'eventsource-parser + JSON.parse + hand acc', peer: 'eventsource-parser', input: 'sync', run: () => eventsourceParserAccumulate(chunks), check },
