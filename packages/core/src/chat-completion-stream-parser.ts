@@ -9,7 +9,7 @@ import {
 } from './chat-completion-accumulator.js'
 import { DeltafoldError, ProviderError } from './errors.js'
 import { makeTemplate, matchTemplate, type FastTemplate } from './internal/fast-path.js'
-import { createSSEDecoder, type ServerSentEvent, type SSEDecoder } from './sse-decoder.js'
+import { createSSEDecoder, type ServerSentEvent, type SSEDecoder, type SSEDecoderOptions } from './sse-decoder.js'
 import type { ChatCompletion, ChatCompletionChunk } from './types.js'
 
 /** Options of the bytes → completion pipeline. */
@@ -159,9 +159,7 @@ export function createChatCompletionStreamParser(options: ChatCompletionStreamOp
   const p = new ParserState(createAccumulatorState(options), options.fastPath !== false, typeof options.onEvent === 'function')
   const decoderOptions: { dispatchUnterminated: boolean; maxEventBytes?: number } = { dispatchUnterminated: true }
   if (options.maxEventBytes !== undefined) decoderOptions.maxEventBytes = options.maxEventBytes
-  // The one closure the pipeline needs: the decoder calls it back with each event.
-  p.decoder = createSSEDecoder({ onEvent: (event) => onEvent(p, event) }, decoderOptions)
-  return new StreamParser(p)
+  return new StreamParser(p, decoderOptions)
 }
 
 /**
@@ -173,7 +171,7 @@ class ParserState {
   readonly acc: AccumulatorState
   readonly fastPath: boolean
   readonly listening: boolean
-  // Set right after construction: the decoder's handler needs this state first.
+  // Set by the StreamParser constructor, right after this state exists (the decoder's handler needs it).
   decoder: SSEDecoder | undefined = undefined
   // `[DONE]` arrived: everything after it is ignored, as openai-node does.
   sawDone = false
@@ -213,7 +211,9 @@ class StreamParser implements ChatCompletionStreamParser {
   readonly snapshot: () => ChatCompletion
   readonly #state: ParserState
 
-  constructor(p: ParserState) {
+  constructor(p: ParserState, decoderOptions: SSEDecoderOptions) {
+    // The decoder's handler is made here with the methods, so that all four closures share one context.
+    p.decoder = createSSEDecoder({ onEvent: (event) => onEvent(p, event) }, decoderOptions)
     this.#state = p
     this.feed = (chunk) => feed(p, chunk)
     this.end = () => end(p)
