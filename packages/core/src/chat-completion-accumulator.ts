@@ -892,10 +892,21 @@ function pushFast(s: AccumulatorState, t: FastTemplate): boolean {
   try {
     s.chunkCount++
     if (emit) {
-      const chunk = chunkOf(t)
-      emit({ type: 'chunk', chunk: chunk as ChatCompletionChunk })
+      // The chunk is built only if the listener reads it: building it and checking it afterwards
+      // for changes cost 2.4x the parse time of a tool-argument stream (bench tool-args 300 K,
+      // --cpu-prof: build 17%, same 15%) for listeners that never look at `chunk`. The getter builds
+      // from a copy of this payload's values, so reading it later gives this chunk, not a later one.
+      let chunk: object | undefined
+      const values = { skeleton: t.skeleton, holes: t.holes, text: t.text, choice: t.choice, tool: t.tool, data: t.data, spans: t.spans.slice() }
+      const event = { type: 'chunk' } as CompletionEvent
+      Object.defineProperty(event, 'chunk', {
+        get: () => (chunk ??= chunkOf(values as FastTemplate)),
+        enumerable: true,
+        configurable: true,
+      })
+      emit(event)
       // The listener changed the chunk: apply what it holds now, as push() would have.
-      if (!intact(t, chunk)) {
+      if (chunk !== undefined && !intact(t, chunk)) {
         apply(s, chunk, true)
         return true
       }
