@@ -57,12 +57,14 @@ export interface PartialRun {
 
 /**
  * `parseArguments: true`: every `tool_call.arguments.delta` event carries `partial`, read each time.
+ * `chunkEvents: false` leaves out the raw `chunk` events, which such a listener does not read.
  */
-export function deltafoldParsePartial(chunks: readonly Uint8Array[]): PartialRun {
+export function deltafoldParsePartial(chunks: readonly Uint8Array[], chunkEvents = true): PartialRun {
   const partials: unknown[] = []
   let reads = 0
   const parser = createChatCompletionStreamParser({
     parseArguments: true,
+    chunkEvents,
     onEvent(event) {
       if (event.type === 'tool_call.arguments.delta') {
         partials[event.toolCallIndex] = event.partial

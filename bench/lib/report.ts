@@ -159,6 +159,7 @@ const SUMMARY_LABELS: [RegExp, string][] = [
   [/^deltafold web fromResponse/, 'deltafold web fromResponse()'],
   [/^deltafold web body\.pipeThrough/, 'deltafold web TransformStream pipeline'],
   [/^deltafold parseArguments/, 'deltafold parseArguments, partial read every delta'],
+  [/^deltafold chunkEvents: false/, 'deltafold parseArguments + chunkEvents: false, partial every delta'],
   [/^deltafold createPartialJSONParser/, 'deltafold createPartialJSONParser every delta'],
   [/^deltafold parser \+ onEvent/, 'deltafold parser + onEvent'],
   [/^deltafold createSSEDecoder/, 'deltafold createSSEDecoder (decoding only)'],

@@ -35,7 +35,7 @@ export function judgeTargets(m: Record<string, number>): Target[] {
     const plain = get(`tool.${size}.plain`)
     if (!Number.isFinite(plain)) continue
     add(`tool-args ${size} K: partial read every delta vs without`, '≤ 1.30× the time', get(`tool.${size}.partial`) / plain, (v) => v <= 1.3,
-      `${x(get(`tool.${size}.partial`) / plain)} (createPartialJSONParser: ${x(get(`tool.${size}.partialParser`) / plain)})`)
+      `${x(get(`tool.${size}.partial`) / plain)} (chunkEvents: false: ${x(get(`tool.${size}.partialNoChunks`) / plain)}; createPartialJSONParser: ${x(get(`tool.${size}.partialParser`) / plain)})`)
   }
   add('tool-args linear 100 K → 1 M (partial read every delta)', 'time ratio ÷ byte ratio ≤ 1.25', get('tool.scaling.partial'), (v) => v <= 1.25,
     `${get('tool.scaling.partial').toFixed(2)} (without partial read: ${get('tool.scaling.plain').toFixed(2)})`)

@@ -181,6 +181,13 @@ export async function run(config: ToolArgsConfig): Promise<ScenarioReport> {
         check: (r) => checkPartial(r, generated),
       },
       {
+        name: 'deltafold chunkEvents: false + parseArguments: true, event.partial read every delta',
+        peer: 'deltafold',
+        input: 'sync',
+        run: () => deltafoldParsePartial(chunks, false),
+        check: (r) => checkPartial(r, generated),
+      },
+      {
         name: 'deltafold createPartialJSONParser fed from onEvent, .value every delta',
         peer: 'deltafold',
         input: 'sync',
@@ -204,6 +211,7 @@ export async function run(config: ToolArgsConfig): Promise<ScenarioReport> {
     metrics[`tool.${kb}.plain`] = ms('deltafold createChatCompletionStreamParser')
     metrics[`tool.${kb}.partial`] = ms('deltafold parseArguments')
     metrics[`tool.${kb}.partialParser`] = ms('deltafold createPartialJSONParser')
+    metrics[`tool.${kb}.partialNoChunks`] = ms('deltafold chunkEvents: false')
     metrics[`tool.${kb}.floorAcc`] = findRow(table, { role: 'floor+acc' })?.medianMs ?? NaN
     metrics[`tool.${kb}.bytes`] = generated.bytes.length
     addPoint('deltafold (no partial read)', kb, metrics[`tool.${kb}.plain`]!)
