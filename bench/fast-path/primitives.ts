@@ -2,7 +2,7 @@
  * The string primitives the chunk fast path is built from, timed on the real thing: the 62,584
  * content payloads of the bench's chat-text stream as deltafold's SSE decoder hands them out
  * (slices of the decoded network chunks, mostly two-byte). The numbers quoted in
- * packages/core/src/internal/fast-path.ts come from here.
+ * packages/core/src/chat/internal/fast-path.ts come from here.
  *
  *   esbuild primitives.ts --bundle --platform=node --format=esm --packages=external --outfile=dist/primitives.mjs
  *   node dist/primitives.mjs

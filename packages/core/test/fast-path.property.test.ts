@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { beforeEach, describe, expect, test, vi } from 'vitest'
-import type { FastTemplate } from '../src/internal/fast-path.js'
+import type { FastTemplate } from '../src/chat/internal/fast-path.js'
 import { encodeCompletion, recordedFixtures, seededRandom, splitBytes, type Loose, type ModelChoice, type ModelCompletion } from './chunk-helpers.js'
 import { both, sse, type ObserveOptions } from './fast-path-helpers.js'
 
@@ -10,8 +10,8 @@ const RUNS = Number(process.env.FAST_PATH_RUNS ?? 120)
 
 // Counts the payloads the fast path matched, to check that the properties exercise it.
 const counter = vi.hoisted(() => ({ matched: 0, payloads: 0 }))
-vi.mock('../src/internal/fast-path.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../src/internal/fast-path.js')>()
+vi.mock('../src/chat/internal/fast-path.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../src/chat/internal/fast-path.js')>()
   return {
     ...original,
     matchTemplate(t: FastTemplate, data: string): boolean {

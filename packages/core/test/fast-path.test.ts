@@ -1,12 +1,12 @@
 import { describe, expect, test, vi } from 'vitest'
-import { chunkOf, makeTemplate, matchTemplate, type FastTemplate } from '../src/internal/fast-path.js'
+import { chunkOf, makeTemplate, matchTemplate, type FastTemplate } from '../src/chat/internal/fast-path.js'
 import { byteByByte, recordedFixtures, seededRandom, splitBytes } from './chunk-helpers.js'
 import { args, both, content, observe, openai, sse, type ObserveOptions } from './fast-path-helpers.js'
 
 // Counts the payloads the parser's fast path matched, to check that the cases below exercise it.
 const counter = vi.hoisted(() => ({ matched: 0 }))
-vi.mock('../src/internal/fast-path.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../src/internal/fast-path.js')>()
+vi.mock('../src/chat/internal/fast-path.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../src/chat/internal/fast-path.js')>()
   return {
     ...original,
     matchTemplate(t: FastTemplate, data: string): boolean {

@@ -1,7 +1,7 @@
 import type { CompletionEvent, ReasoningField } from './completion-event.js'
-import { DeltafoldError, ProviderError, type DeltafoldErrorCode } from './errors.js'
+import { DeltafoldError, ProviderError, type DeltafoldErrorCode } from '../errors.js'
 import { chunkOf, intact, type FastTemplate } from './internal/fast-path.js'
-import { createPartialJSONParser, type PartialJSONParser } from './partial-json-parser.js'
+import { createPartialJSONParser, type PartialJSONParser } from '../json/partial-json-parser.js'
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionTokenLogprob, CompletionUsage } from './types.js'
 
 /** Limits on everything a stream can make the accumulator hold. All are configurable. */

@@ -1,4 +1,4 @@
-import { DeltafoldError } from './errors.js'
+import { DeltafoldError } from '../errors.js'
 
 /** One Server-Sent Event to write with {@link encodeSSE}: the fields a server sends. */
 export interface SSEEventInit {

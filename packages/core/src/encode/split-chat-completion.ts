@@ -1,5 +1,5 @@
 import { fragmentSizer, fragmentText, type NextFragmentSize } from './internal/fragment-text.js'
-import type { ChatCompletion, ChatCompletionChunk } from './types.js'
+import type { ChatCompletion, ChatCompletionChunk } from '../chat/types.js'
 
 /** Random fragment sizes from a seeded generator: the same options give the same chunks. */
 export interface RandomFragmentSize {

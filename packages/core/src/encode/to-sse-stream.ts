@@ -1,7 +1,7 @@
 import { encodeSSE } from './encode-sse.js'
-import { stringifyJSON } from './internal/stringify-json.js'
+import { stringifyJSON } from '../json/stringify-json.js'
 import { splitChatCompletion, type SplitChatCompletionOptions } from './split-chat-completion.js'
-import type { ChatCompletion } from './types.js'
+import type { ChatCompletion } from '../chat/types.js'
 
 /** Options of {@link toSSEStream} and {@link toSSEText}. */
 export interface ToSSEStreamOptions extends SplitChatCompletionOptions {

@@ -1,4 +1,4 @@
-import { DeltafoldError } from './errors.js'
+import { DeltafoldError } from '../errors.js'
 
 /** Options of {@link createPartialJSONParser}. */
 export interface PartialJSONParserOptions {

@@ -1,4 +1,4 @@
-import { DeltafoldError, ProviderError } from './errors.js'
+import { DeltafoldError, ProviderError } from '../errors.js'
 
 /** Anything deltafold can read a response body from. */
 export type ByteSource =

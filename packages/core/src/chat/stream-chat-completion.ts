@@ -3,8 +3,8 @@ import {
   type ChatCompletionStreamOptions,
 } from './chat-completion-stream-parser.js'
 import type { CompletionEvent } from './completion-event.js'
-import { DeltafoldError } from './errors.js'
-import { openSource, type ByteSource, type OpenedSource } from './open-source.js'
+import { DeltafoldError } from '../errors.js'
+import { openSource, type ByteSource, type OpenedSource } from '../source/open-source.js'
 import type { ChatCompletion } from './types.js'
 
 /** What {@link streamChatCompletion} returns: the events, and the final completion. */

@@ -1,4 +1,4 @@
-import { DeltafoldError } from './errors.js'
+import { DeltafoldError } from '../errors.js'
 
 /** One dispatched Server-Sent Event, with the fields of the browser's `MessageEvent`. */
 export interface ServerSentEvent {

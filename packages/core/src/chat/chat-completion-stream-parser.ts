@@ -7,9 +7,9 @@ import {
   type AccumulatorState,
   type ChatCompletionAccumulatorOptions,
 } from './chat-completion-accumulator.js'
-import { DeltafoldError, ProviderError } from './errors.js'
+import { DeltafoldError, ProviderError } from '../errors.js'
 import { makeTemplate, matchTemplate, type FastTemplate } from './internal/fast-path.js'
-import { createSSEDecoder, type ServerSentEvent, type SSEDecoder, type SSEDecoderOptions } from './sse-decoder.js'
+import { createSSEDecoder, type ServerSentEvent, type SSEDecoder, type SSEDecoderOptions } from '../sse/sse-decoder.js'
 import type { ChatCompletion, ChatCompletionChunk } from './types.js'
 
 /** Options of the bytes → completion pipeline. */
