@@ -16,6 +16,13 @@
  * - `unexpected_eof`: (strict mode) the stream ended before every choice finished.
  * - `invalid_event`: an SSE event given to the encoder cannot be written faithfully (a line break in
  *   `type` or `id`, a NUL in `id`, a `retry` that is not a non-negative safe integer).
+ * - `not_event_stream`: the input holds no SSE event at all (text, HTML, binary); the message quotes its head.
+ * - `empty_stream`: zero bytes, or events that carried no chunk (only comments, only `[DONE]`).
+ * - `not_streamed`: (strict mode) the body is a complete non-streamed JSON completion.
+ * - `body_unreadable`: a `Response` whose body was already read (`bodyUsed`) or is locked.
+ * - `unsupported_format`: the stream is of another wire format than the one asked for (a legacy
+ *   `text_completion` stream in chat mode, an Anthropic stream given as Responses…).
+ * - `unexpected_event`: an event out of its format's order (a second message starting while one is open).
  */
 export type DeltafoldErrorCode =
   | 'event_too_large'
@@ -32,6 +39,12 @@ export type DeltafoldErrorCode =
   | 'aborted'
   | 'unexpected_eof'
   | 'invalid_event'
+  | 'not_event_stream'
+  | 'empty_stream'
+  | 'not_streamed'
+  | 'body_unreadable'
+  | 'unsupported_format'
+  | 'unexpected_event'
 
 /** Where in the input an error happened. Every field is optional: each layer fills in what it knows. */
 export interface DeltafoldErrorPosition {
