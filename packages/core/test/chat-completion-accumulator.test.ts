@@ -317,11 +317,11 @@ describe('B. chunk, choice and message accumulation', () => {
 
   test('B: unknown delta fields are kept: strings concatenate, other values the latest non-null wins (objects merge)', () => {
     const completion = complete([
-      delta({ content: 'a', audio_transcript: 'he', annotations: [{ n: 1 }], meta: { a: 1 } }),
-      delta({ content: 'b', audio_transcript: 'llo', annotations: null, meta: { b: 2 } }),
-      delta({ annotations: [{ n: 2 }], meta: { a: 3 } }),
+      delta({ content: 'a', audio_transcript: 'he', search_results: [{ n: 1 }], meta: { a: 1 } }),
+      delta({ content: 'b', audio_transcript: 'llo', search_results: null, meta: { b: 2 } }),
+      delta({ search_results: [{ n: 2 }], meta: { a: 3 } }),
     ])
-    expect(message(completion)).toMatchObject({ audio_transcript: 'hello', annotations: [{ n: 2 }], meta: { a: 3, b: 2 } })
+    expect(message(completion)).toMatchObject({ audio_transcript: 'hello', search_results: [{ n: 2 }], meta: { a: 3, b: 2 } })
   })
 
   test('B: the legacy function_call accumulates like a tool call (name set, arguments appended)', () => {
@@ -642,7 +642,7 @@ describe('events', () => {
       { type: 'refusal.delta', index: 1, delta: 'No' },
       { type: 'logprobs.refusal.delta', index: 1, refusal: [{ token: 'No' }] },
       { type: 'refusal.done', index: 1, refusal: 'No' },
-      { type: 'reasoning.done', index: 1, reasoning: 'hm' },
+      { type: 'reasoning.done', index: 1, reasoning: 'hm', field: 'reasoning_content' },
       { type: 'finish', index: 1, finishReason: 'stop' },
     ])
   })

@@ -31,7 +31,7 @@ const text = fc.oneof(
 const json = fc.jsonValue({ maxDepth: 3, stringUnit: 'binary' })
 // Extras never collide with a field the accumulator interprets.
 const extraKey = fc.oneof(
-  fc.constantFrom('content_filter_results', 'obfuscation', 'annotations', 'citations', 'native_finish_reason', 'provider'),
+  fc.constantFrom('content_filter_results', 'obfuscation', 'search_results', 'citations', 'native_finish_reason', 'provider'),
   fc.string({ unit: 'binary', maxLength: 5 }).map((s) => `x_${s}`),
 )
 const extras = fc.dictionary(extraKey, fc.oneof(json, text), { maxKeys: 2 })
@@ -47,10 +47,12 @@ const logprobEntry = fc.record({
   top_logprobs: fc.array(topLogprob, { maxLength: 2 }),
 })
 const logprobs = fc.option(
-  fc.record({
-    content: fc.option(fc.array(logprobEntry, { maxLength: 3 })),
-    refusal: fc.option(fc.array(logprobEntry, { maxLength: 3 })),
-  }),
+  withExtras(
+    fc.record({
+      content: fc.option(fc.array(logprobEntry, { maxLength: 3 })),
+      refusal: fc.option(fc.array(logprobEntry, { maxLength: 3 })),
+    }),
+  ),
 )
 const reasoningDetail = fc.oneof(
   { weight: 8, arbitrary: withExtras(
@@ -73,6 +75,7 @@ const toolCallFragment = withExtras(
       index: fc.option(fc.nat(2)),
       id: fc.oneof(fc.constantFrom('call_a', 'call_b', ''), text, fc.nat(5)),
       type: fc.constantFrom('function', 'custom', ''),
+      custom: fc.option(withExtras(fc.record({ name: fc.constantFrom('code_exec', ''), input: text }, { requiredKeys: [] })), { nil: undefined }),
       function: withExtras(
         fc.record(
           {
@@ -104,7 +107,13 @@ const delta = withExtras(
       reasoning: fc.option(text),
       reasoning_details: fc.array(reasoningDetail, { maxLength: 3 }),
       tool_calls: fc.array(toolCallFragment, { maxLength: 2 }),
-      function_call: fc.record({ name: fc.constantFrom('f', 'g', ''), arguments: text }, { requiredKeys: [] }),
+      function_call: withExtras(fc.record({ name: fc.constantFrom('f', 'g', ''), arguments: text }, { requiredKeys: [] })),
+      audio: withExtras(
+        fc.record({ id: fc.constantFrom('audio_1', ''), data: text, transcript: text, expires_at: fc.nat() }, { requiredKeys: [] }),
+      ),
+      annotations: fc.array(fc.record({ type: fc.constant('url_citation'), url_citation: fc.record({ url: text, start_index: fc.nat() }) }), {
+        maxLength: 2,
+      }),
     },
     { requiredKeys: [] },
   ),
@@ -214,7 +223,8 @@ const cycling = (sizes: number[]) => {
   return () => sizes[i++ % sizes.length]!
 }
 
-describe('splitChatCompletion round trip (fast-check, fixed seed)', () => {
+// Generous timeout: the 2-core test machine is shared, and 600 runs of the generator take seconds there.
+describe('splitChatCompletion round trip (fast-check, fixed seed)', { timeout: 30_000 }, () => {
   test('accumulate(split(c)) deep-equals c, whatever the fragment sizes', () => {
     fc.assert(
       fc.property(completion, fragmentSizes, fc.constantFrom('chunk' as const, 'last' as const), (c, sizes, usageMode) => {

@@ -139,6 +139,46 @@ describe('splitChatCompletion', () => {
     expect(fold(chunks)).toEqual(c)
   })
 
+  test('streams a custom tool call as OpenAI does: custom.name first, then custom.input fragments, no function member', () => {
+    const calls = [
+      { id: 'call_f', type: 'function', function: { name: 'get_weather', arguments: '{}' } },
+      { id: 'call_c', type: 'custom', custom: { name: 'code_exec', input: 'print("hello")' } },
+    ]
+    const c = completion([choice({ tool_calls: calls }, { finish_reason: 'tool_calls' })])
+    const chunks = splitChatCompletion(c, { fragmentSize: 8 })
+    expect(deltas(chunks).slice(2)).toEqual([
+      { tool_calls: [{ index: 1, id: 'call_c', type: 'custom', custom: { name: 'code_exec', input: '' } }] },
+      { tool_calls: [{ index: 1, custom: { input: 'print("h' } }] },
+      { tool_calls: [{ index: 1, custom: { input: 'ello")' } }] },
+      {},
+    ])
+    expect(fold(chunks)).toEqual(c)
+  })
+
+  test('streams audio as id first, then data and transcript fragments, and annotations one entry per chunk', () => {
+    const annotations = [
+      { type: 'url_citation', url_citation: { url: 'https://a', start_index: 0, end_index: 2, title: 'A' } },
+      { type: 'url_citation', url_citation: { url: 'https://b', start_index: 2, end_index: 4, title: 'B' } },
+    ]
+    const audio = { id: 'audio_1', data: 'UklGRg==', expires_at: 1_700_000_100, transcript: 'Hello' }
+    const c = completion([choice({ content: 'Hi', audio, annotations })])
+    const chunks = splitChatCompletion(c, { fragmentSize: 4 })
+    expect(deltas(chunks).filter((d) => d && 'audio' in d)).toEqual([
+      { audio: { id: 'audio_1', expires_at: 1_700_000_100, data: '', transcript: '' } },
+      { audio: { data: 'UklG' } },
+      { audio: { data: 'Rg==' } },
+      { audio: { transcript: 'Hell' } },
+      { audio: { transcript: 'o' } },
+    ])
+    expect(deltas(chunks).filter((d) => d && 'annotations' in d)).toEqual(annotations.map((a) => ({ annotations: [a] })))
+    expect(fold(chunks)).toEqual(c)
+  })
+
+  test('streams reasoning_content and reasoning with different texts each under its own name', () => {
+    const c = completion([choice({ content: 'ok', reasoning_content: 'upstream', reasoning: 'gateway' })])
+    expect(fold(splitChatCompletion(c, { fragmentSize: 3 }))).toEqual(c)
+  })
+
   test('keeps tool-call and function extras on the header fragment', () => {
     const call = {
       id: 'call_1',
@@ -286,10 +326,10 @@ describe('splitChatCompletion', () => {
 
   test('carries message extras on the role chunk and choice extras on the finish chunk', () => {
     const c = completion([
-      choice({ content: 'Hi', annotations: [{ type: 'url_citation' }], channel: 'final' }, { content_filter_results: { hate: { filtered: false } }, native_finish_reason: 'stop' }),
+      choice({ content: 'Hi', search_results: [{ url: 'https://a' }], channel: 'final' }, { content_filter_results: { hate: { filtered: false } }, native_finish_reason: 'stop' }),
     ])
     const chunks = splitChatCompletion(c)
-    expect(chunks[0]?.choices[0]?.delta).toMatchObject({ annotations: [{ type: 'url_citation' }], channel: 'final' })
+    expect(chunks[0]?.choices[0]?.delta).toMatchObject({ search_results: [{ url: 'https://a' }], channel: 'final' })
     expect(chunks.at(-1)?.choices[0]).toMatchObject({ finish_reason: 'stop', content_filter_results: { hate: { filtered: false } }, native_finish_reason: 'stop' })
     expect(fold(chunks)).toEqual(c)
   })

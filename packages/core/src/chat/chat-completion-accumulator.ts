@@ -52,7 +52,21 @@ export interface ChatCompletionAccumulatorOptions {
    * @defaultValue true
    */
   chunkEvents?: boolean
+  /**
+   * The wire format of the chunks. `'chat'`: `chat.completion.chunk` objects (a legacy
+   * `text_completion` chunk is an `unsupported_format` error). `'completions'`: legacy
+   * `text_completion` chunks (`choices[].text`), folded into a `text_completion` object (see
+   * {@link TextCompletion}): text appended, logprobs lists appended, the last `finish_reason`.
+   * @defaultValue 'chat'
+   */
+  format?: ChatFoldFormat
 }
+
+/**
+ * The wire formats the accumulator folds. Other formats (Responses, Anthropic) join this union as
+ * their translators land.
+ */
+export type ChatFoldFormat = 'chat' | 'completions'
 
 /** The object returned by {@link createChatCompletionAccumulator}. */
 export interface ChatCompletionAccumulator {
@@ -93,6 +107,8 @@ const MESSAGE_FIELDS = new Set([
   'tool_calls',
   'function_call',
   'content_parts',
+  'audio',
+  'annotations',
 ])
 /**
  * Delta fields that label a delta rather than stream text (harmony's `channel: "analysis"` on every
@@ -109,16 +125,36 @@ interface ToolCallState {
   seq: number
   id: string
   type: string
+  /** A custom (free-form input) call: `custom.name`/`custom.input` arrived or `type` is "custom". */
+  custom: boolean
   name: string
+  /** `function.arguments`, or `custom.input` for a custom call. */
   args: string
   /** `tool_call.start` was emitted. */
   started: boolean
   extras: Record<string, unknown> | undefined
+  /** Provider fields of `function` (or of `custom` for a custom call). */
   functionExtras: Record<string, unknown> | undefined
   /** Incremental parser of `args` (with `parseArguments`); dropped when the arguments stop being JSON. */
   parser: PartialJSONParser | undefined
   /** Why `args` is not JSON, once the parser rejected it. */
   parseError: unknown
+}
+
+interface AudioState {
+  id: string | undefined
+  data: string
+  transcript: string
+  expiresAt: number | undefined
+  extras: Record<string, unknown> | undefined
+}
+
+interface TextLogprobsState {
+  tokens: unknown[]
+  tokenLogprobs: unknown[]
+  topLogprobs: unknown[]
+  textOffset: unknown[]
+  extras: Record<string, unknown> | undefined
 }
 
 interface ChoiceState {
@@ -128,13 +164,18 @@ interface ChoiceState {
   contentPieces: number
   refusalPieces: number
   reasoningPieces: number
+  reasoningTextPieces: number
   role: string | undefined
   content: string | null
   refusal: string | null
-  reasoning: string | null
-  // Which reasoning field names the provider used, so the final message writes them back.
-  reasoningContentUsed: boolean
-  reasoningUsed: boolean
+  // Each reasoning field from its own fragments (see appendReasoning): `reasoning_content` (with
+  // Mistral's thinking parts, which have no name of their own) and `reasoning`; null until used.
+  reasoningContent: string | null
+  reasoningText: string | null
+  // OpenAI audio output: transcript and data appended, id and expires_at set (see applyAudio).
+  audio: AudioState | undefined
+  // OpenAI url_citation annotations, appended in order.
+  annotations: unknown[] | undefined
   reasoningDetails: Map<string, Record<string, unknown>> | undefined
   // NO_CALLS (shared, never written) until the first call: an empty array per choice is 32 bytes.
   toolCalls: ToolCallState[]
@@ -145,8 +186,12 @@ interface ChoiceState {
   nextToolIndex: number
   // The call touched last: an index-less, id-less tool-call delta continues it.
   lastCall: ToolCallState | undefined
-  functionCall: { name: string; arguments: string } | undefined
-  logprobs: { content: ChatCompletionTokenLogprob[] | null; refusal: ChatCompletionTokenLogprob[] | null } | undefined
+  functionCall: { name: string; arguments: string; extras: Record<string, unknown> | undefined } | undefined
+  logprobs:
+    | { content: ChatCompletionTokenLogprob[] | null; refusal: ChatCompletionTokenLogprob[] | null; extras: Record<string, unknown> | undefined }
+    | undefined
+  // format 'completions': the legacy logprobs lists, appended.
+  textLogprobs: TextLogprobsState | undefined
   finishReason: string | null
   // `.done` events were emitted and no text, call or argument arrived since: they are not repeated.
   closed: boolean
@@ -196,6 +241,8 @@ class AccumulatorState {
   readonly strict: boolean
   readonly parseArguments: boolean
   readonly chunkEvents: boolean
+  // format 'completions': legacy text_completion chunks.
+  readonly completions: boolean
   readonly maxChoices: number
   readonly maxToolCalls: number
   readonly maxDepth: number
@@ -230,11 +277,13 @@ class AccumulatorState {
     parseArguments: boolean,
     chunkEvents: boolean,
     limits: ChatCompletionLimits,
+    completions: boolean,
   ) {
     this.emit = emit
     this.strict = strict
     this.parseArguments = parseArguments
     this.chunkEvents = chunkEvents
+    this.completions = completions
     this.maxChoices = limitOption(limits.maxChoices, 128, 'maxChoices')
     this.maxToolCalls = limitOption(limits.maxToolCalls, 128, 'maxToolCalls')
     this.maxDepth = limitOption(limits.maxDepth, 64, 'maxDepth')
@@ -280,7 +329,18 @@ export function createAccumulatorState(options: ChatCompletionAccumulatorOptions
   if (emit !== undefined && typeof emit !== 'function') {
     throw new TypeError(`options.onEvent must be a function, got ${describe(emit)}: pass (event) => { … } or leave it out`)
   }
-  return new AccumulatorState(emit, options.strict === true, options.parseArguments === true, options.chunkEvents !== false, options.limits ?? {})
+  const format = options.format ?? 'chat'
+  if (format !== 'chat' && format !== 'completions') {
+    throw new TypeError(`options.format must be 'chat' or 'completions', got ${describe(format)}: leave it out for 'chat'`)
+  }
+  return new AccumulatorState(
+    emit,
+    options.strict === true,
+    options.parseArguments === true,
+    options.chunkEvents !== false,
+    options.limits ?? {},
+    format === 'completions',
+  )
 }
 
 export type { AccumulatorState }
@@ -396,12 +456,14 @@ function getChoice(s: AccumulatorState, index: number): ChoiceState {
     role: undefined,
     content: null,
     refusal: null,
-    reasoning: null,
-    reasoningContentUsed: false,
+    reasoningContent: null,
+    reasoningText: null,
+    audio: undefined,
+    annotations: undefined,
     contentPieces: 0,
     refusalPieces: 0,
     reasoningPieces: 0,
-    reasoningUsed: false,
+    reasoningTextPieces: 0,
     reasoningDetails: undefined,
     toolCalls: NO_CALLS,
     toolById: undefined,
@@ -410,6 +472,7 @@ function getChoice(s: AccumulatorState, index: number): ChoiceState {
     lastCall: undefined,
     functionCall: undefined,
     logprobs: undefined,
+    textLogprobs: undefined,
     finishReason: null,
     closed: false,
     choiceExtras: undefined,
@@ -456,6 +519,7 @@ function apply(s: AccumulatorState, chunk: unknown, emitted?: boolean): void {
     s.chunkCount++
     if (emit && s.chunkEvents) emit({ type: 'chunk', chunk: chunk as ChatCompletionChunk })
   }
+  checkFormat(s, c.object, '$.object')
   applyMetadata(s, c)
   const list = c.choices
   if (list !== undefined && list !== null) {
@@ -471,6 +535,17 @@ function apply(s: AccumulatorState, chunk: unknown, emitted?: boolean): void {
   if (error !== undefined && error !== null) {
     const message = isPlainObject(error) && typeof error.message === 'string' ? error.message : describe(error)
     throw new ProviderError('upstream_error', `The provider sent an error: ${message}`, keep(s, error, '$.error'), { path: '$.error' })
+  }
+}
+
+/**
+ * A chunk of the other format is refused by name, rather than folded into an empty or wrong result
+ * (test: "format: a text_completion chunk in chat mode is an unsupported_format error").
+ */
+function checkFormat(s: AccumulatorState, object: unknown, path: string): void {
+  if (s.completions ? object === 'chat.completion.chunk' : object === 'text_completion') {
+    const [got, want] = s.completions ? ['chat.completion.chunk', "'chat'"] : ['legacy text_completion', "'completions'"]
+    fail('unsupported_format', `The stream is in the ${got} format, not the one asked for: pass format: ${want} to fold it`, path)
   }
 }
 
@@ -522,14 +597,12 @@ function nonEmptyString(value: unknown, path: string): string | undefined {
 }
 
 function applyChoice(s: AccumulatorState, raw: unknown, path: string): void {
-  const emit = s.emit
   if (!isPlainObject(raw)) fail('invalid_type', `Expected a choice object at ${path}, got ${describe(raw)}`, path)
+  if (s.completions) return applyTextChoice(s, raw, path)
   const { index: rawIndex, delta, finish_reason: finishReason, logprobs, ...rest } = raw
-  let index = 0
-  if (rawIndex === undefined || rawIndex === null) {
-    if (s.strict) fail('invalid_index', `Missing choice index at ${path}.index (strict mode)`, `${path}.index`)
-  } else index = validIndex(rawIndex, s.maxChoices, 'choice', `${path}.index`)
-  const choice = getChoice(s, index)
+  // A legacy text_completion choice without the object field (some servers omit it).
+  if (delta === undefined && typeof rest.text === 'string') checkFormat(s, 'text_completion', `${path}.text`)
+  const choice = getChoice(s, choiceIndex(s, rawIndex, path))
   // Provider fields of the choice (Azure content_filter_results, OpenRouter native_finish_reason).
   choice.choiceExtras = keepExtras(s, rest, choice.choiceExtras, path)
   // A choice without a delta (Azure's async filter results) changes only metadata.
@@ -538,7 +611,54 @@ function applyChoice(s: AccumulatorState, raw: unknown, path: string): void {
     applyDelta(s, choice, delta, `${path}.delta`)
   }
   if (logprobs !== undefined && logprobs !== null) applyLogprobs(s, choice, logprobs, `${path}.logprobs`)
-  // The delta of the same chunk is applied first; the last non-null finish_reason wins.
+  applyFinishReason(s, choice, finishReason, path)
+}
+
+/** The index of a wire choice: 0 when absent (an error in strict mode). */
+function choiceIndex(s: AccumulatorState, rawIndex: unknown, path: string): number {
+  if (rawIndex === undefined || rawIndex === null) {
+    if (s.strict) fail('invalid_index', `Missing choice index at ${path}.index (strict mode)`, `${path}.index`)
+    return 0
+  }
+  return validIndex(rawIndex, s.maxChoices, 'choice', `${path}.index`)
+}
+
+/**
+ * A legacy `text_completion` choice (format 'completions'): `text` appended as content, the
+ * logprobs lists appended, finish_reason as for chat (test: "format 'completions': folds
+ * text_completion chunks into a text_completion").
+ */
+function applyTextChoice(s: AccumulatorState, raw: Record<string, unknown>, path: string): void {
+  const { index: rawIndex, text, logprobs, finish_reason: finishReason, ...rest } = raw
+  if (rest.delta !== undefined) checkFormat(s, 'chat.completion.chunk', `${path}.delta`)
+  const choice = getChoice(s, choiceIndex(s, rawIndex, path))
+  choice.choiceExtras = keepExtras(s, rest, choice.choiceExtras, path)
+  const t = optionalString(text, `${path}.text`)
+  if (t !== undefined) appendContent(s, choice, t, `${path}.text`)
+  if (logprobs !== undefined && logprobs !== null) {
+    if (!isPlainObject(logprobs)) fail('invalid_type', `Expected logprobs to be an object, got ${describe(logprobs)}`, `${path}.logprobs`)
+    const { tokens, token_logprobs: tokenLogprobs, top_logprobs: topLogprobs, text_offset: textOffset, ...lpRest } = logprobs
+    const lp = (choice.textLogprobs ??= { tokens: [], tokenLogprobs: [], topLogprobs: [], textOffset: [], extras: undefined })
+    appendList(s, lp.tokens, tokens, `${path}.logprobs.tokens`)
+    appendList(s, lp.tokenLogprobs, tokenLogprobs, `${path}.logprobs.token_logprobs`)
+    appendList(s, lp.topLogprobs, topLogprobs, `${path}.logprobs.top_logprobs`)
+    appendList(s, lp.textOffset, textOffset, `${path}.logprobs.text_offset`)
+    lp.extras = keepExtras(s, lpRest, lp.extras, `${path}.logprobs`)
+  }
+  applyFinishReason(s, choice, finishReason, path)
+}
+
+/** Appends the kept entries of a wire array to `target` (null and absent: nothing). */
+function appendList(s: AccumulatorState, target: unknown[], list: unknown, path: string): void {
+  if (list === undefined || list === null) return
+  if (!Array.isArray(list)) fail('invalid_type', `Expected ${path.slice(path.lastIndexOf('.') + 1)} to be an array, got ${describe(list)}`, path)
+  for (let i = 0; i < list.length; i++) target.push(keep(s, list[i], `${path}[${i}]`) ?? null)
+}
+
+/** The delta of the same chunk is applied first; the last non-null finish_reason wins. */
+function applyFinishReason(s: AccumulatorState, choice: ChoiceState, finishReason: unknown, path: string): void {
+  const emit = s.emit
+  const index = choice.index
   if (finishReason === undefined || finishReason === null) return
   if (typeof finishReason !== 'string') {
     fail('invalid_type', `Expected finish_reason to be a string, got ${describe(finishReason)}`, `${path}.finish_reason`)
@@ -574,16 +694,13 @@ function applyDelta(s: AccumulatorState, choice: ChoiceState, delta: Record<stri
     reasoning_details: reasoningDetails,
     tool_calls: toolCalls,
     function_call: functionCall,
+    audio,
+    annotations,
     ...rest
   } = delta
   if (role !== undefined && role !== null && role !== '') {
     if (typeof role !== 'string') fail('invalid_type', `Expected role to be a string, got ${describe(role)}`, `${path}.role`)
-    // Role is set, never appended (OpenRouter and Perplexity repeat it on every delta).
-    if (choice.role !== role) {
-      count(s, role.length, `${path}.role`)
-      choice.role = role
-      if (emit) emit({ type: 'role', index: choice.index, role })
-    }
+    setRole(s, choice, role, `${path}.role`)
   }
   if (content !== undefined && content !== null) {
     if (typeof content === 'string') appendContent(s, choice, content, `${path}.content`)
@@ -606,17 +723,19 @@ function applyDelta(s: AccumulatorState, choice: ChoiceState, delta: Record<stri
   }
   const rc = optionalString(reasoningContent, `${path}.reasoning_content`)
   const r = optionalString(reasoning, `${path}.reasoning`)
-  if (rc !== undefined) {
-    choice.reasoningContentUsed = true
-    appendReasoning(s, choice, rc, 'reasoning_content', `${path}.reasoning_content`)
-  }
-  if (r !== undefined) {
-    choice.reasoningUsed = true
-    // One delta carrying both names with the same text counts once.
-    if (r !== rc) appendReasoning(s, choice, r, 'reasoning', `${path}.reasoning`)
-  }
+  // Each field from its own fragments. A fragment that mirrors the other field's fragment of the
+  // same delta is appended to its field silently: one reasoning.delta stands for both (tests:
+  // "reasoning: the same text mirrored in both fields…", "…different texts stay apart").
+  if (rc !== undefined) appendReasoning(s, choice, rc, 'reasoning_content', `${path}.reasoning_content`, false)
+  if (r !== undefined) appendReasoning(s, choice, r, 'reasoning', `${path}.reasoning`, r === rc)
   if (reasoningDetails !== undefined && reasoningDetails !== null) {
-    applyReasoningDetails(s, choice, reasoningDetails, `${path}.reasoning_details`)
+    applyReasoningDetails(s, choice, reasoningDetails, `${path}.reasoning_details`, rc, r)
+  }
+  if (audio !== undefined && audio !== null) applyAudio(s, choice, audio, `${path}.audio`)
+  if (annotations !== undefined && annotations !== null) {
+    // Appended in order, never replaced (test: "annotations: entries of every delta are appended in order").
+    if (!Array.isArray(annotations)) fail('invalid_type', `Expected annotations to be an array, got ${describe(annotations)}`, `${path}.annotations`)
+    appendList(s, (choice.annotations ??= []), annotations, `${path}.annotations`)
   }
   if (toolCalls !== undefined && toolCalls !== null) {
     if (!Array.isArray(toolCalls)) fail('invalid_type', `Expected tool_calls to be an array, got ${describe(toolCalls)}`, `${path}.tool_calls`)
@@ -642,6 +761,50 @@ function optionalString(value: unknown, path: string): string | undefined {
   if (value === undefined || value === null) return undefined
   if (typeof value !== 'string') fail('invalid_type', `Expected ${path.slice(path.lastIndexOf('.') + 1)} to be a string, got ${describe(value)}`, path)
   return value
+}
+
+/**
+ * Role is set, never appended (OpenRouter and Perplexity repeat it on every delta). Test:
+ * "A1: role repeated on every delta is set once, never appended".
+ */
+function setRole(s: AccumulatorState, choice: ChoiceState, role: string, path: string): void {
+  if (choice.role === role) return
+  count(s, role.length, path)
+  choice.role = role
+  const emit = s.emit
+  if (emit) emit({ type: 'role', index: choice.index, role })
+}
+
+/**
+ * Appends a fragment of a call's arguments (or of a custom call's input); returns it as the delta
+ * to report, or undefined for "". Tests: "D1: arguments fragments are appended in order",
+ * "custom tool calls: input fragments are appended".
+ */
+function appendArguments(s: AccumulatorState, call: ToolCallState, text: string, path: string): string | undefined {
+  if (text === '') return undefined
+  count(s, text.length, path)
+  const next = call.args + text
+  call.argPieces = grown(call.argPieces, next)
+  call.args = next
+  return text
+}
+
+/**
+ * A call's `type`: the first non-empty value (repeats, as Qwen sends them, are ignored). A
+ * "custom" type makes the call a custom call (test: "custom tool calls: …").
+ */
+function setToolType(s: AccumulatorState, call: ToolCallState, type: string, path: string): void {
+  if (type === '' || call.type !== '') return
+  count(s, type.length, path)
+  call.type = type
+  if (type === 'custom') makeCustom(call)
+}
+
+/** A custom call's input is free text: it is never parsed as JSON. */
+function makeCustom(call: ToolCallState): void {
+  call.custom = true
+  call.parser = undefined
+  call.parseError = undefined
 }
 
 function appendContent(s: AccumulatorState, choice: ChoiceState, text: string, path: string): void {
@@ -675,18 +838,67 @@ function appendContent(s: AccumulatorState, choice: ChoiceState, text: string, p
   }
 }
 
-function appendReasoning(s: AccumulatorState, choice: ChoiceState, text: string, field: ReasoningField, path: string): void {
+/**
+ * Appends a reasoning fragment to the field it came in: `reasoning` to its own text, everything else
+ * (`reasoning_content`, Mistral's thinking parts, field `content`) to `reasoning_content`. `mirror`:
+ * the same delta carried this text in the other field, whose event stands for both.
+ * Tests: "reasoning: different texts in reasoning_content and reasoning stay apart",
+ * "reasoning: the same text mirrored in both fields is kept in both, with one event".
+ */
+function appendReasoning(s: AccumulatorState, choice: ChoiceState, text: string, field: ReasoningField, path: string, mirror: boolean): void {
   const emit = s.emit
   count(s, text.length, path)
-  if (choice.reasoning === null) choice.reasoning = text
+  if (field === 'reasoning') {
+    if (choice.reasoningText === null) choice.reasoningText = text
+    else {
+      const next = choice.reasoningText + text
+      choice.reasoningTextPieces = grown(choice.reasoningTextPieces, next)
+      choice.reasoningText = next
+    }
+  } else if (choice.reasoningContent === null) choice.reasoningContent = text
   else {
-    const next = choice.reasoning + text
+    const next = choice.reasoningContent + text
     choice.reasoningPieces = grown(choice.reasoningPieces, next)
-    choice.reasoning = next
+    choice.reasoningContent = next
   }
   if (text === '') return
   choice.closed = false
-  if (emit) emit({ type: 'reasoning.delta', index: choice.index, delta: text, field })
+  if (emit && !mirror) emit({ type: 'reasoning.delta', index: choice.index, delta: text, field })
+}
+
+/**
+ * OpenAI audio output: `transcript` and `data` arrive in fragments and are appended; `id` and
+ * `expires_at` are set (the latest non-empty value). Other fields are kept.
+ * Test: "audio: transcript and data fragments are appended, id and expires_at set".
+ */
+function applyAudio(s: AccumulatorState, choice: ChoiceState, raw: unknown, path: string): void {
+  if (!isPlainObject(raw)) fail('invalid_type', `Expected audio to be an object, got ${describe(raw)}`, path)
+  const { id, data, transcript, expires_at: expiresAt, ...rest } = raw
+  const audio = (choice.audio ??= { id: undefined, data: '', transcript: '', expiresAt: undefined, extras: undefined })
+  const i = optionalString(id, `${path}.id`)
+  if (i !== undefined && i !== '') {
+    count(s, i.length, `${path}.id`)
+    audio.id = i
+  }
+  const d = optionalString(data, `${path}.data`)
+  if (d !== undefined) {
+    count(s, d.length, `${path}.data`)
+    audio.data += d
+  }
+  const t = optionalString(transcript, `${path}.transcript`)
+  if (t !== undefined) {
+    count(s, t.length, `${path}.transcript`)
+    audio.transcript += t
+  }
+  if (expiresAt !== undefined && expiresAt !== null) {
+    if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) {
+      fail('invalid_type', `Expected expires_at to be a finite number, got ${describe(expiresAt)}`, `${path}.expires_at`)
+    }
+    count(s, 8, `${path}.expires_at`)
+    audio.expiresAt = expiresAt
+  }
+  audio.extras = keepExtras(s, rest, audio.extras, path)
+  choice.closed = false
 }
 
 function applyContentParts(s: AccumulatorState, choice: ChoiceState, parts: unknown[], path: string): void {
@@ -699,11 +911,11 @@ function applyContentParts(s: AccumulatorState, choice: ChoiceState, parts: unkn
       appendContent(s, choice, part.text, `${partPath}.text`)
     } else if (isPlainObject(part) && part.type === 'thinking') {
       const thinking = part.thinking
-      if (typeof thinking === 'string') appendReasoning(s, choice, thinking, 'content', `${partPath}.thinking`)
+      if (typeof thinking === 'string') appendReasoning(s, choice, thinking, 'content', `${partPath}.thinking`, false)
       else if (Array.isArray(thinking)) {
         for (let j = 0; j < thinking.length; j++) {
           const t = thinking[j]
-          if (isPlainObject(t) && typeof t.text === 'string') appendReasoning(s, choice, t.text, 'content', `${partPath}.thinking[${j}].text`)
+          if (isPlainObject(t) && typeof t.text === 'string') appendReasoning(s, choice, t.text, 'content', `${partPath}.thinking[${j}].text`, false)
         }
       }
     } else if (typeof part === 'string') appendContent(s, choice, part, partPath)
@@ -715,12 +927,25 @@ function applyContentParts(s: AccumulatorState, choice: ChoiceState, parts: unkn
   }
 }
 
-function applyReasoningDetails(s: AccumulatorState, choice: ChoiceState, details: unknown, path: string): void {
+/**
+ * OpenRouter's `reasoning_details`, merged by `(type, index)`: text fragments appended, other
+ * fields set. A non-empty text fragment emits `reasoning.delta` with field `reasoning_details`,
+ * unless it mirrors the delta's `reasoning_content` or `reasoning` fragment (OpenRouter sends both).
+ * Tests: "C3: OpenRouter reasoning_details merge by (type, index)…", "reasoning: reasoning_details
+ * text alone emits reasoning.delta events of its own field".
+ */
+function applyReasoningDetails(s: AccumulatorState, choice: ChoiceState, details: unknown, path: string, rc: string | undefined, r: string | undefined): void {
+  const emit = s.emit
   if (!Array.isArray(details)) fail('invalid_type', `Expected reasoning_details to be an array, got ${describe(details)}`, path)
   choice.reasoningDetails ??= new Map()
   for (let i = 0; i < details.length; i++) {
     const detail = keep(s, details[i], `${path}[${i}]`)
     if (!isPlainObject(detail)) continue
+    const text = detail.text
+    if (typeof text === 'string' && text !== '') {
+      choice.closed = false
+      if (emit && text !== rc && text !== r) emit({ type: 'reasoning.delta', index: choice.index, delta: text, field: 'reasoning_details' })
+    }
     // OpenRouter sends fragments of one entry under the same (type, index).
     const key = `${String(detail.type)}\u0000${String(detail.index ?? i)}`
     const current = choice.reasoningDetails.get(key)
@@ -740,7 +965,7 @@ function applyReasoningDetails(s: AccumulatorState, choice: ChoiceState, details
 
 function applyToolCall(s: AccumulatorState, choice: ChoiceState, raw: unknown, path: string): void {
   if (!isPlainObject(raw)) fail('invalid_type', `Expected a tool call object at ${path}, got ${describe(raw)}`, path)
-  const { index: rawIndex, id: rawId, type, function: fn, ...rest } = raw
+  const { index: rawIndex, id: rawId, type, function: fn, custom, ...rest } = raw
   let index: number | undefined
   if (rawIndex !== undefined && rawIndex !== null) index = validIndex(rawIndex, s.maxToolCalls, 'tool call', `${path}.index`)
   else if (s.strict) fail('invalid_index', `Missing tool call index at ${path}.index (strict mode)`, `${path}.index`)
@@ -752,6 +977,7 @@ function applyToolCall(s: AccumulatorState, choice: ChoiceState, raw: unknown, p
     fail('invalid_type', `Expected tool call type to be a string, got ${describe(type)}`, `${path}.type`)
   }
   if (fn !== undefined && fn !== null && !isPlainObject(fn)) fail('invalid_type', `Expected function to be an object, got ${describe(fn)}`, `${path}.function`)
+  if (custom !== undefined && custom !== null && !isPlainObject(custom)) fail('invalid_type', `Expected custom to be an object, got ${describe(custom)}`, `${path}.custom`)
 
   // Target: a known id, then the index (a new id at a taken index starts a new call: Gemini shares
   // index 0), then (no index) a new id starts a new call, else the most recent call continues.
@@ -777,6 +1003,7 @@ function applyToolCall(s: AccumulatorState, choice: ChoiceState, raw: unknown, p
       argPieces: 0,
       id: '',
       type: '',
+      custom: false,
       name: '',
       args: '',
       started: false,
@@ -801,36 +1028,30 @@ function applyToolCall(s: AccumulatorState, choice: ChoiceState, raw: unknown, p
       call.id = callId
     }
   }
-  if (typeof type === 'string' && type !== '' && call.type === '') {
-    count(s, type.length, `${path}.type`)
-    call.type = type
-  }
+  if (typeof type === 'string') setToolType(s, call, type, `${path}.type`)
   let argsDelta: string | undefined
+  if (isPlainObject(custom)) {
+    // A custom tool call streams like a function call: custom.name set, custom.input appended.
+    if (!call.custom) makeCustom(call)
+    const { name, input, ...customRest } = custom
+    setToolName(s, call, name, `${path}.custom.name`)
+    const text = optionalString(input, `${path}.custom.input`)
+    if (text !== undefined) argsDelta = appendArguments(s, call, text, `${path}.custom.input`)
+    call.functionExtras = keepExtras(s, customRest, call.functionExtras, `${path}.custom`)
+  }
   if (isPlainObject(fn)) {
     const { name, arguments: args, ...fnRest } = fn
-    if (name !== undefined && name !== null) {
-      if (typeof name !== 'string') fail('invalid_type', `Expected function name to be a string, got ${describe(name)}`, `${path}.function.name`)
-      // Set when empty, skipped when repeated (Kimi, MiniMax), appended when it is a new fragment.
-      if (name !== '' && name !== call.name) {
-        count(s, name.length, `${path}.function.name`)
-        call.name = call.name === '' ? name : call.name + name
-      }
-    }
+    setToolName(s, call, name, `${path}.function.name`)
     if (args !== undefined && args !== null) {
       if (typeof args === 'string') {
-        if (args !== '') {
-          count(s, args.length, `${path}.function.arguments`)
-          const next = call.args + args
-          call.argPieces = grown(call.argPieces, next)
-          call.args = next
-          argsDelta = args
-        }
+        const appended = appendArguments(s, call, args, `${path}.function.arguments`)
+        if (appended !== undefined) argsDelta = argsDelta === undefined ? appended : argsDelta + appended
       } else if (typeof args === 'object') {
         if (s.strict) fail('invalid_type', `Expected function arguments to be a string, got ${describe(args)} (strict mode)`, `${path}.function.arguments`)
         // llama.cpp and TGI send whole objects: they replace what was accumulated.
         const text = JSON.stringify(keep(s, args, `${path}.function.arguments`))
         call.args = text
-        if (s.parseArguments) {
+        if (s.parseArguments && !call.custom) {
           call.parser = createPartialJSONParser()
           call.parseError = undefined
         }
@@ -842,6 +1063,18 @@ function applyToolCall(s: AccumulatorState, choice: ChoiceState, raw: unknown, p
   // Provider fields on the call (Gemini's extra_content.google.thought_signature), deep-merged.
   call.extras = keepExtras(s, rest, call.extras, path)
   toolCallDelta(s, choice, call, argsDelta)
+}
+
+/**
+ * A call's name: set when empty, skipped when repeated (Kimi, MiniMax), appended when it is a new
+ * fragment. Tests: "D4: a name repeated on every fragment is set once", "custom tool calls: …".
+ */
+function setToolName(s: AccumulatorState, call: ToolCallState, name: unknown, path: string): void {
+  if (name === undefined || name === null) return
+  if (typeof name !== 'string') fail('invalid_type', `Expected ${path.endsWith('custom.name') ? 'custom' : 'function'} name to be a string, got ${describe(name)}`, path)
+  if (name === '' || name === call.name) return
+  count(s, name.length, path)
+  call.name = call.name === '' ? name : call.name + name
 }
 
 /** The end of a tool-call delta: `tool_call.start` when due, then the arguments fragment, if any. */
@@ -871,7 +1104,7 @@ function toolCallDelta(s: AccumulatorState, choice: ChoiceState, call: ToolCallS
         id: call.id,
         delta: argsDelta,
       }
-      if (s.parseArguments) event.partial = partial
+      if (s.parseArguments && !call.custom) event.partial = partial
       emit(event)
     }
   }
@@ -927,43 +1160,25 @@ function pushFast(s: AccumulatorState, t: FastTemplate): boolean {
       if (rest.choice) choice.choiceExtras = keepExtras(s, rest.choice, choice.choiceExtras, '$.choices[0]')
     }
     const role = t.role
-    // Role is set, never appended: as in applyDelta.
-    if (role !== undefined && choice.role !== role) {
-      count(s, role.length, '$.choices[0].delta.role')
-      choice.role = role
-      if (emit) emit({ type: 'role', index: choice.index, role })
-    }
+    if (role !== undefined) setRole(s, choice, role, '$.choices[0].delta.role')
     const text = t.text
     switch (t.field) {
       case 'content':
         appendContent(s, choice, text, '$.choices[0].delta.content')
         return true
       case 'reasoning_content':
-        choice.reasoningContentUsed = true
-        appendReasoning(s, choice, text, 'reasoning_content', '$.choices[0].delta.reasoning_content')
+        appendReasoning(s, choice, text, 'reasoning_content', '$.choices[0].delta.reasoning_content', false)
         return true
       case 'reasoning':
-        choice.reasoningUsed = true
-        appendReasoning(s, choice, text, 'reasoning', '$.choices[0].delta.reasoning')
+        appendReasoning(s, choice, text, 'reasoning', '$.choices[0].delta.reasoning', false)
         return true
     }
     // applyToolCall for { index, function: { arguments } } with id and name absent, null or "": the call at the index.
     call = call!
     choice.lastCall = call
     if (call.index >= choice.nextToolIndex) choice.nextToolIndex = call.index + 1
-    const type = t.toolType
-    if (type !== undefined && type !== '' && call.type === '') {
-      count(s, type.length, '$.choices[0].delta.tool_calls[0].type')
-      call.type = type
-    }
-    let argsDelta: string | undefined
-    if (text !== '') {
-      count(s, text.length, '$.choices[0].delta.tool_calls[0].function.arguments')
-      const next = call.args + text
-      call.argPieces = grown(call.argPieces, next)
-      call.args = next
-      argsDelta = text
-    }
+    if (t.toolType !== undefined) setToolType(s, call, t.toolType, '$.choices[0].delta.tool_calls[0].type')
+    const argsDelta = appendArguments(s, call, text, '$.choices[0].delta.tool_calls[0].function.arguments')
     if (rest?.fn) call.functionExtras = keepExtras(s, rest.fn, call.functionExtras, '$.choices[0].delta.tool_calls[0].function')
     if (rest?.call) call.extras = keepExtras(s, rest.call, call.extras, '$.choices[0].delta.tool_calls[0]')
     toolCallDelta(s, choice, call, argsDelta)
@@ -976,14 +1191,20 @@ function pushFast(s: AccumulatorState, t: FastTemplate): boolean {
 function startCall(s: AccumulatorState, choice: ChoiceState, call: ToolCallState): void {
   const emit = s.emit
   call.started = true
-  if (emit) emit({ type: 'tool_call.start', index: choice.index, toolCallIndex: call.index, id: call.id, name: call.name })
+  if (!emit) return
+  const event: CompletionEvent = { type: 'tool_call.start', index: choice.index, toolCallIndex: call.index, id: call.id, name: call.name }
+  if (call.custom) event.toolType = 'custom'
+  emit(event)
 }
 
 function applyFunctionCall(s: AccumulatorState, choice: ChoiceState, fn: unknown, path: string): void {
   if (!isPlainObject(fn)) fail('invalid_type', `Expected function_call to be an object, got ${describe(fn)}`, path)
-  const name = optionalString(fn.name, `${path}.name`)
-  const args = optionalString(fn.arguments, `${path}.arguments`)
-  choice.functionCall ??= { name: '', arguments: '' }
+  const { name: rawName, arguments: rawArgs, ...rest } = fn
+  const name = optionalString(rawName, `${path}.name`)
+  const args = optionalString(rawArgs, `${path}.arguments`)
+  choice.functionCall ??= { name: '', arguments: '', extras: undefined }
+  // Provider fields (a `thought` beside the name) are kept (test: "unknown fields of function_call are kept").
+  choice.functionCall.extras = keepExtras(s, rest, choice.functionCall.extras, path)
   // The legacy function_call follows the tool-call rules: name set (not repeated), arguments appended.
   if (name !== undefined && name !== '' && name !== choice.functionCall.name) {
     count(s, name.length, `${path}.name`)
@@ -998,9 +1219,12 @@ function applyFunctionCall(s: AccumulatorState, choice: ChoiceState, fn: unknown
 function applyLogprobs(s: AccumulatorState, choice: ChoiceState, raw: unknown, path: string): void {
   const emit = s.emit
   if (!isPlainObject(raw)) fail('invalid_type', `Expected logprobs to be an object, got ${describe(raw)}`, path)
-  choice.logprobs ??= { content: null, refusal: null }
+  const { content, refusal, ...rest } = raw
+  choice.logprobs ??= { content: null, refusal: null, extras: undefined }
+  // Provider fields beside the lists are kept (test: "unknown fields of logprobs are kept").
+  choice.logprobs.extras = keepExtras(s, rest, choice.logprobs.extras, path)
   for (const field of ['content', 'refusal'] as const) {
-    const list = raw[field]
+    const list = field === 'content' ? content : refusal
     if (list === undefined || list === null) continue
     if (!Array.isArray(list)) fail('invalid_type', `Expected logprobs.${field} to be an array, got ${describe(list)}`, `${path}.${field}`)
     const target = (choice.logprobs[field] ??= [])
@@ -1022,6 +1246,16 @@ function applyLogprobs(s: AccumulatorState, choice: ChoiceState, raw: unknown, p
 function closeChoice(s: AccumulatorState, choice: ChoiceState): void {
   const emit = s.emit
   if (choice.closed) return
+  if (s.strict) {
+    // A finished call without a name is one no strict client can dispatch (test: "strict: a tool call
+    // that never got a name is an invalid_chunk error").
+    const calls = sortedCalls(choice)
+    const k = calls.findIndex((call) => call.name === '')
+    if (k !== -1) {
+      const path = `$.choices[${choice.index}].message.tool_calls[${k}].${calls[k]!.custom ? 'custom' : 'function'}.name`
+      fail('invalid_chunk', `Tool call ${k} of choice ${choice.index} finished without a name (strict mode): at ${path}`, path)
+    }
+  }
   choice.closed = true
   if (!emit) return
   const index = choice.index
@@ -1040,7 +1274,9 @@ function closeChoice(s: AccumulatorState, choice: ChoiceState): void {
     emit(event)
   }
   if (choice.refusal !== null) emit({ type: 'refusal.done', index, refusal: choice.refusal })
-  if (choice.reasoning !== null) emit({ type: 'reasoning.done', index, reasoning: choice.reasoning })
+  // One reasoning.done per message field (thinking parts are written as reasoning_content).
+  if (choice.reasoningContent !== null) emit({ type: 'reasoning.done', index, reasoning: choice.reasoningContent, field: 'reasoning_content' })
+  if (choice.reasoningText !== null) emit({ type: 'reasoning.done', index, reasoning: choice.reasoningText, field: 'reasoning' })
   for (const call of sortedCalls(choice)) {
     const event: CompletionEvent = {
       type: 'tool_call.done',
@@ -1050,7 +1286,8 @@ function closeChoice(s: AccumulatorState, choice: ChoiceState): void {
       name: call.name,
       arguments: call.args,
     }
-    if (s.parseArguments) {
+    if (call.custom) event.toolType = 'custom'
+    else if (s.parseArguments) {
       // A call with no arguments at all has "" arguments: it parses as {} so tools without parameters work.
       if (call.args === '') event.parsed = {}
       else if (call.parser) {
@@ -1068,13 +1305,13 @@ function closeChoice(s: AccumulatorState, choice: ChoiceState): void {
 function build(s: AccumulatorState): ChatCompletion {
   const out: Record<string, unknown> = {
     id: s.id ?? '',
-    object: 'chat.completion',
+    object: s.completions ? 'text_completion' : 'chat.completion',
     created: s.created ?? 0,
     model: s.model ?? '',
   }
   if (s.systemFingerprint !== undefined) out.system_fingerprint = s.systemFingerprint
   if (s.serviceTier !== undefined) out.service_tier = s.serviceTier
-  out.choices = sortedChoices(s).map(buildChoice)
+  out.choices = sortedChoices(s).map(s.completions ? buildTextChoice : buildChoice)
   const u = s.usage ?? s.groqUsage
   if (u !== undefined) out.usage = clone(u)
   // Provider extras after the known fields; KNOWN_TOP keeps them from overwriting any.
@@ -1088,37 +1325,62 @@ function buildChoice(choice: ChoiceState): Record<string, unknown> {
     content: choice.content,
     refusal: choice.refusal,
   }
-  if (choice.reasoning !== null) {
-    // Mistral's thinking parts have no field name of their own: they are written as reasoning_content.
-    const onlyParts = !choice.reasoningContentUsed && !choice.reasoningUsed
-    if (choice.reasoningContentUsed || onlyParts) message.reasoning_content = choice.reasoning
-    if (choice.reasoningUsed) message.reasoning = choice.reasoning
-  }
+  // Each reasoning field under its own name (Mistral's thinking parts are written as reasoning_content).
+  if (choice.reasoningContent !== null) message.reasoning_content = choice.reasoningContent
+  if (choice.reasoningText !== null) message.reasoning = choice.reasoningText
   if (choice.reasoningDetails) message.reasoning_details = [...choice.reasoningDetails.values()].map(clone)
-  if (choice.toolCalls.length > 0) {
-    message.tool_calls = sortedCalls(choice).map((call) => {
-      const fn: Record<string, unknown> = { name: call.name, arguments: call.args }
-      if (call.functionExtras) copyExtras(call.functionExtras, fn, FUNCTION_FIELDS)
-      const out: Record<string, unknown> = { id: call.id, type: call.type === '' ? 'function' : call.type, function: fn }
-      if (call.extras) copyExtras(call.extras, out, TOOL_CALL_FIELDS)
-      return out
-    })
+  if (choice.toolCalls.length > 0) message.tool_calls = sortedCalls(choice).map(buildToolCall)
+  if (choice.functionCall) {
+    const fc: Record<string, unknown> = { name: choice.functionCall.name, arguments: choice.functionCall.arguments }
+    if (choice.functionCall.extras) copyExtras(choice.functionCall.extras, fc, FUNCTION_FIELDS)
+    message.function_call = fc
   }
-  if (choice.functionCall) message.function_call = { name: choice.functionCall.name, arguments: choice.functionCall.arguments }
+  if (choice.audio) {
+    const a = choice.audio
+    const audio: Record<string, unknown> = { id: a.id ?? '', data: a.data, expires_at: a.expiresAt ?? 0, transcript: a.transcript }
+    if (a.extras) copyExtras(a.extras, audio, AUDIO_FIELDS)
+    message.audio = audio
+  }
+  if (choice.annotations) message.annotations = choice.annotations.map(clone)
   if (choice.contentParts) message.content_parts = clone(choice.contentParts)
   if (choice.deltaExtras) copyExtras(choice.deltaExtras, message, MESSAGE_FIELDS)
-  const out: Record<string, unknown> = {
-    index: choice.index,
-    message,
-    finish_reason: choice.finishReason,
-    logprobs: choice.logprobs
-      ? {
-          content: choice.logprobs.content ? choice.logprobs.content.map(clone) : null,
-          refusal: choice.logprobs.refusal ? choice.logprobs.refusal.map(clone) : null,
-        }
-      : null,
+  let logprobs: Record<string, unknown> | null = null
+  if (choice.logprobs) {
+    const lp = choice.logprobs
+    logprobs = { content: lp.content ? lp.content.map(clone) : null, refusal: lp.refusal ? lp.refusal.map(clone) : null }
+    if (lp.extras) copyExtras(lp.extras, logprobs, LOGPROBS_FIELDS)
   }
+  const out: Record<string, unknown> = { index: choice.index, message, finish_reason: choice.finishReason, logprobs }
   if (choice.choiceExtras) copyExtras(choice.choiceExtras, out, CHOICE_FIELDS)
+  return out
+}
+
+/** A function call `{ id, type, function }`, or a custom call `{ id, type: 'custom', custom }` (never both members). */
+function buildToolCall(call: ToolCallState): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: call.id, type: call.type === '' ? 'function' : call.type }
+  if (call.custom) {
+    const custom: Record<string, unknown> = { name: call.name, input: call.args }
+    if (call.functionExtras) copyExtras(call.functionExtras, custom, CUSTOM_FIELDS)
+    out.custom = custom
+  } else {
+    const fn: Record<string, unknown> = { name: call.name, arguments: call.args }
+    if (call.functionExtras) copyExtras(call.functionExtras, fn, FUNCTION_FIELDS)
+    out.function = fn
+  }
+  if (call.extras) copyExtras(call.extras, out, TOOL_CALL_FIELDS)
+  return out
+}
+
+/** A choice of a legacy `text_completion` (format 'completions'). */
+function buildTextChoice(choice: ChoiceState): Record<string, unknown> {
+  let logprobs: Record<string, unknown> | null = null
+  if (choice.textLogprobs) {
+    const lp = choice.textLogprobs
+    logprobs = { tokens: lp.tokens.map(clone), token_logprobs: lp.tokenLogprobs.map(clone), top_logprobs: lp.topLogprobs.map(clone), text_offset: lp.textOffset.map(clone) }
+    if (lp.extras) copyExtras(lp.extras, logprobs, TEXT_LOGPROBS_FIELDS)
+  }
+  const out: Record<string, unknown> = { index: choice.index, text: choice.content ?? '', logprobs, finish_reason: choice.finishReason }
+  if (choice.choiceExtras) copyExtras(choice.choiceExtras, out, TEXT_CHOICE_FIELDS)
   return out
 }
 
@@ -1155,8 +1417,13 @@ function finish(s: AccumulatorState): ChatCompletion {
 /** The tool calls of a choice that has none: shared, so it is never pushed to (see `applyToolCall`). */
 const NO_CALLS: ToolCallState[] = []
 
-const TOOL_CALL_FIELDS = new Set(['id', 'type', 'function'])
+const TOOL_CALL_FIELDS = new Set(['id', 'type', 'function', 'custom'])
 const FUNCTION_FIELDS = new Set(['name', 'arguments'])
+const CUSTOM_FIELDS = new Set(['name', 'input'])
+const AUDIO_FIELDS = new Set(['id', 'data', 'expires_at', 'transcript'])
+const LOGPROBS_FIELDS = new Set(['content', 'refusal'])
+const TEXT_LOGPROBS_FIELDS = new Set(['tokens', 'token_logprobs', 'top_logprobs', 'text_offset'])
+const TEXT_CHOICE_FIELDS = new Set(['index', 'text', 'logprobs', 'finish_reason'])
 
 /** Tool calls dense and in index order; calls sharing an index (Gemini) in arrival order. */
 function sortedCalls(choice: ChoiceState): ToolCallState[] {

@@ -1,7 +1,11 @@
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionTokenLogprob, CompletionUsage } from './types.js'
 
-/** Which field a reasoning text arrived in (`content` for Mistral's `thinking` content parts). */
-export type ReasoningField = 'reasoning_content' | 'reasoning' | 'content'
+/**
+ * Which field a reasoning text arrived in: `reasoning_content` (DeepSeek, Qwen, xAI …), `reasoning`
+ * (vLLM, Groq, OpenRouter …), `reasoning_details` (the text parts of OpenRouter's structured
+ * reasoning), `content` (Mistral's `thinking` content parts, written back as `reasoning_content`).
+ */
+export type ReasoningField = 'reasoning_content' | 'reasoning' | 'reasoning_details' | 'content'
 
 /**
  * The typed events of a streamed completion, emitted in wire order. Every choice-level event carries
@@ -19,6 +23,17 @@ export type ReasoningField = 'reasoning_content' | 'reasoning' | 'content'
  *
  * `tool_call.start` fires once per call, as soon as its name is known, and in any case before its
  * first `tool_call.arguments.delta` or its `tool_call.done`.
+ *
+ * Custom (free-form input) tool calls use the same three events: `tool_call.start` and
+ * `tool_call.done` carry `toolType: 'custom'` (absent on function calls), `name` is `custom.name`,
+ * and `tool_call.arguments.delta` / `tool_call.done`'s `arguments` carry `custom.input` (never
+ * parsed: no `partial`, `parsed` or `parseError` even with `parseArguments`).
+ *
+ * `reasoning.delta` says which field its text came in. Each field is accumulated apart; when one
+ * delta carries the same text in `reasoning_content` and `reasoning` (or in a `reasoning_details`
+ * text part), only the first field's event is emitted, so that a reader concatenating every
+ * `reasoning.delta` gets the text once. `reasoning.done` fires once per message field
+ * (`reasoning_content`, `reasoning`) with that field's whole text.
  */
 export type CompletionEvent =
   | { type: 'chunk'; chunk: ChatCompletionChunk }
@@ -42,8 +57,16 @@ export type CompletionEvent =
   | { type: 'refusal.delta'; index: number; delta: string }
   | { type: 'refusal.done'; index: number; refusal: string }
   | { type: 'reasoning.delta'; index: number; delta: string; field: ReasoningField }
-  | { type: 'reasoning.done'; index: number; reasoning: string }
-  | { type: 'tool_call.start'; index: number; toolCallIndex: number; id: string; name: string }
+  | { type: 'reasoning.done'; index: number; reasoning: string; field: 'reasoning_content' | 'reasoning' }
+  | {
+      type: 'tool_call.start'
+      index: number
+      toolCallIndex: number
+      id: string
+      name: string
+      /** `'custom'` for a custom (free-form input) tool call; absent for a function call. */
+      toolType?: 'custom'
+    }
   | {
       type: 'tool_call.arguments.delta'
       index: number
@@ -62,7 +85,10 @@ export type CompletionEvent =
       toolCallIndex: number
       id: string
       name: string
+      /** The final arguments, or a custom call's final `custom.input`. */
       arguments: string
+      /** `'custom'` for a custom (free-form input) tool call; absent for a function call. */
+      toolType?: 'custom'
       /** The parsed arguments (only with `parseArguments: true` and valid JSON; `""` arguments parse as `{}`). */
       parsed?: unknown
       /** Why the arguments are not valid JSON (only with `parseArguments: true`); the raw string is kept. */

@@ -49,15 +49,15 @@ const KNOWN_TOP = new Set(['id', 'object', 'created', 'model', 'system_fingerpri
  * under the same field name(s) (`reasoning_content`, `reasoning`, both); `reasoning_details` entries
  * with their text in fragments; content fragments, each with its logprobs entries; refusal fragments
  * likewise; unknown content parts (`content_parts`) as a content-parts array; legacy `function_call`;
- * each tool call as id, type and name first (with its extras), then argument fragments; a finish chunk (`delta: {}`) when `finish_reason` is set, carrying the choice's
+ * `audio` (id and expiry first, then data and transcript fragments); `annotations`, one entry per
+ * chunk; each tool call as id, type and name first (with its extras), then argument fragments (a
+ * custom call: `custom.name` first, then `custom.input` fragments); a finish chunk (`delta: {}`) when `finish_reason` is set, carrying the choice's
  * extras. With n > 1 the choices are interleaved, one choice per chunk. Every chunk carries `id`,
  * `object: "chat.completion.chunk"`, `created`, `model` and, when set, `service_tier` and
  * `system_fingerprint`; top-level extras ride on the first chunk; `usage` as the `usage` option says.
  *
  * The round trip `accumulate(split(c))` deep-equals `c` for every completion the accumulator
- * produces. Not representable in a stream, so not kept: `reasoning_content` and `reasoning` with
- * different texts (the accumulator keeps one reasoning text; both fields get the concatenation), a
- * choice extra named `delta`, a tool call's own `index` (calls are numbered in order), top-level
+ * produces. Not representable in a stream, so not kept: a choice extra named `delta`, a tool call's own `index` (calls are numbered in order), top-level
  * `error`, padding the accumulator drops (`obfuscation`, `p`), `null` extras, and ids repeated across
  * tool calls.
  *
@@ -155,6 +155,8 @@ function splitChoice(raw: unknown, position: number, nextSize: NextFragmentSize)
     tool_calls: toolCalls,
     function_call: functionCall,
     content_parts: contentParts,
+    audio,
+    annotations,
     ...messageExtras
   } = rawMessage ?? {}
   const lp = isPlainObject(logprobs) ? logprobs : undefined
@@ -172,9 +174,14 @@ function splitChoice(raw: unknown, position: number, nextSize: NextFragmentSize)
   }
   copyExtras(messageExtras, roleDelta)
   // With logprobs, the lists start as [] (or stay null) before any entry, exactly as in the completion.
-  const initialLogprobs = lp
-    ? { content: Array.isArray(lp.content) ? [] : clone(lp.content ?? null), refusal: Array.isArray(lp.refusal) ? [] : clone(lp.refusal ?? null) }
-    : clone(logprobs ?? null)
+  let initialLogprobs: unknown = clone(logprobs ?? null)
+  if (lp) {
+    const { content: lpContent, refusal: lpRefusal, ...lpExtras } = lp
+    const first: Json = { content: Array.isArray(lpContent) ? [] : clone(lpContent ?? null), refusal: Array.isArray(lpRefusal) ? [] : clone(lpRefusal ?? null) }
+    // Provider fields of the logprobs object ride on the first chunk's logprobs.
+    copyExtras(lpExtras, first)
+    initialLogprobs = first
+  }
   push(roleDelta, initialLogprobs)
 
   function textPieces(text: string): string[] {
@@ -187,8 +194,8 @@ function splitChoice(raw: unknown, position: number, nextSize: NextFragmentSize)
     for (const piece of textPieces(value)) push({ [field]: piece })
   }
 
-  // Reasoning under the name(s) it came in. When both names hold the same text, each delta carries
-  // the fragment under both, which the accumulator counts once.
+  // Reasoning under the name(s) it came in, each field from its own fragments. When both names hold
+  // the same text, each delta carries the fragment under both (a mirror: one reasoning.delta event).
   if (typeof reasoningContent === 'string' && reasoningContent === reasoning) {
     for (const piece of textPieces(reasoningContent)) push({ reasoning_content: piece, reasoning: piece })
   } else {
@@ -207,11 +214,29 @@ function splitChoice(raw: unknown, position: number, nextSize: NextFragmentSize)
   // array, the only way they reach `content_parts` again.
   if (Array.isArray(contentParts) && contentParts.length > 0) push({ content: clone(contentParts) })
 
+  if (audio !== undefined && audio !== null) {
+    if (!isPlainObject(audio)) push({ audio: clone(audio) })
+    else {
+      // OpenAI streams the id and expiry first, then data and transcript fragments.
+      const { data, transcript, ...audioRest } = audio
+      const first: Json = { ...clone(audioRest), data: '', transcript: '' }
+      push({ audio: first })
+      if (typeof data === 'string' && data !== '') for (const piece of fragmentText(data, nextSize)) push({ audio: { data: piece } })
+      if (typeof transcript === 'string' && transcript !== '') for (const piece of fragmentText(transcript, nextSize)) push({ audio: { transcript: piece } })
+    }
+  }
+  if (annotations !== undefined && annotations !== null) {
+    if (!Array.isArray(annotations) || annotations.length === 0) push({ annotations: clone(annotations) })
+    else for (const entry of annotations) push({ annotations: [clone(entry)] })
+  }
+
   if (functionCall !== undefined && functionCall !== null) {
     if (!isPlainObject(functionCall)) push({ function_call: clone(functionCall) })
     else {
-      const { name, arguments: args } = functionCall
-      push({ function_call: { name: name === undefined || name === null ? '' : clone(name), arguments: typeof args === 'string' ? '' : clone(args ?? '') } })
+      const { name, arguments: args, ...fcExtras } = functionCall
+      const first: Json = { name: name === undefined || name === null ? '' : clone(name), arguments: typeof args === 'string' ? '' : clone(args ?? '') }
+      copyExtras(fcExtras, first)
+      push({ function_call: first })
       if (typeof args === 'string') for (const piece of fragmentText(args, nextSize)) push({ function_call: { arguments: piece } })
     }
   }
@@ -226,12 +251,21 @@ function splitChoice(raw: unknown, position: number, nextSize: NextFragmentSize)
           continue
         }
         // The call's position is its wire index; an `index` field on a finished call is not kept.
-        const { index: _index, id, type, function: fn, ...callExtras } = call
+        const { index: _index, id, type, function: fn, custom, ...callExtras } = call
         const header: Json = { index: k }
         if (id !== undefined && id !== null && id !== '') header.id = clone(id)
         header.type = type === undefined || type === null ? 'function' : clone(type)
         let argPieces: string[] = []
-        if (isPlainObject(fn) || fn === undefined || fn === null) {
+        let inputPieces: string[] = []
+        if (isPlainObject(custom)) {
+          // A custom call streams as OpenAI sends it: { type: 'custom', custom: { name, input: '' } },
+          // then { custom: { input } } fragments; it has no `function` member.
+          const { name, input, ...customExtras } = custom
+          const headerCustom: Json = { name: name === undefined || name === null ? '' : clone(name), input: '' }
+          copyExtras(customExtras, headerCustom)
+          header.custom = headerCustom
+          if (typeof input === 'string') inputPieces = fragmentText(input, nextSize)
+        } else if (isPlainObject(fn) || fn === undefined || fn === null) {
           const { name, arguments: args, ...fnExtras } = fn ?? {}
           const headerFn: Json = {
             name: name === undefined || name === null ? '' : clone(name),
@@ -246,6 +280,7 @@ function splitChoice(raw: unknown, position: number, nextSize: NextFragmentSize)
         if (k === 0 && out.length === 1) roleDelta.tool_calls = [header]
         else push({ tool_calls: [header] })
         for (const piece of argPieces) push({ tool_calls: [{ index: k, function: { arguments: piece } }] })
+        for (const piece of inputPieces) push({ tool_calls: [{ index: k, custom: { input: piece } }] })
       }
     }
   }
