@@ -17,7 +17,17 @@ export default defineConfig({
       { resolve: { alias }, test: { name: 'web', root: 'packages/web', include: ['test/**/*.test.ts'] } },
       { resolve: { alias }, test: { name: 'node', root: 'packages/node', include: ['test/**/*.test.ts'] } },
       { resolve: { alias }, test: { name: 'cli', root: 'packages/cli', include: ['test/**/*.test.ts'] } },
-      { resolve: { alias }, test: { name: 'suite', root: 'test', include: ['**/*.test.ts'], exclude: ['**/node_modules/**'] } },
+      {
+        resolve: { alias },
+        test: {
+          name: 'suite',
+          root: 'test',
+          include: ['**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+          // Type tests (`*.test-d.ts`) run under the compiler: a type error fails their test.
+          typecheck: { enabled: true, include: ['types/**/*.test-d.ts'], tsconfig: fileURLToPath(new URL('./test/types/tsconfig.json', import.meta.url)) },
+        },
+      },
       { resolve: { alias }, test: { name: 'bench', root: 'bench', include: ['test/**/*.test.ts'] } },
     ],
   },

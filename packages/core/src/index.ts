@@ -4,9 +4,12 @@ export { DeltafoldError, ProviderError, isDeltafoldError } from './errors.js'
 export type { DeltafoldErrorCode, DeltafoldErrorOptions, DeltafoldErrorPosition } from './errors.js'
 export type {
   ChatCompletion,
+  ChatCompletionAnnotation,
+  ChatCompletionAudio,
   ChatCompletionChoice,
   ChatCompletionChoiceLogprobs,
   ChatCompletionChunk,
+  ChatCompletionChunkAudio,
   ChatCompletionChunkChoice,
   ChatCompletionChunkDelta,
   ChatCompletionChunkToolCall,
@@ -18,6 +21,9 @@ export type {
   ChatCompletionServiceTier,
   ChatCompletionTokenLogprob,
   CompletionUsage,
+  TextCompletion,
+  TextCompletionChoice,
+  TextCompletionLogprobs,
 } from './chat/types.js'
 export type { CompletionEvent, CompletionEventType, ReasoningField } from './chat/completion-event.js'
 export { createChatCompletionAccumulator } from './chat/chat-completion-accumulator.js'
@@ -25,6 +31,7 @@ export type {
   ChatCompletionAccumulator,
   ChatCompletionAccumulatorOptions,
   ChatCompletionLimits,
+  ChatFoldFormat,
 } from './chat/chat-completion-accumulator.js'
 export { carriesData, createChatCompletionStreamParser, parseChunkEvent } from './chat/chat-completion-stream-parser.js'
 export type {
