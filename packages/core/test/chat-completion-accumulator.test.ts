@@ -40,18 +40,18 @@ describe('B. chunk, choice and message accumulation', () => {
     ['choices: []', chunk([], { usage: USAGE })],
     ['choices: null', chunk(null, { usage: USAGE })],
     ['no choices key', { id: 'chatcmpl-1', object: 'chat.completion.chunk', usage: USAGE }],
-  ])('B1: a usage chunk with %s is read and leaves the choices alone', (_name, usageChunk) => {
+  ])('a usage chunk with %s is read and leaves the choices alone (B1)', (_name, usageChunk) => {
     const completion = complete([delta({ role: 'assistant', content: 'Hi' }), finish('stop'), usageChunk])
     expect(completion.usage).toEqual(USAGE)
     expect(completion.choices).toHaveLength(1)
     expect(completion.choices[0]).toMatchObject({ index: 0, finish_reason: 'stop', message: { content: 'Hi' } })
   })
 
-  test('B1: a stream of only keep-alive chunks without choices gives a completion with no choices', () => {
+  test('a stream of only keep-alive chunks without choices gives a completion with no choices (B1)', () => {
     expect(complete([chunk(null), chunk([]), { id: 'x' }]).choices).toEqual([])
   })
 
-  test('B2: usage on the finish chunk is applied after its delta and its finish_reason', () => {
+  test('usage on the finish chunk is applied after its delta and its finish_reason (B2)', () => {
     const { completion, events } = accumulate([
       delta({ role: 'assistant', content: 'Hel' }),
       chunk([{ index: 0, delta: { content: 'lo' }, finish_reason: 'stop' }], { usage: USAGE }),
@@ -92,7 +92,7 @@ describe('B. chunk, choice and message accumulation', () => {
       ],
       expected: { ...USAGE, completion_tokens_details: { reasoning_tokens: 3, audio_tokens: 0 }, prompt_tokens_details: { cached_tokens: 2 } },
     },
-  ])('B3: usage replaces field by field, never summed: $quirk', ({ usages, expected }) => {
+  ])('usage replaces field by field, never summed: $quirk (B3)', ({ usages, expected }) => {
     const chunks = usages.map((usage, i) => delta({ content: String(i) }, {}, { usage }))
     expect(complete(chunks).usage).toEqual(expected)
   })
@@ -108,14 +108,14 @@ describe('B. chunk, choice and message accumulation', () => {
       last: { x_groq: { id: 'req_1', usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }, usage: USAGE },
       usage: USAGE,
     },
-  ])('B4: Groq x_groq.usage is a fallback, $quirk', ({ last, usage }) => {
+  ])('Groq x_groq.usage is a fallback, $quirk (B4)', ({ last, usage }) => {
     const completion = complete([delta({ role: 'assistant', content: 'x' }, {}, { x_groq: { id: 'req_1', seed: 7 } }), chunk([], last)])
     expect(completion.usage).toEqual(usage)
     // The timing fields stay with the provider extras.
     expect((completion as unknown as Loose).x_groq).toMatchObject({ id: 'req_1', seed: 7, usage: last.x_groq.usage })
   })
 
-  test('B5: Azure filter chunks never overwrite metadata, keep filter results per choice, and a no-delta choice changes only metadata', () => {
+  test('Azure filter chunks never overwrite metadata, keep filter results per choice, and a no-delta choice changes only metadata (B5)', () => {
     const filter = { hate: { filtered: false, severity: 'safe' } }
     const completion = complete([
       { choices: [], created: 0, id: '', model: '', object: '', prompt_filter_results: [{ prompt_index: 0, content_filter_results: filter }] },
@@ -147,7 +147,7 @@ describe('B. chunk, choice and message accumulation', () => {
     })
   })
 
-  test('B6: an id that changes on every chunk does not split the stream; the first non-empty id wins', () => {
+  test('an id that changes on every chunk does not split the stream; the first non-empty id wins (B6)', () => {
     const completion = complete([
       delta({ content: 'a' }, {}, { id: '' }),
       delta({ content: 'b' }, {}, { id: 'gen-1' }),
@@ -162,7 +162,7 @@ describe('B. chunk, choice and message accumulation', () => {
     { quirk: 'role repeated on every delta', deltas: [{ role: 'assistant', content: 'a' }, { role: 'assistant', content: 'b' }, { role: 'assistant' }], role: 'assistant', roleEvents: 1 },
     { quirk: 'no role ever sent', deltas: [{ content: 'a' }, { content: 'b' }], role: 'assistant', roleEvents: 0 },
     { quirk: 'empty role strings', deltas: [{ role: '', content: 'a' }, { role: 'assistant', content: 'b' }, { role: '' }], role: 'assistant', roleEvents: 1 },
-  ])('B7: $quirk: role is set, never appended (default "assistant")', ({ deltas, role, roleEvents }) => {
+  ])('$quirk: role is set, never appended (default "assistant") (B7)', ({ deltas, role, roleEvents }) => {
     const { completion, events } = accumulate(deltas.map((d) => delta(d)))
     expect(message(completion!).role).toBe(role)
     expect(message(completion!).content).toBe('ab')
@@ -177,7 +177,7 @@ describe('B. chunk, choice and message accumulation', () => {
     { quirk: 'a refusal stream (content null, refusal "")', deltas: [{ content: null, refusal: '' }, { refusal: 'No' }], content: null, refusal: 'No' },
     { quirk: 'refusal "" only', deltas: [{ refusal: '' }], content: null, refusal: '' },
     { quirk: 'a reasoning model cut by max_tokens', deltas: [{ content: null, reasoning_content: 'think' }], content: null, refusal: null },
-  ])('B8: $quirk: content and refusal are null unless a string delta arrived', ({ deltas, content, refusal }) => {
+  ])('$quirk: content and refusal are null unless a string delta arrived (B8)', ({ deltas, content, refusal }) => {
     const completion = complete([...deltas.map((d) => delta(d)), finish('length')])
     expect(message(completion).content).toBe(content)
     expect(message(completion).refusal).toBe(refusal)
@@ -201,14 +201,14 @@ describe('B. chunk, choice and message accumulation', () => {
       content: '391',
       reasoning: 'Okay, 391',
     },
-  ])('B9: content as an array of typed parts ($quirk): text to content, thinking to reasoning', ({ contents, content, reasoning }) => {
+  ])('content as an array of typed parts ($quirk): text to content, thinking to reasoning (B9)', ({ contents, content, reasoning }) => {
     const { completion, events } = accumulate(contents.map((c) => delta({ content: c })))
     expect(message(completion!)).toMatchObject({ content, reasoning_content: reasoning })
     expect(message(completion!)).not.toHaveProperty('reasoning')
     expect(ofType(events, 'reasoning.delta').every((e) => e.field === 'content')).toBe(true)
   })
 
-  test('B9: unknown content parts are kept in content_parts, never stringified into content', () => {
+  test('unknown content parts are kept in content_parts, never stringified into content (B9)', () => {
     const image = { type: 'image_url', image_url: { url: 'https://x/y.png' } }
     const completion = complete([delta({ content: [{ type: 'text', text: 'see' }, image] })])
     expect(message(completion).content).toBe('see')
@@ -234,13 +234,13 @@ describe('B. chunk, choice and message accumulation', () => {
     { quirk: 'followed by a null (never overwrites)', chunks: [delta({ content: 'a' }), finish('stop'), finish(null)], reason: 'stop', content: 'a' },
     { quirk: 'changing: the last non-null wins', chunks: [delta({ content: 'a' }), finish('stop'), finish('tool_calls')], reason: 'tool_calls', content: 'a' },
     { quirk: 'sent as "" (ignored)', chunks: [delta({ content: 'a' }), finish('stop'), finish('')], reason: 'stop', content: 'a' },
-  ])('B10: finish_reason $quirk', ({ chunks, reason, content }) => {
+  ])('finish_reason $quirk (B10)', ({ chunks, reason, content }) => {
     const completion = complete(chunks)
     expect(completion.choices[0]!.finish_reason).toBe(reason)
     expect(message(completion).content).toBe(content)
   })
 
-  test('B11: n>1 choices interleaved and out of order are keyed by index, each with its own role and finish, output sorted', () => {
+  test('n>1 choices interleaved and out of order are keyed by index, each with its own role and finish, output sorted (B11)', () => {
     const completion = complete([
       chunk([{ index: 2, delta: { role: 'assistant', content: 'C' }, finish_reason: null }]),
       chunk([
@@ -264,7 +264,7 @@ describe('B. chunk, choice and message accumulation', () => {
   test.each([
     { quirk: 'missing', choice: { delta: { content: 'x' } } },
     { quirk: 'null', choice: { index: null, delta: { content: 'x' } } },
-  ])('B11: a $quirk choice index means 0', ({ choice }) => {
+  ])('a $quirk choice index means 0 (B11)', ({ choice }) => {
     const completion = complete([delta({ content: 'w' }), chunk([choice])])
     expect(completion.choices).toHaveLength(1)
     expect(message(completion).content).toBe('wx')
@@ -283,12 +283,12 @@ describe('B. chunk, choice and message accumulation', () => {
     },
     { quirk: 'never any (logprobs: null everywhere)', logprobs: [null, null], expected: null },
     { quirk: 'never any (no logprobs key)', logprobs: [undefined], expected: null },
-  ])('B12: logprobs: $quirk', ({ logprobs, expected }) => {
+  ])('logprobs: $quirk (B12)', ({ logprobs, expected }) => {
     const completion = complete(logprobs.map((lp) => delta({ content: 'x' }, lp === undefined ? {} : { logprobs: lp })))
     expect(completion.choices[0]!.logprobs).toEqual(expected)
   })
 
-  test('B13: unknown top-level fields are kept, object is not validated, padding is dropped, and a moderation chunk keeps the usage', () => {
+  test('unknown top-level fields are kept, object is not validated, padding is dropped, and a moderation chunk keeps the usage (B13)', () => {
     const completion = complete([
       delta({ role: 'assistant', content: 'a' }, {}, { provider: 'Novita', citations: ['u1'], obfuscation: 'Zx9', p: 'abcdef' }),
       chunk([{ index: 0, delta: { content: '' }, finish_reason: 'stop' }], { object: 'chat.completion.done', citations: ['u1', 'u2'], time_info: { total_time: 0.2 } }),
@@ -307,7 +307,7 @@ describe('B. chunk, choice and message accumulation', () => {
     expect(completion).not.toHaveProperty('p')
   })
 
-  test('B13: provider extras never overwrite the fields the completion owns', () => {
+  test('provider extras never overwrite the fields the completion owns (B13)', () => {
     const completion = complete([
       chunk([{ index: 0, delta: { content: 'a', content_parts: 'x' }, finish_reason: 'stop', message: { content: 'HIJACK' }, native_finish_reason: 'end_turn' }]),
     ])
@@ -315,7 +315,7 @@ describe('B. chunk, choice and message accumulation', () => {
     expect(message(completion)).not.toHaveProperty('content_parts')
   })
 
-  test('B: unknown delta fields are kept: strings concatenate, other values the latest non-null wins (objects merge)', () => {
+  test('unknown delta fields are kept: strings concatenate, other values the latest non-null wins (objects merge)', () => {
     const completion = complete([
       delta({ content: 'a', audio_transcript: 'he', search_results: [{ n: 1 }], meta: { a: 1 } }),
       delta({ content: 'b', audio_transcript: 'llo', search_results: null, meta: { b: 2 } }),
@@ -324,7 +324,7 @@ describe('B. chunk, choice and message accumulation', () => {
     expect(message(completion)).toMatchObject({ audio_transcript: 'hello', search_results: [{ n: 2 }], meta: { a: 3, b: 2 } })
   })
 
-  test('B: the legacy function_call accumulates like a tool call (name set, arguments appended)', () => {
+  test('the legacy function_call accumulates like a tool call (name set, arguments appended)', () => {
     const completion = complete([
       delta({ role: 'assistant', content: null, function_call: { name: 'get_weather', arguments: '' } }),
       delta({ function_call: { arguments: '{"city":' } }),
@@ -337,7 +337,7 @@ describe('B. chunk, choice and message accumulation', () => {
 })
 
 describe('C. reasoning fields', () => {
-  test('C1: reasoning_content (DeepSeek) is appended to reasoning, never to content, and kept on the message', () => {
+  test('reasoning_content (DeepSeek) is appended to reasoning_content, never to content, and kept on the message (C1)', () => {
     const completion = complete([
       delta({ role: 'assistant', content: null, reasoning_content: '' }),
       delta({ content: null, reasoning_content: 'We need' }),
@@ -357,14 +357,14 @@ describe('C. reasoning fields', () => {
       fields: { reasoning_content: 'ab', reasoning: 'ab' },
       absent: undefined,
     },
-  ])('C2: $quirk: written back under the name(s) the provider used', ({ deltas, fields, absent }) => {
+  ])('$quirk: written back under the name(s) the provider used (C2)', ({ deltas, fields, absent }) => {
     const { completion, events } = accumulate(deltas.map((d) => delta(d)))
     expect(message(completion!)).toMatchObject(fields)
     if (absent) expect(message(completion!)).not.toHaveProperty(absent)
     expect(ofType(events, 'reasoning.delta').map((e) => e.delta)).toEqual(['a', 'b'])
   })
 
-  test('C3: OpenRouter reasoning_details merge by (type, index); the mirrored reasoning text is not doubled', () => {
+  test('OpenRouter reasoning_details merge by (type, index); the mirrored reasoning text is not doubled (C3)', () => {
     const completion = complete([
       delta({ reasoning: 'Let', reasoning_details: [{ type: 'reasoning.text', text: 'Let', index: 0, format: 'anthropic-claude-v1' }] }),
       delta({ reasoning: ' me', reasoning_details: [{ type: 'reasoning.text', text: ' me', index: 0 }] }),
@@ -382,13 +382,13 @@ describe('C. reasoning fields', () => {
     })
   })
 
-  test('C4: <think> tags inline in content stay content, even split across chunks', () => {
+  test('<think> tags inline in content stay content, even split across chunks (C4)', () => {
     const completion = complete(['<th', 'ink>', 'hmm</thi', 'nk>\nAnswer'].map((c) => delta({ content: c })))
     expect(message(completion).content).toBe('<think>hmm</think>\nAnswer')
     expect(message(completion)).not.toHaveProperty('reasoning_content')
   })
 
-  test('C5: channel on every delta (harmony) is kept once, never appended', () => {
+  test('channel on every delta (harmony) is kept once, never appended (C5)', () => {
     const completion = complete([
       delta({ channel: 'analysis', reasoning: 'think' }),
       delta({ channel: 'analysis', reasoning: 'ing' }),
@@ -433,11 +433,11 @@ describe('D. tool calls', () => {
       ],
       expected: [{ id: 'a', name: 'f', arguments: '{}' }],
     },
-  ])('D1: tool calls without index: $quirk', ({ chunks, expected }) => {
+  ])('tool calls without index: $quirk (D1)', ({ chunks, expected }) => {
     expect(calls(chunks)).toEqual(expected)
   })
 
-  test('D2: different ids sharing index 0 are separate calls, never "}{" (Gemini parallel calls)', () => {
+  test('different ids sharing index 0 are separate calls, never "}{" (Gemini parallel calls) (D2)', () => {
     const chunks = [
       toolDelta({ index: 0, id: 'call_a', type: 'function', function: { name: 'weather', arguments: '{"city":"A"}' } }),
       toolDelta({ index: 0, id: 'call_b', type: 'function', function: { name: 'weather', arguments: '{"city":' } }),
@@ -484,7 +484,7 @@ describe('D. tool calls', () => {
       ],
       expected: { id: 'c', name: 'edit_existing_file', arguments: '{}' },
     },
-  ])('D3: $quirk: id and type set once, name set/skipped/appended, arguments appended', ({ chunks, expected }) => {
+  ])('$quirk: id and type set once, name set/skipped/appended, arguments appended (D3)', ({ chunks, expected }) => {
     expect(calls(chunks)).toEqual([expected])
     expect(toolCalls(complete(chunks))[0]!.type).toBe('function')
   })
@@ -495,7 +495,7 @@ describe('D. tool calls', () => {
       quirk: 'after an empty "" delta',
       chunks: [toolDelta({ index: 0, id: 'c', function: { name: 'f', arguments: '' } }), toolDelta({ index: 0, function: { arguments: '{"a":1}' } })],
     },
-  ])('D4: whole arguments $quirk are the plain concatenation (never doubled)', ({ chunks }) => {
+  ])('whole arguments $quirk are the plain concatenation (never doubled) (D4)', ({ chunks }) => {
     expect(calls(chunks)).toEqual([{ id: 'c', name: 'f', arguments: '{"a":1}' }])
   })
 
@@ -503,7 +503,7 @@ describe('D. tool calls', () => {
     { quirk: 'an object', args: { city: 'Paris', days: [1, 2] }, expected: '{"city":"Paris","days":[1,2]}' },
     { quirk: 'an array', args: [1, 'a'], expected: '[1,"a"]' },
     { quirk: 'an empty object', args: {}, expected: '{}' },
-  ])('D5: arguments sent as $quirk are JSON.stringify-ed and replace the string (strict: invalid_type)', ({ args, expected }) => {
+  ])('arguments sent as $quirk are JSON.stringify-ed and replace the string (strict: invalid_type) (D5)', ({ args, expected }) => {
     const chunks = [toolDelta({ index: 0, id: 'c', function: { name: 'f', arguments: '{"par' } }), toolDelta({ index: 0, function: { arguments: args } })]
     expect(calls(chunks)).toEqual([{ id: 'c', name: 'f', arguments: expected }])
     expect(failure(chunks, { strict: true })).toMatchObject({ code: 'invalid_type', path: '$.choices[0].delta.tool_calls[0].function.arguments' })
@@ -514,7 +514,7 @@ describe('D. tool calls', () => {
     { quirk: 'null on the first delta', chunks: [toolDelta({ index: 0, id: 'c', function: { name: 'f', arguments: null } }), toolDelta({ index: 0, function: { arguments: '{}' } })], args: '{}' },
     { quirk: 'never sent (a call without arguments)', chunks: [toolDelta({ index: 0, id: 'c', function: { name: 'f' } }), finish('tool_calls')], args: '' },
     { quirk: 'no function object at all', chunks: [toolDelta({ index: 0, id: 'c', type: 'function' }), toolDelta({ index: 0, function: { name: 'f' } })], args: '' },
-  ])('D6: arguments $quirk count as ""', ({ chunks, args }) => {
+  ])('arguments $quirk count as "" (D6)', ({ chunks, args }) => {
     expect(calls(chunks)).toEqual([{ id: 'c', name: 'f', arguments: args }])
   })
 
@@ -522,7 +522,7 @@ describe('D. tool calls', () => {
     { quirk: 'starting at 1 (Anthropic block index)', order: [1], ids: ['t1'] },
     { quirk: 'with gaps, 1 then 4', order: [1, 4], ids: ['t1', 't4'] },
     { quirk: 'arriving 4 then 1', order: [4, 1], ids: ['t1', 't4'] },
-  ])('D7: tool-call indexes $quirk are keys: output is dense and in index order', ({ order, ids }) => {
+  ])('tool-call indexes $quirk are keys: output is dense and in index order (D7)', ({ order, ids }) => {
     const chunks = [delta({ role: 'assistant', content: 'Reading.' })]
     for (const i of order) chunks.push(toolDelta({ index: i, id: `t${i}`, type: 'function', function: { name: `f${i}`, arguments: '' } }))
     for (const i of order) chunks.push(toolDelta({ index: i, function: { arguments: `{"n":${i}}` } }))
@@ -532,7 +532,7 @@ describe('D. tool calls', () => {
     expect(JSON.parse(JSON.stringify(result))).toEqual(result)
   })
 
-  test('D8: provider fields on a call are deep-merged, and a metadata-only delta never starts a new call (Gemini compat)', () => {
+  test('provider fields on a call are deep-merged, and a metadata-only delta never starts a new call (Gemini compat) (D8)', () => {
     const result = toolCalls(
       complete([
         delta({ role: 'assistant', tool_calls: [{ extra_content: { google: { thought_signature: 'sig' } }, function: { arguments: '{"cmd":"ls"}', name: 'bash' } }] }),
@@ -545,7 +545,7 @@ describe('D. tool calls', () => {
     ])
   })
 
-  test('D9: a tool call in the same chunk as finish_reason "tool_calls" is applied first', () => {
+  test('a tool call in the same chunk as finish_reason "tool_calls" is applied first (D9)', () => {
     const { completion, events } = accumulate([
       delta({ role: 'assistant', content: '' }),
       chunk([{ index: 0, delta: { content: null, tool_calls: [{ id: 'gSIM', function: { name: 'weather', arguments: '{"l":"SF"}' } }] }, finish_reason: 'tool_calls' }]),
@@ -561,7 +561,7 @@ describe('E. errors inside an HTTP 200 stream', () => {
   test.each([
     { quirk: 'a data: {"error"} payload (OpenAI, TGI, relays)', body: 'data: {"error":{"message":"quota exceeded","code":429,"type":"insufficient_quota"}}\n\n' },
     { quirk: 'event: error with the same payload (Groq)', body: 'event: error\ndata: {"error":{"message":"quota exceeded","code":429,"type":"insufficient_quota"}}\n\n' },
-  ])('E1/E3: $quirk ends the stream with a ProviderError carrying the whole error object and the partial completion', ({ body }) => {
+  ])('$quirk ends the stream with a ProviderError carrying the whole error object and the partial completion (E1/E3)', ({ body }) => {
     const { error, completion } = parsePieces([before + body + 'data: [DONE]\n\n'])
     expect(completion).toBeUndefined()
     expect(error).toBeInstanceOf(ProviderError)
@@ -574,7 +574,7 @@ describe('E. errors inside an HTTP 200 stream', () => {
     expect(isDeltafoldError(error)).toBe(true)
   })
 
-  test('E1: extra error fields such as failed_generation are kept', () => {
+  test('extra error fields such as failed_generation are kept (E1)', () => {
     const body = 'event: error\ndata: {"error":{"message":"tool_use_failed","failed_generation":"<tool>x"}}\n\n'
     expect(parsePieces([before + body]).error).toMatchObject({ error: { message: 'tool_use_failed', failed_generation: '<tool>x' } })
   })
@@ -584,14 +584,14 @@ describe('E. errors inside an HTTP 200 stream', () => {
     { quirk: 'empty data', data: 'data:\n\n', error: '' },
     { quirk: 'null data', data: 'data: null\n\n', error: null },
     { quirk: 'a bare error object', data: 'data: {"message":"bad"}\n\n', error: { message: 'bad' } },
-  ])('E3: event: error with $quirk is a ProviderError too', ({ data, error }) => {
+  ])('event: error with $quirk is a ProviderError too (E3)', ({ data, error }) => {
     const result = parsePieces([before + 'event: error\n' + data])
     expect(result.error).toBeInstanceOf(ProviderError)
     expect((result.error as ProviderError).error).toEqual(error)
     expect(result.error).toMatchObject({ code: 'upstream_error', partial: { choices: [{ message: { content: 'partial ' } }] } })
   })
 
-  test('E2: an error inside a normal chunk: its choices and usage are applied first, and the later [DONE] is not success', () => {
+  test('an error inside a normal chunk: its choices and usage are applied first, and the later [DONE] is not success (E2)', () => {
     const body = encodeSSE([
       chunk([{ index: 0, delta: { content: 'cut' }, finish_reason: 'error' }], {
         usage: USAGE,

@@ -1,5 +1,7 @@
 import { fragmentSizer, fragmentText, type NextFragmentSize } from './internal/fragment-text.js'
 import type { ChatCompletion, ChatCompletionChunk } from '../chat/types.js'
+// Top-level fields the accumulator interprets (or rejects, `error`); every other key is an extra.
+import { KNOWN_TOP } from '../chat/internal/field-tables.js'
 
 /** Random fragment sizes from a seeded generator: the same options give the same chunks. */
 export interface RandomFragmentSize {
@@ -37,8 +39,6 @@ export interface SplitChatCompletionOptions {
 type Json = Record<string, unknown>
 
 const DEFAULT_FRAGMENT_SIZE = 4
-// Top-level fields the accumulator interprets (or rejects, `error`); every other key is an extra.
-const KNOWN_TOP = new Set(['id', 'object', 'created', 'model', 'system_fingerprint', 'service_tier', 'choices', 'usage', 'error'])
 
 /**
  * Turns a `chat.completion` back into the `chat.completion.chunk` sequence an OpenAI server would
