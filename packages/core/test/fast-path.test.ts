@@ -236,6 +236,8 @@ const TOOL_CASES: Array<[string, string, boolean]> = [
   ['no index', openai('{"tool_calls":[{"function":{"arguments":"x"}}]}'), false],
   ['a provider field on the function', openai('{"tool_calls":[{"index":0,"function":{"arguments":"x","x_extra":1}}]}'), false],
   ['content instead of arguments', openai(content('x')), false],
+  ['a custom-input fragment', openai('{"tool_calls":[{"index":0,"custom":{"input":"x"}}]}'), false],
+  ['a custom member beside the arguments', openai('{"tool_calls":[{"index":0,"function":{"arguments":"x"},"custom":{"input":"y"}}]}'), false],
 ]
 
 describe('tool-call payloads near a template: fast and generic paths agree', () => {
@@ -243,6 +245,20 @@ describe('tool-call payloads near a template: fast and generic paths agree', () 
     expect(matchTemplate(templateOf(openai(args('{\\"ci'))), payload)).toBe(matches)
     expectSame(toolStream(payload))
     expectSame(toolStream(payload), { parseArguments: true })
+  })
+
+  test('custom calls interleaved with a function call: custom input falls back, arguments stay fast, and both paths agree', () => {
+    const customStart = openai('{"tool_calls":[{"index":1,"id":"call_c","type":"custom","custom":{"name":"code_exec","input":""}}]}')
+    const input = (text: string) => openai(`{"tool_calls":[{"index":1,"custom":{"input":"${text}"}}]}`)
+    const text = sse([CALL_START, openai(args('{\\"ci')), customStart, input('print(\\"hel'), openai(args('ty\\":')), input('lo\\")'), openai(args('1}')), openai('{}', { finish: '"tool_calls"' })])
+    const { matched } = expectSame(text)
+    expect(matched).toBeGreaterThan(0)
+    expectSame(text, { parseArguments: true })
+    const calls = (JSON.parse(observe([text]).completion) as { choices: Array<{ message: { tool_calls: unknown[] } }> }).choices[0]!.message.tool_calls
+    expect(calls).toEqual([
+      { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":1}' } },
+      { id: 'call_c', type: 'custom', custom: { name: 'code_exec', input: 'print("hello")' } },
+    ])
   })
 
   test('Qwen continuations (id "", type repeated, keys in another order) take the fast path and agree', () => {
