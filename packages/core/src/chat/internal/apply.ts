@@ -64,6 +64,12 @@ export function checkFormat(s: AccumulatorState, object: unknown, path: string):
   }
 }
 
+/**
+ * Metadata from the first chunk where it is non-empty; provider extras kept, objects merged; Groq's
+ * `x_groq.usage` collected as a fallback usage. Tests: "Azure filter chunks never overwrite metadata,
+ * … (B5)", "an id that changes on every chunk does not split the stream; … (B6)", "unknown top-level
+ * fields are kept, … (B13)", "Groq x_groq.usage is a fallback, $quirk (B4)".
+ */
 export function applyMetadata(s: AccumulatorState, c: Record<string, unknown>): void {
   // Azure's filter chunk carries "" and 0: only the first non-empty value counts (never grouped by id).
   if (s.id === undefined) s.id = nonEmptyString(c.id, '$.id')
@@ -93,6 +99,7 @@ export function applyMetadata(s: AccumulatorState, c: Record<string, unknown>): 
   }
 }
 
+/** Usage replaces field by field, never summed (test: "usage replaces field by field, never summed: $quirk (B3)"). */
 export function applyUsage(s: AccumulatorState, c: Record<string, unknown>): void {
   const emit = s.emit
   const u = c.usage
@@ -170,7 +177,11 @@ export function appendList(s: AccumulatorState, target: unknown[], list: unknown
   for (let i = 0; i < list.length; i++) target.push(keep(s, list[i], `${path}[${i}]`) ?? null)
 }
 
-/** The delta of the same chunk is applied first; the last non-null finish_reason wins. */
+/**
+ * The delta of the same chunk is applied first; the last non-null finish_reason wins (tests:
+ * "finish_reason $quirk (B10)", "a tool call in the same chunk as finish_reason "tool_calls" is
+ * applied first (D9)").
+ */
 export function applyFinishReason(s: AccumulatorState, choice: ChoiceState, finishReason: unknown, path: string): void {
   const emit = s.emit
   const index = choice.index
@@ -296,6 +307,7 @@ export function applyAudio(s: AccumulatorState, choice: ChoiceState, raw: unknow
   choice.closed = false
 }
 
+/** Mistral's content parts: text to content, thinking to reasoning, other parts kept (tests: B9). */
 export function applyContentParts(s: AccumulatorState, choice: ChoiceState, parts: unknown[], path: string): void {
   if (s.strict) fail('invalid_type', `Expected content to be a string, got an array of parts at ${path} (strict mode)`, path)
   // Mistral thinking: text parts are content, thinking parts are reasoning.
@@ -358,6 +370,12 @@ export function applyReasoningDetails(s: AccumulatorState, choice: ChoiceState, 
   }
 }
 
+/**
+ * A tool-call fragment (function or custom): matched by id, then index, then the most recent call;
+ * the rules themselves are merge primitives. Tests: "tool calls without index: $quirk (D1)",
+ * "different ids sharing index 0 are separate calls, … (D2)", "$quirk: id and type set once, … (D3)",
+ * "tool-call indexes $quirk are keys: … (D7)", "custom tool calls: …".
+ */
 export function applyToolCall(s: AccumulatorState, choice: ChoiceState, raw: unknown, path: string): void {
   if (!isPlainObject(raw)) fail('invalid_type', `Expected a tool call object at ${path}, got ${describe(raw)}`, path)
   const { index: rawIndex, id: rawId, type, function: fn, custom, ...rest } = raw
@@ -459,6 +477,7 @@ export function applyToolCall(s: AccumulatorState, choice: ChoiceState, raw: unk
   toolCallDelta(s, choice, call, argsDelta)
 }
 
+/** The legacy function_call (test: "the legacy function_call accumulates like a tool call (name set, arguments appended)"). */
 export function applyFunctionCall(s: AccumulatorState, choice: ChoiceState, fn: unknown, path: string): void {
   if (!isPlainObject(fn)) fail('invalid_type', `Expected function_call to be an object, got ${describe(fn)}`, path)
   const { name: rawName, arguments: rawArgs, ...rest } = fn
@@ -478,6 +497,7 @@ export function applyFunctionCall(s: AccumulatorState, choice: ChoiceState, fn: 
   }
 }
 
+/** Logprobs entries appended per list (test: "logprobs: $quirk (B12)"). */
 export function applyLogprobs(s: AccumulatorState, choice: ChoiceState, raw: unknown, path: string): void {
   const emit = s.emit
   if (!isPlainObject(raw)) fail('invalid_type', `Expected logprobs to be an object, got ${describe(raw)}`, path)
