@@ -80,8 +80,9 @@ describe('accumulateChatCompletion inputs', () => {
     expect(await content(accumulateChatCompletion(make()))).toBe('Hello')
   })
 
-  test('a Response with a null body is an empty completion', async () => {
-    const completion = await accumulateChatCompletion(new Response(null, { status: 200 }))
+  test('a Response with a null body is empty_stream, or an empty completion with allowEmpty', async () => {
+    await expect(accumulateChatCompletion(new Response(null, { status: 200 }))).rejects.toMatchObject({ code: 'empty_stream' })
+    const completion = await accumulateChatCompletion(new Response(null, { status: 200 }), { allowEmpty: true })
     expect(completion.choices).toEqual([])
   })
 

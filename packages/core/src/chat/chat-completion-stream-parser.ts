@@ -9,6 +9,9 @@ import {
 } from './chat-completion-accumulator.js'
 import { DeltafoldError, ProviderError } from '../errors.js'
 import { makeTemplate, matchTemplate, type FastTemplate } from './internal/fast-path.js'
+import { fastPathHit, mayMakeTemplate, scheduleTemplate, templateMade, type FastPathSchedule } from './internal/fast-path-schedule.js'
+import { HEAD_SIZE, HeadCollector, sniffHead } from './internal/input-head.js'
+import { classifyJSONBody, notEventStream } from './internal/json-body.js'
 import { createSSEDecoder, type ServerSentEvent, type SSEDecoder, type SSEDecoderOptions } from '../sse/sse-decoder.js'
 import type { ChatCompletion, ChatCompletionChunk } from './types.js'
 
@@ -28,6 +31,12 @@ export interface ChatCompletionStreamOptions extends ChatCompletionAccumulatorOp
    * @defaultValue true
    */
   fastPath?: boolean
+  /**
+   * Accept a stream that carried no chat chunk (zero bytes, blank lines, only comments or `[DONE]`)
+   * as an empty completion instead of failing with `empty_stream`.
+   * @defaultValue false
+   */
+  allowEmpty?: boolean
 }
 
 /** Where an SSE event came from, for error messages. */
@@ -130,15 +139,38 @@ export interface ChatCompletionStreamParser {
    * error stops the parser: this and every later `feed()` and `end()` throw it.
    */
   feed(chunk: Uint8Array | string): void
+  /**
+   * Feeds one chunk object that an SDK already parsed (what openai's `Stream` yields), instead of
+   * bytes: it is applied as the payload of one event would be. A parser takes either bytes/text or
+   * chunk objects, never both.
+   */
+  feedChunk(chunk: object): void
   /** Ends the input and returns the final completion; later calls return the same completion. */
   end(): ChatCompletion
   /** The completion so far (a copy). Never throws. */
   snapshot(): ChatCompletion
   /** `data: [DONE]` was seen: later bytes are ignored. */
   readonly sawDone: boolean
-  /** Number of SSE events decoded. */
+  /** Number of SSE events decoded (of chunk objects fed, for `feedChunk`). */
   readonly eventCount: number
+  /**
+   * Where the complete part of the input ends: the offset (bytes for `Uint8Array` input, UTF-16
+   * code units for strings) of the first line not yet terminated. With `eventCount`, what an error
+   * raised outside the parser (a failed read, an abort) reports as its position.
+   */
+  position(): number
 }
+
+// What the input turned out to be (see sniffHead). Until decided, fed chunks are held.
+const SNIFFING = 0
+const SSE = 1
+// The head was neither an event nor JSON: decoded as SSE all the same (events may follow), but
+// with no event by the end (or within TEXT_LIMIT) it is `not_event_stream`.
+const TEXT = 2
+const JSON_BODY = 3
+const OBJECTS = 4
+/** Input without any event after which a `text` head is declared not an event stream. */
+const TEXT_LIMIT = 64 * 1024
 
 /**
  * The whole synchronous pipeline from bytes to completion: SSE decoder (dispatching an unterminated
@@ -146,7 +178,13 @@ export interface ChatCompletionStreamParser {
  * chunk but for their text or arguments fragment skip `JSON.parse` (see `fastPath`), invisibly. Every
  * error it throws is a `DeltafoldError` carrying `partial`, the snapshot of everything received before it.
  *
- * @param options - accumulator options plus `maxEventBytes` and `fastPath`
+ * What the input is, is decided from its first bytes and its end, never by holding it whole: an
+ * event stream is decoded; a JSON body (`{` or `[` first) is a provider error (`ProviderError`,
+ * `upstream_error`) or a complete non-streamed `chat.completion` (accepted as a one-chunk stream;
+ * `not_streamed` in strict mode); input without any event is `not_event_stream` (its head quoted),
+ * zero bytes or events without a chunk `empty_stream` (unless `allowEmpty`).
+ *
+ * @param options - accumulator options plus `maxEventBytes`, `fastPath` and `allowEmpty`
  * @example
  * ```ts
  * import { createChatCompletionStreamParser } from '@deltafold/core'
@@ -156,7 +194,7 @@ export interface ChatCompletionStreamParser {
  * ```
  */
 export function createChatCompletionStreamParser(options: ChatCompletionStreamOptions = {}): ChatCompletionStreamParser {
-  const p = new ParserState(createAccumulatorState(options), options.fastPath !== false, typeof options.onEvent === 'function')
+  const p = new ParserState(createAccumulatorState(options), options)
   const decoderOptions: { dispatchUnterminated: boolean; maxEventBytes?: number } = { dispatchUnterminated: true }
   if (options.maxEventBytes !== undefined) decoderOptions.maxEventBytes = options.maxEventBytes
   return new StreamParser(p, decoderOptions)
@@ -167,25 +205,34 @@ export function createChatCompletionStreamParser(options: ChatCompletionStreamOp
  * step would cost ~64 bytes each per stream (many-streams bench, node 20). Every field is set in the
  * constructor, so all states share one shape.
  */
-class ParserState {
+class ParserState implements FastPathSchedule {
   readonly acc: AccumulatorState
   readonly fastPath: boolean
   readonly listening: boolean
+  readonly strict: boolean
+  readonly allowEmpty: boolean
+  readonly maxBodyBytes: number
   // Set by the StreamParser constructor, right after this state exists (the decoder's handler needs it).
   decoder: SSEDecoder | undefined = undefined
+  // SNIFFING, SSE, TEXT, JSON_BODY or OBJECTS: what the input is (see the constants).
+  mode = SNIFFING
+  // The first bytes or characters, for sniffing and for the not-an-event-stream message.
+  head: HeadCollector | undefined = new HeadCollector()
+  // Chunks fed while SNIFFING (copied), or the whole body in JSON_BODY mode; `heldLength` their size.
+  held: Array<Uint8Array | string> | undefined = undefined
+  heldLength = 0
+  // Input fed so far, counted only until the input is known to be an event stream.
+  inputLength = 0
+  // Chunks applied (fast and generic paths), and chunk objects fed in OBJECTS mode.
+  chunks = 0
+  objects = 0
   // `[DONE]` arrived: everything after it is ignored, as openai-node does.
   sawDone = false
-  // The shape of the last chunk the generic path applied that the fast path can repeat, if any.
+  // The fast path's state and scheduling counters (see fast-path-schedule.ts).
   template: FastTemplate | undefined = undefined
-  // Templates made (or tried) and payloads the fast path applied: making one costs about two
-  // JSON.parse, so a stream whose chunks never repeat a shape stops trying after 4 (plus one per 32 hits).
   templatesMade = 0
   fastHits = 0
-  // Payloads in a row that took the generic path. Past 32 the template is dropped and shapes are
-  // looked at on every 32nd only: a stream the fast path cannot help (an id per chunk, usage on
-  // every chunk) then pays ~1% for it instead of 4-10% (measured on 10 MB of such chunks, node 20).
   misses = 0
-  // A choice or tool-call index other than 0 was seen: templates make indexes holes (see makeTemplate).
   manyIndexes = false
   // The first error stopped the pipeline: feed() and end() throw it again, snapshot() still works.
   failure: unknown = undefined
@@ -193,10 +240,13 @@ class ParserState {
   // end() returned: feed() is misuse.
   ended = false
 
-  constructor(acc: AccumulatorState, fastPath: boolean, listening: boolean) {
+  constructor(acc: AccumulatorState, options: ChatCompletionStreamOptions) {
     this.acc = acc
-    this.fastPath = fastPath
-    this.listening = listening
+    this.fastPath = options.fastPath !== false
+    this.listening = typeof options.onEvent === 'function'
+    this.strict = options.strict === true
+    this.allowEmpty = options.allowEmpty === true
+    this.maxBodyBytes = options.maxEventBytes ?? 16 * 1024 * 1024
   }
 }
 
@@ -207,6 +257,7 @@ class ParserState {
  */
 class StreamParser implements ChatCompletionStreamParser {
   readonly feed: (chunk: Uint8Array | string) => void
+  readonly feedChunk: (chunk: object) => void
   readonly end: () => ChatCompletion
   readonly snapshot: () => ChatCompletion
   readonly #state: ParserState
@@ -216,6 +267,7 @@ class StreamParser implements ChatCompletionStreamParser {
     p.decoder = createSSEDecoder({ onEvent: (event) => onEvent(p, event) }, decoderOptions)
     this.#state = p
     this.feed = (chunk) => feed(p, chunk)
+    this.feedChunk = (chunk) => feedChunk(p, chunk)
     this.end = () => end(p)
     this.snapshot = () => takeSnapshot(p.acc)
   }
@@ -225,7 +277,13 @@ class StreamParser implements ChatCompletionStreamParser {
   }
 
   get eventCount(): number {
-    return this.#state.decoder!.eventCount
+    const p = this.#state
+    return p.mode === OBJECTS ? p.objects : p.decoder!.eventCount
+  }
+
+  position(): number {
+    const p = this.#state
+    return p.mode === SSE || p.mode === TEXT ? p.decoder!.position() : 0
   }
 }
 
@@ -241,8 +299,8 @@ function onEvent(p: ParserState, event: ServerSentEvent): void {
     t.data = data
     try {
       if (pushFast(p.acc, t)) {
-        p.fastHits++
-        p.misses = 0
+        p.chunks++
+        fastPathHit(p)
         return
       }
       declined = true
@@ -254,33 +312,66 @@ function onEvent(p: ParserState, event: ServerSentEvent): void {
     }
   }
   const position = { eventNumber: decoder.eventCount, byteOffset: decoder.position() }
-  const result = parseChunkEvent(event, position)
-  if (result.kind === 'done') p.sawDone = true
-  else if (result.kind === 'chunk') {
-    try {
-      pushChunk(p.acc, result.chunk)
-    } catch (error) {
-      throw located(error, event, position)
-    }
-    if (p.fastPath && (++p.misses <= 32 || (p.misses & 31) === 0)) {
-      if (p.misses > 32) p.template = undefined
+  let result: ChunkEventResult
+  try {
+    result = parseChunkEvent(event, position)
+  } catch (error) {
+    // Back-to-back `data:` lines without blank lines between them (GLM, Kimi deployments): one
+    // event whose lines are each a whole chunk. Applied as consecutive chunks unless strict.
+    const results = p.strict ? undefined : splitDataLines(event, position, error)
+    if (results === undefined) throw error
+    for (const each of results) applyResult(p, each, event, position)
+    return
+  }
+  if (result.kind === 'chunk') {
+    applyResult(p, result, event, position)
+    if (p.fastPath && scheduleTemplate(p)) {
       try {
         if (!p.manyIndexes) p.manyIndexes = hasOtherIndex(result.chunk)
-        if (!declined && p.templatesMade < 4 + (p.fastHits >>> 5)) {
+        if (!declined && mayMakeTemplate(p)) {
           const next = makeTemplate(data, result.chunk, p.listening, p.manyIndexes)
-          if (next !== undefined) {
-            p.templatesMade++
-            if (next !== false) {
-              p.template = next
-              p.misses = 0
-            }
-          }
+          if (next !== undefined) templateMade(p, next === false ? undefined : next)
         }
       } catch {
         // A listener left a getter that throws on the chunk: no template, as with fastPath: false.
       }
     }
+  } else if (result.kind === 'done') p.sawDone = true
+}
+
+function applyResult(p: ParserState, result: ChunkEventResult, event: ServerSentEvent, position: EventPosition): void {
+  if (p.sawDone) return
+  if (result.kind === 'done') {
+    p.sawDone = true
+    return
   }
+  if (result.kind !== 'chunk') return
+  p.chunks++
+  try {
+    pushChunk(p.acc, result.chunk)
+  } catch (error) {
+    throw located(error, event, position as { eventNumber: number; byteOffset: number })
+  }
+}
+
+/**
+ * The chunks of an event whose data failed to parse but whose every line is a whole payload
+ * (a chunk, `[DONE]`, empty or `null`), or undefined when one is not.
+ */
+function splitDataLines(event: ServerSentEvent, position: EventPosition, error: unknown): ChunkEventResult[] | undefined {
+  const data = event.data
+  if (event.type === 'error' || !(error instanceof DeltafoldError) || error.code !== 'invalid_json' || data.indexOf('\n') === -1) {
+    return undefined
+  }
+  const results: ChunkEventResult[] = []
+  for (const line of data.split('\n')) {
+    try {
+      results.push(parseChunkEvent({ type: event.type, data: line, lastEventId: event.lastEventId }, position))
+    } catch {
+      return undefined
+    }
+  }
+  return results
 }
 
 function feed(p: ParserState, chunk: Uint8Array | string): void {
@@ -290,10 +381,124 @@ function feed(p: ParserState, chunk: Uint8Array | string): void {
     return
   }
   try {
-    p.decoder!.feed(chunk)
+    if (p.mode === SSE) p.decoder!.feed(chunk)
+    else feedUndecided(p, chunk)
   } catch (error) {
     stop(p, error)
   }
+}
+
+/** Feeds a chunk while the input is not yet known to be an event stream (see the mode constants). */
+function feedUndecided(p: ParserState, chunk: Uint8Array | string): void {
+  if (p.mode === OBJECTS) throw new TypeError('feed() was called on a parser fed chunk objects: feed either bytes/text or chunk objects')
+  if (typeof chunk !== 'string' && !ArrayBuffer.isView(chunk)) {
+    // The decoder says what it expected.
+    p.decoder!.feed(chunk)
+    return
+  }
+  const bytes = typeof chunk === 'string' ? chunk : asBytes(chunk)
+  const size = bytes.length
+  if (p.mode === SNIFFING) {
+    p.head!.add(bytes)
+    p.inputLength += size
+    const kind = sniffHead(p.head!.decoded(), false) ?? (p.head!.length >= HEAD_SIZE ? 'sse' : undefined)
+    if (kind === undefined) {
+      if (size > 0) hold(p, bytes, true)
+      return
+    }
+    const held = p.held
+    p.held = undefined
+    p.heldLength = 0
+    if (kind === 'json') {
+      p.mode = JSON_BODY
+      if (held !== undefined) for (const piece of held) hold(p, piece, false)
+      hold(p, bytes, true)
+      return
+    }
+    p.mode = kind === 'sse' ? SSE : TEXT
+    if (p.mode === SSE) p.head = undefined
+    if (held !== undefined) for (const piece of held) feedDecoder(p, piece)
+    feedDecoder(p, bytes)
+    return
+  }
+  p.inputLength += size
+  // The head is kept for the message until the input proves to be an event stream.
+  if (p.head!.length < HEAD_SIZE) p.head!.add(bytes)
+  if (p.mode === JSON_BODY) hold(p, bytes, true)
+  else feedDecoder(p, bytes)
+}
+
+/** Feeds the decoder; in TEXT mode, the first event makes the input an event stream after all. */
+function feedDecoder(p: ParserState, chunk: Uint8Array | string): void {
+  if (p.mode === SSE) {
+    p.decoder!.feed(chunk)
+    return
+  }
+  try {
+    p.decoder!.feed(chunk)
+  } catch (error) {
+    if (p.decoder!.eventCount === 0) throw notEventStream(p.head!.value(), 'no event was found', error)
+    throw error
+  }
+  if (p.decoder!.eventCount > 0) {
+    p.mode = SSE
+    p.head = undefined
+  } else if (p.inputLength > TEXT_LIMIT) {
+    throw notEventStream(p.head!.value(), `no event was found in its first ${p.inputLength} bytes`)
+  }
+}
+
+function hold(p: ParserState, chunk: Uint8Array | string, copy: boolean): void {
+  const size = chunk.length
+  if (p.heldLength + size > p.maxBodyBytes) {
+    throw new DeltafoldError('limit_exceeded', `The JSON body exceeds maxEventBytes (${p.maxBodyBytes})`, {
+      eventNumber: 0,
+      byteOffset: p.heldLength,
+    })
+  }
+  ;(p.held ??= []).push(copy && typeof chunk !== 'string' ? chunk.slice() : chunk)
+  p.heldLength += size
+}
+
+function asBytes(view: ArrayBufferView): Uint8Array {
+  return view instanceof Uint8Array ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
+}
+
+function feedChunk(p: ParserState, chunk: object): void {
+  if (p.ended) throw new TypeError('feedChunk() was called after end(): create a new parser for the next stream')
+  if (p.failed) throw p.failure
+  if (p.mode !== OBJECTS && p.mode !== SNIFFING) {
+    throw new TypeError('feedChunk() was called on a parser fed bytes: feed either bytes/text or chunk objects')
+  }
+  if (p.mode === SNIFFING && p.inputLength > 0) {
+    throw new TypeError('feedChunk() was called on a parser fed bytes: feed either bytes/text or chunk objects')
+  }
+  p.mode = OBJECTS
+  p.head = undefined
+  const eventNumber = ++p.objects
+  try {
+    if (typeof chunk !== 'object' || chunk === null || Array.isArray(chunk)) {
+      throw new DeltafoldError('invalid_chunk', `Chunk ${eventNumber} is not a chunk object: ${describeValue(chunk)}`, { eventNumber })
+    }
+    p.chunks++
+    try {
+      pushChunk(p.acc, chunk)
+    } catch (error) {
+      if (error instanceof DeltafoldError && error.eventNumber === undefined) {
+        error.eventNumber = eventNumber
+        error.message += ` (chunk ${eventNumber})`
+      }
+      throw error
+    }
+  } catch (error) {
+    stop(p, error)
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value === 'string' ? JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value) : typeof value
 }
 
 function end(p: ParserState): ChatCompletion {
@@ -301,13 +506,69 @@ function end(p: ParserState): ChatCompletion {
   if (p.failed) throw p.failure
   let completion: ChatCompletion
   try {
-    p.decoder!.end()
+    if (p.mode === SNIFFING) decideAtEnd(p)
+    if (p.mode === JSON_BODY) endJSONBody(p)
+    else if (p.mode !== OBJECTS) {
+      p.decoder!.end()
+      if (p.mode === TEXT && p.decoder!.eventCount === 0) {
+        throw notEventStream(p.head!.value(), 'no event was found')
+      }
+    }
+    if (p.chunks === 0 && !p.allowEmpty) throw emptyStream(p)
     completion = finishChunks(p.acc)
   } catch (error) {
     stop(p, error)
   }
   p.ended = true
   return completion
+}
+
+/** The input ended while its head was undecided (it is short, or blank lines only). */
+function decideAtEnd(p: ParserState): void {
+  const held = p.held
+  p.held = undefined
+  p.heldLength = 0
+  const kind = sniffHead(p.head!.decoded(), true)
+  if (kind === 'json') {
+    p.mode = JSON_BODY
+    if (held !== undefined) for (const piece of held) hold(p, piece, false)
+    return
+  }
+  // Blank input is empty, not text: it holds no event either way.
+  p.mode = kind === 'text' ? TEXT : SSE
+  if (held !== undefined) for (const piece of held) p.decoder!.feed(piece)
+}
+
+function endJSONBody(p: ParserState): void {
+  const held = p.held ?? []
+  p.held = undefined
+  const decoder = new TextDecoder()
+  let text = ''
+  for (const piece of held) text += typeof piece === 'string' ? piece : decoder.decode(piece, { stream: true })
+  text += decoder.decode()
+  // A BOM leads string input too (the TextDecoder strips it from bytes); JSON.parse refuses it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  const result = classifyJSONBody(text, p.head!.value())
+  if (result.kind === 'error') throw result.error
+  if (p.strict) {
+    throw new DeltafoldError(
+      'not_streamed',
+      'The body is a complete chat.completion, not an event stream: was the request sent without "stream": true?',
+      { eventNumber: 0, byteOffset: 0 },
+    )
+  }
+  p.chunks++
+  pushChunk(p.acc, result.chunk)
+}
+
+function emptyStream(p: ParserState): DeltafoldError {
+  const events = p.mode === OBJECTS ? p.objects : p.decoder!.eventCount
+  const position = { eventNumber: events, byteOffset: p.mode === OBJECTS ? 0 : p.decoder!.position() }
+  if (p.mode !== OBJECTS && p.inputLength === 0 && events === 0 && p.decoder!.position() === 0) {
+    return new DeltafoldError('empty_stream', 'The stream is empty: no bytes were received (a dropped connection?); pass allowEmpty: true to accept it', position)
+  }
+  const what = p.mode === OBJECTS ? 'no chunk object' : events === 0 ? 'no event (only blank lines or comments)' : `${events} event${events === 1 ? '' : 's'} but no chunk (only comments, null or [DONE])`
+  return new DeltafoldError('empty_stream', `The stream ended with ${what}; pass allowEmpty: true to accept it`, position)
 }
 
 /** The first error stops the pipeline and gets the partial result. */
