@@ -10,8 +10,8 @@ import {
 import { DeltafoldError, ProviderError } from '../errors.js'
 import { makeTemplate, matchTemplate, type FastTemplate } from './internal/fast-path.js'
 import { fastPathHit, mayMakeTemplate, scheduleTemplate, templateMade, type FastPathSchedule } from './internal/fast-path-schedule.js'
-import { HEAD_SIZE, HeadCollector, sniffHead } from './internal/input-head.js'
-import { classifyJSONBody, notEventStream } from './internal/json-body.js'
+import { HEAD_SIZE, HeadCollector, notEventStream, sniffHead } from '../source/input-head.js'
+import { classifyJSONBody } from './internal/json-body.js'
 import { createSSEDecoder, type ServerSentEvent, type SSEDecoder, type SSEDecoderOptions } from '../sse/sse-decoder.js'
 import type { ChatCompletion, ChatCompletionChunk } from './types.js'
 

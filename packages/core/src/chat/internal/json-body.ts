@@ -1,5 +1,5 @@
 import { DeltafoldError, ProviderError } from '../../errors.js'
-import { quoteHead } from './input-head.js'
+import { notEventStream } from '../../source/input-head.js'
 
 /**
  * What a body that is one JSON value (instead of an event stream) stands for: the chunk that a
@@ -102,17 +102,6 @@ function completionToChunk(completion: Record<string, unknown>): Record<string, 
     return { ...rest, delta }
   })
   return chunk
-}
-
-/** The `not_event_stream` error for an input with no event, quoting its head. */
-export function notEventStream(head: Uint8Array | string, why: string, cause?: unknown): DeltafoldError {
-  const options: { eventNumber: number; byteOffset: number; cause?: unknown } = { eventNumber: 0, byteOffset: 0 }
-  if (cause !== undefined) options.cause = cause
-  return new DeltafoldError(
-    'not_event_stream',
-    `Expected a server-sent event stream (lines such as "data: {…}"), but ${why}; it starts with ${quoteHead(head)}`,
-    options,
-  )
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

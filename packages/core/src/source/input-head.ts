@@ -1,3 +1,5 @@
+import { DeltafoldError } from '../errors.js'
+
 /**
  * The head of an input: what the stream parser looks at to tell an event stream from a JSON body
  * or something else, and quotes in the error when it is neither.
@@ -145,3 +147,15 @@ export class HeadCollector {
     return this.bytes === undefined ? this.text : new TextDecoder('utf-8', { ignoreBOM: true }).decode(this.bytes, { stream: true })
   }
 }
+
+/** The `not_event_stream` error for an input with no event, quoting its head. */
+export function notEventStream(head: Uint8Array | string, why: string, cause?: unknown): DeltafoldError {
+  const options: { eventNumber: number; byteOffset: number; cause?: unknown } = { eventNumber: 0, byteOffset: 0 }
+  if (cause !== undefined) options.cause = cause
+  return new DeltafoldError(
+    'not_event_stream',
+    `Expected a server-sent event stream (lines such as "data: {…}"), but ${why}; it starts with ${quoteHead(head)}`,
+    options,
+  )
+}
+
