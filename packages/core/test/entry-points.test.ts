@@ -286,7 +286,7 @@ describe('chunk-object sources (what an SDK that parsed the SSE yields)', () => 
 
   test('limits, provider errors and bad items are the same typed errors, numbered by chunk', async () => {
     await expect(accumulateChatCompletion([delta('x'), { choices: [{ index: 500, delta: {} }] }])).rejects.toMatchObject({ code: 'invalid_index', eventNumber: 2 })
-    await expect(accumulateChatCompletion([delta('x')], { limits: { maxBytes: 1 } })).rejects.toMatchObject({ code: 'limit_exceeded', eventNumber: 1 })
+    await expect(accumulateChatCompletion([delta('xyz')], { limits: { maxBytes: 1 } })).rejects.toMatchObject({ code: 'limit_exceeded', eventNumber: 1 })
     const error = await accumulateChatCompletion([delta('Hel'), { error: { message: 'quota' } }]).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ProviderError)
     expect(error).toMatchObject({ code: 'upstream_error', eventNumber: 2, partial: { choices: [{ message: { content: 'Hel' } }] } })
