@@ -75,6 +75,8 @@ const BOM = 0xfeff
 const REPLACEMENT = '\uFFFD'
 const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024
 const CONCAT_DATA_LINES = 16
+/** Bytes decoded at a time from one large chunk: the size of a network read. */
+const WINDOW = 64 * 1024
 
 /**
  * Creates an incremental Server-Sent Events decoder that follows the WHATWG HTML "event stream
@@ -248,7 +250,16 @@ class Decoder implements SSEDecoder {
         return
       }
       const view = chunk as ArrayBufferView
-      this.#feedBytes(view instanceof Uint8Array ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength))
+      const bytes = view instanceof Uint8Array ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
+      if (bytes.length <= 2 * WINDOW) this.#feedBytes(bytes)
+      else {
+        // One large buffer (a file read whole, `await res.arrayBuffer()`) is decoded in windows of
+        // network size: each window picks its UTF-8 decoder by the last one's result (see
+        // decodeUTF8), where one call over the whole buffer would take the slower general decoder
+        // for all of it, and position() maps offsets within one window. 8 MB of chat text in one
+        // Uint8Array: 3.5x the time of 64 KiB pieces before, the same after (bench one-buffer).
+        for (let start = 0; start < bytes.length; start += WINDOW) this.#feedBytes(bytes.subarray(start, start + WINDOW))
+      }
     } finally {
       this.#leave()
     }
