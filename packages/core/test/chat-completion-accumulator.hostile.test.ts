@@ -508,6 +508,8 @@ describe('#40: every JSONTestSuite file as data:<file>', () => {
     if (data === '' || data === 'null') expect(error).toMatchObject({ code: 'empty_stream', eventNumber: 1, partial: { choices: [] } })
     else if (!valid) expect(error).toMatchObject({ code: 'invalid_json', eventNumber: 1, data })
     else if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) expect(error).toMatchObject({ code: 'invalid_chunk', eventNumber: 1 })
-    else expect(completion ?? error).toBeDefined()
+    // A JSON object is a chunk: it completes, or fails with a typed error located in event 1.
+    else if (error === undefined) expect(completion).toMatchObject({ object: 'chat.completion' })
+    else expect(error).toMatchObject({ eventNumber: 1, partial: { object: 'chat.completion' } })
   })
 })
