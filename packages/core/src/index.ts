@@ -26,13 +26,10 @@ export type {
   ChatCompletionAccumulatorOptions,
   ChatCompletionLimits,
 } from './chat/chat-completion-accumulator.js'
-export { carriesData, createChatCompletionStreamParser, parseChunkEvent } from './chat/chat-completion-stream-parser.js'
-export type {
-  ChatCompletionStreamOptions,
-  ChatCompletionStreamParser,
-  ChunkEventResult,
-  EventPosition,
-} from './chat/chat-completion-stream-parser.js'
+export { createChatCompletionStreamParser } from './chat/chat-completion-stream-parser.js'
+export type { ChatCompletionStreamOptions, ChatCompletionStreamParser } from './chat/chat-completion-stream-parser.js'
+export { carriesData, parseChunkEvent } from './chat/parse-chunk-event.js'
+export type { ChunkEventResult, EventPosition } from './chat/parse-chunk-event.js'
 export { accumulateChatCompletion, streamChatCompletion } from './chat/stream-chat-completion.js'
 export { pullChatCompletion, withPartial } from './chat/pull-chat-completion.js'
 export type { ChatCompletionPull } from './chat/pull-chat-completion.js'

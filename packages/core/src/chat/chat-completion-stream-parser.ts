@@ -7,12 +7,14 @@ import {
   type AccumulatorState,
   type ChatCompletionAccumulatorOptions,
 } from './chat-completion-accumulator.js'
-import { DeltafoldError, ProviderError } from '../errors.js'
+import { DeltafoldError } from '../errors.js'
+import { parseChunkEvent, splitDataLines, type ChunkEventResult, type EventPosition } from './parse-chunk-event.js'
 import { makeTemplate, matchTemplate, type FastTemplate } from './internal/fast-path.js'
 import { fastPathHit, mayMakeTemplate, scheduleTemplate, templateMade, type FastPathSchedule } from './internal/fast-path-schedule.js'
 import { HEAD_SIZE, HeadCollector, notEventStream, sniffHead } from '../source/input-head.js'
 import { classifyJSONBody } from './internal/json-body.js'
 import { createSSEDecoder, type ServerSentEvent, type SSEDecoder, type SSEDecoderOptions } from '../sse/sse-decoder.js'
+import type { ChatChunkTranslator } from './chat-chunk-translator.js'
 import type { ChatCompletion, ChatCompletionChunk } from './types.js'
 
 /** Options of the bytes → completion pipeline. */
@@ -37,99 +39,6 @@ export interface ChatCompletionStreamOptions extends ChatCompletionAccumulatorOp
    * @defaultValue false
    */
   allowEmpty?: boolean
-}
-
-/** Where an SSE event came from, for error messages. */
-export interface EventPosition {
-  eventNumber: number
-  /** Absent where the events arrived already decoded (the web and node chunk stages). */
-  byteOffset?: number
-}
-
-/** What {@link parseChunkEvent} makes of one SSE event. */
-export type ChunkEventResult =
-  | {
-      kind: 'chunk'
-      chunk: ChatCompletionChunk
-      /**
-       * The chunk carries a non-null `error` (OpenRouter sends one beside choices and usage): the
-       * provider failed mid-stream. Apply the chunk, then fail with this error.
-       */
-      error?: ProviderError
-    }
-  | { kind: 'done' }
-  | { kind: 'skip' }
-
-/**
- * Turns one SSE event of a chat-completion stream into a chunk: empty data and `null` are skipped,
- * `[DONE]` ends the stream, `event: error` becomes a {@link ProviderError}, anything that is not a JSON
- * object is a typed error naming the event number, byte offset and raw data. A chunk with a non-null
- * `error` field comes back with that error as a {@link ProviderError} in `error`, to raise once the
- * chunk is applied.
- *
- * @param event - the decoded SSE event
- * @param position - its event number and byte offset, for errors
- * @example
- * ```ts
- * import { parseChunkEvent } from '@deltafold/core'
- * parseChunkEvent({ type: 'message', data: '[DONE]', lastEventId: '' }, { eventNumber: 9, byteOffset: 900 }) // { kind: 'done' }
- * ```
- */
-export function parseChunkEvent(event: ServerSentEvent, position: EventPosition): ChunkEventResult {
-  const data = event.data
-  if (event.type === 'error') throw errorEvent(data, position)
-  if (data === '' || data === 'null') return SKIP
-  if (data.length <= 10 && data.trim() === '[DONE]') return DONE
-  let value: unknown
-  try {
-    value = JSON.parse(data)
-  } catch (cause) {
-    throw new DeltafoldError('invalid_json', `Invalid JSON in ${where(position)}: ${clip(data)}`, {
-      ...position,
-      cause,
-      data,
-    })
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new DeltafoldError(
-      'invalid_chunk',
-      `The payload of ${where(position)} is not a chunk object: ${clip(data)}`,
-      { ...position, data },
-    )
-  }
-  const error = (value as { error?: unknown }).error
-  if (error === undefined || error === null) return { kind: 'chunk', chunk: value as ChatCompletionChunk }
-  return {
-    kind: 'chunk',
-    chunk: value as ChatCompletionChunk,
-    error: new ProviderError('upstream_error', `The provider sent an error in ${where(position)}: ${errorMessage(error)}`, error, {
-      ...position,
-      path: '$.error',
-      data,
-    }),
-  }
-}
-
-/**
- * Whether a chunk carries choices or usage: what a stage that fails on an `error` chunk must still
- * pass on first, so that nothing the provider sent before failing is lost.
- *
- * @param chunk - a parsed chunk
- * @example
- * ```ts
- * import { carriesData } from '@deltafold/core'
- * carriesData({ error: { message: 'x' } }) // false
- * ```
- */
-export function carriesData(chunk: object): boolean {
-  const { choices, usage } = chunk as { choices?: unknown; usage?: unknown }
-  return (Array.isArray(choices) && choices.length > 0) || (usage !== undefined && usage !== null)
-}
-
-function where(position: EventPosition): string {
-  return position.byteOffset === undefined
-    ? `event ${position.eventNumber}`
-    : `event ${position.eventNumber} at byte ${position.byteOffset}`
 }
 
 /** The object returned by {@link createChatCompletionStreamParser}. */
@@ -194,7 +103,22 @@ const TEXT_LIMIT = 64 * 1024
  * ```
  */
 export function createChatCompletionStreamParser(options: ChatCompletionStreamOptions = {}): ChatCompletionStreamParser {
+  return createTranslatingStreamParser(options, undefined)
+}
+
+/**
+ * The stream parser with a translator in place of {@link parseChunkEvent}: each SSE event goes to
+ * `translator.push`, whose chunks are folded in order, and `translator.end` adds the last ones. The
+ * hook for the other wire formats (the `format` option); the chat path only checks one field per
+ * event. Not exported from the package.
+ *
+ * @param options - as for {@link createChatCompletionStreamParser}
+ * @param translator - turns events of another format into chat chunks; undefined for chat streams
+ * @internal
+ */
+export function createTranslatingStreamParser(options: ChatCompletionStreamOptions, translator: ChatChunkTranslator | undefined): ChatCompletionStreamParser {
   const p = new ParserState(createAccumulatorState(options), options)
+  p.translator = translator
   const decoderOptions: { dispatchUnterminated: boolean; maxEventBytes?: number } = { dispatchUnterminated: true }
   if (options.maxEventBytes !== undefined) decoderOptions.maxEventBytes = options.maxEventBytes
   return new StreamParser(p, decoderOptions)
@@ -214,6 +138,8 @@ class ParserState implements FastPathSchedule {
   readonly maxBodyBytes: number
   // Set by the StreamParser constructor, right after this state exists (the decoder's handler needs it).
   decoder: SSEDecoder | undefined = undefined
+  // Turns each event of another wire format into chunks (see createTranslatingStreamParser).
+  translator: ChatChunkTranslator | undefined = undefined
   // SNIFFING, SSE, TEXT, JSON_BODY or OBJECTS: what the input is (see the constants).
   mode = SNIFFING
   // The first bytes or characters, for sniffing and for the not-an-event-stream message.
@@ -289,6 +215,7 @@ class StreamParser implements ChatCompletionStreamParser {
 
 function onEvent(p: ParserState, event: ServerSentEvent): void {
   if (p.sawDone) return
+  if (p.translator !== undefined) return translateEvent(p, p.translator, event)
   const decoder = p.decoder!
   const data = event.data
   // The template matched but the accumulator declined (no such call yet): keep the template.
@@ -339,6 +266,32 @@ function onEvent(p: ParserState, event: ServerSentEvent): void {
   } else if (result.kind === 'done') p.sawDone = true
 }
 
+function translateEvent(p: ParserState, translator: ChatChunkTranslator, event: ServerSentEvent): void {
+  const decoder = p.decoder!
+  const position = { eventNumber: decoder.eventCount, byteOffset: decoder.position() }
+  let chunks: readonly ChatCompletionChunk[]
+  try {
+    chunks = translator.push(event, position)
+  } catch (error) {
+    throw located(error, event, position)
+  }
+  for (const chunk of chunks) applyResult(p, { kind: 'chunk', chunk }, event, position)
+}
+
+/** The translator's last chunks, at the end of input. */
+function endTranslator(p: ParserState, translator: ChatChunkTranslator): void {
+  const decoder = p.decoder!
+  const position = { eventNumber: decoder.eventCount, byteOffset: decoder.position() }
+  const event: ServerSentEvent = { type: 'end', data: '', lastEventId: '' }
+  let chunks: readonly ChatCompletionChunk[]
+  try {
+    chunks = translator.end()
+  } catch (error) {
+    throw located(error, event, position)
+  }
+  for (const chunk of chunks) applyResult(p, { kind: 'chunk', chunk }, event, position)
+}
+
 function applyResult(p: ParserState, result: ChunkEventResult, event: ServerSentEvent, position: EventPosition): void {
   if (p.sawDone) return
   if (result.kind === 'done') {
@@ -352,26 +305,6 @@ function applyResult(p: ParserState, result: ChunkEventResult, event: ServerSent
   } catch (error) {
     throw located(error, event, position as { eventNumber: number; byteOffset: number })
   }
-}
-
-/**
- * The chunks of an event whose data failed to parse but whose every line is a whole payload
- * (a chunk, `[DONE]`, empty or `null`), or undefined when one is not.
- */
-function splitDataLines(event: ServerSentEvent, position: EventPosition, error: unknown): ChunkEventResult[] | undefined {
-  const data = event.data
-  if (event.type === 'error' || !(error instanceof DeltafoldError) || error.code !== 'invalid_json' || data.indexOf('\n') === -1) {
-    return undefined
-  }
-  const results: ChunkEventResult[] = []
-  for (const line of data.split('\n')) {
-    try {
-      results.push(parseChunkEvent({ type: event.type, data: line, lastEventId: event.lastEventId }, position))
-    } catch {
-      return undefined
-    }
-  }
-  return results
 }
 
 function feed(p: ParserState, chunk: Uint8Array | string): void {
@@ -513,6 +446,7 @@ function end(p: ParserState): ChatCompletion {
       if (p.mode === TEXT && p.decoder!.eventCount === 0) {
         throw notEventStream(p.head!.value(), 'no event was found')
       }
+      if (p.translator !== undefined) endTranslator(p, p.translator)
     }
     if (p.chunks === 0 && !p.allowEmpty) throw emptyStream(p)
     completion = finishChunks(p.acc)
@@ -606,32 +540,3 @@ function located(error: unknown, event: ServerSentEvent, position: { eventNumber
   return error
 }
 
-/**
- * `event: error` ends the stream whatever its data: JSON (`{"error": …}` or a bare error object), text,
- * or nothing at all (the error is then the raw data string).
- */
-function errorEvent(data: string, position: EventPosition): ProviderError {
-  let error: unknown = data
-  try {
-    const value: unknown = JSON.parse(data)
-    error = typeof value === 'object' && value !== null && !Array.isArray(value) && 'error' in value ? (value as { error: unknown }).error : value
-  } catch {
-    // Not JSON: the text itself is the error.
-  }
-  const detail = data === '' ? 'no details' : typeof error === 'string' ? clip(error) : errorMessage(error)
-  return new ProviderError('upstream_error', `The provider sent an error event: ${detail}`, error, { ...position, data })
-}
-
-const SKIP: ChunkEventResult = { kind: 'skip' }
-const DONE: ChunkEventResult = { kind: 'done' }
-
-function clip(text: string): string {
-  return JSON.stringify(text.length > 80 ? text.slice(0, 80) + '…' : text)
-}
-
-function errorMessage(error: unknown): string {
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
-    return (error as { message: string }).message
-  }
-  return typeof error === 'string' ? error : JSON.stringify(error) ?? String(error)
-}
