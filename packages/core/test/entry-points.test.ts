@@ -236,6 +236,20 @@ describe('one abort contract: the rejection always gives the partial completion'
     }
   })
 
+  test('isDeltafoldError and hasPartial narrow partial to a ChatCompletion (checked by tsc on this file)', () => {
+    const error: unknown = new DeltafoldError('aborted', 'x', { partial: { id: '', object: 'chat.completion', created: 0, model: '', choices: [] } })
+    if (isDeltafoldError(error)) {
+      const partial: ChatCompletion | undefined = error.partial
+      expect(partial?.choices).toEqual([])
+    }
+    if (hasPartial(error)) {
+      const partial: ChatCompletion = error.partial
+      expect(partial.object).toBe('chat.completion')
+    }
+    expect(hasPartial(new Error('x'))).toBe(false)
+    expect(hasPartial({ partial: 'text' })).toBe(false)
+  })
+
   test('break out of for await: finalChatCompletion rejects aborted with the partial and position', async () => {
     const stream = streamChatCompletion([sse(delta('Hel')), sse(delta('lo')), sse(delta('!'))])
     for await (const event of stream) if (event.type === 'content.delta') break

@@ -8,13 +8,13 @@ function toyTranslator(log: TranslatorPosition[]): ChatChunkTranslator {
   return {
     push(event: ServerSentEvent, position: TranslatorPosition) {
       log.push(position)
-      if (event.type === 'text') return [{ choices: [{ index: 0, delta: { content: event.data } }] } as ChatCompletionChunk]
-      if (event.type === 'stop') return [{ choices: [{ index: 0, delta: {}, finish_reason: event.data }] } as ChatCompletionChunk]
+      if (event.type === 'text') return [{ choices: [{ index: 0, delta: { content: event.data } }] } as unknown as ChatCompletionChunk]
+      if (event.type === 'stop') return [{ choices: [{ index: 0, delta: {}, finish_reason: event.data }] } as unknown as ChatCompletionChunk]
       if (event.type === 'bad') throw new DeltafoldError('unexpected_event', `Unexpected ${event.type}`)
       return []
     },
     end() {
-      return [{ choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } } as ChatCompletionChunk]
+      return [{ choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } } as unknown as ChatCompletionChunk]
     },
   }
 }

@@ -1,7 +1,7 @@
 import type { ChatCompletionStreamParser } from './chat-completion-stream-parser.js'
 import { DeltafoldError, ProviderError } from '../errors.js'
 import { responseHeaders } from '../source/check-response.js'
-import { isResponse, openByteSource, type ByteSource, type ChunkSource, type OpenedSource } from '../source/open-byte-source.js'
+import { isResponse, openByteSource, type ByteSource, type ChunkSource, type OpenedSource, type SourceItem } from '../source/open-byte-source.js'
 import type { ChatCompletion } from './types.js'
 
 /** What {@link pullChatCompletion} returns: the one pull loop every pull-based entry point wraps. */
@@ -54,7 +54,7 @@ export function pullChatCompletion(
   parser: ChatCompletionStreamParser,
   signal?: AbortSignal,
 ): ChatCompletionPull {
-  let input: OpenedSource | undefined
+  let input: OpenedSource<SourceItem> | undefined
   // undefined until the first item: whether the source yields chunk objects rather than bytes.
   let objects: boolean | undefined
   // The source is over (ended, cancelled or failed): pull() resolves false.

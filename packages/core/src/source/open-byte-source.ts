@@ -20,14 +20,17 @@ export type ByteSource =
 /** A source of chunk objects already parsed by an SDK (openai's `Stream`, the AI SDK's raw chunks). */
 export type ChunkSource = AsyncIterable<object> | Iterable<object> | ReadableStream<object>
 
-/** A pull-based reader over any {@link ByteSource}, with abort and exactly-once cancellation. */
-export interface OpenedSource {
+/**
+ * A pull-based reader over any {@link ByteSource}, with abort and exactly-once cancellation. `Item`
+ * is what it yields: body pieces, or also chunk objects for a {@link ChunkSource}.
+ */
+export interface OpenedSource<Item = Uint8Array | string> {
   /**
    * Reads the next item. Rejects with `signal.reason` on abort; a failed read with a `stream_failed`
    * error whose `cause` is the read error (`aborted` when that error is an `AbortError`: `fetch`'s own
    * signal fired).
    */
-  next(): Promise<IteratorResult<SourceItem>>
+  next(): Promise<IteratorResult<Item>>
   /**
    * Cancels the upstream and releases locks and listeners. Only the first call (or abort) reaches the
    * upstream. When it returns, the upstream's cancel (`reader.cancel()`, `iterator.return()`) has been
@@ -54,7 +57,9 @@ export interface OpenedSource {
  * await input.cancel() // the rest is never read
  * ```
  */
-export async function openByteSource(source: ByteSource | ChunkSource, signal?: AbortSignal): Promise<OpenedSource> {
+export async function openByteSource(source: ByteSource, signal?: AbortSignal): Promise<OpenedSource>
+export async function openByteSource(source: ByteSource | ChunkSource, signal?: AbortSignal): Promise<OpenedSource<SourceItem>>
+export async function openByteSource(source: ByteSource | ChunkSource, signal?: AbortSignal): Promise<OpenedSource<SourceItem>> {
   if (signal?.aborted) {
     // Aborted before the first read: the source is still cancelled, exactly once.
     await cancelUnopened(source, signal.reason)
@@ -100,7 +105,7 @@ export async function openByteSource(source: ByteSource | ChunkSource, signal?: 
  * const input = await openSource('data: 1\n\n')
  * ```
  */
-export const openSource: (source: ByteSource | ChunkSource, signal?: AbortSignal) => Promise<OpenedSource> = openByteSource
+export const openSource: (source: ByteSource, signal?: AbortSignal) => Promise<OpenedSource> = openByteSource
 
 /** Best-effort cancellation of a source nobody has read from yet. */
 async function cancelUnopened(source: ByteSource | ChunkSource, reason: unknown): Promise<void> {

@@ -14,7 +14,7 @@ function readError(cause: unknown): DeltafoldError {
   return new DeltafoldError('stream_failed', `Reading the stream failed: ${detail}`, { cause })
 }
 
-export function fromReader(reader: ReadableStreamDefaultReader<SourceItem>, signal?: AbortSignal): OpenedSource {
+export function fromReader(reader: ReadableStreamDefaultReader<SourceItem>, signal?: AbortSignal): OpenedSource<SourceItem> {
   const release = () => {
     try {
       reader.releaseLock()
@@ -40,7 +40,7 @@ export function fromReader(reader: ReadableStreamDefaultReader<SourceItem>, sign
 export function fromIterator(
   iterator: AsyncIterator<SourceItem> | Iterator<SourceItem>,
   signal?: AbortSignal,
-): OpenedSource {
+): OpenedSource<SourceItem> {
   return wrap(
     async () => iterator.next(),
     async (_reason, reading) => {
@@ -60,7 +60,7 @@ function wrap(
   cancelUpstream: (reason: unknown, reading: boolean) => Promise<void>,
   release: () => void,
   signal?: AbortSignal,
-): OpenedSource {
+): OpenedSource<SourceItem> {
   // The upstream was cancelled or released: it is never touched again.
   let settled = false
   // The one cancellation of the upstream, returned to every later cancel() call.
