@@ -19,9 +19,17 @@ import type { ChatCompletion, ChatCompletionChunk } from './types.js'
 
 /** Options of the bytes → completion pipeline. */
 export interface ChatCompletionStreamOptions extends ChatCompletionAccumulatorOptions {
-  /** Upper bound on one SSE event; see `SSEDecoderOptions.maxEventBytes`. @defaultValue 16 MiB */
+  /**
+   * Upper bound on one SSE event (see `SSEDecoderOptions.maxEventBytes`), and on a JSON body given
+   * instead of an event stream (held whole to be parsed: `limit_exceeded` past it).
+   * @defaultValue 16 MiB
+   */
   maxEventBytes?: number
-  /** Aborts reading: the pipeline cancels the source and rejects with `signal.reason`. */
+  /**
+   * Aborts reading: the pipeline cancels the source and rejects with `signal.reason` when it is an
+   * object (with `partial` attached), or with an `aborted` `DeltafoldError` whose `cause` is the
+   * reason when it is a primitive or frozen.
+   */
   signal?: AbortSignal
   /**
    * Decode the chunks that repeat an earlier chunk's shape (the same bytes but for the text or
