@@ -2,6 +2,7 @@
 import * as chatText from '../scenarios/chat-text.js'
 import * as longEvent from '../scenarios/long-event.js'
 import * as manyStreams from '../scenarios/many-streams.js'
+import * as oneBuffer from '../scenarios/one-buffer.js'
 import * as parallelTools from '../scenarios/parallel-tools.js'
 import * as sseDecode from '../scenarios/sse-decode.js'
 import * as toolArgs from '../scenarios/tool-args.js'
@@ -15,6 +16,7 @@ export interface Scenario {
 export const scenarios: Scenario[] = [
   { id: 'chat-text', run: (size) => chatText.run(chatText[size]) },
   { id: 'sse-decode', run: (size) => sseDecode.run(sseDecode[size]) },
+  { id: 'one-buffer', run: (size) => oneBuffer.run(oneBuffer[size]) },
   { id: 'tool-args', run: (size) => toolArgs.run(toolArgs[size]) },
   { id: 'parallel-tools', run: (size) => parallelTools.run(parallelTools[size]) },
   { id: 'long-event', run: (size) => longEvent.run(longEvent[size]) },

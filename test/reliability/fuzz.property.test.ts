@@ -427,6 +427,47 @@ describe('fuzz: random bytes', () => {
   }, TIMEOUT)
 })
 
+describe('fuzz: input that is not an event stream', () => {
+  // Bodies a pipeline gets by mistake: JSON values (error bodies, completions, anything), text whose
+  // first line is no SSE field, binary. Whatever the split, the outcome is the same, and it is never
+  // a silent empty success.
+  const notSSEText = fc
+    .tuple(fc.constantFrom('hello', '<html>', 'HTTP/1.1 200 OK', 'Error', '\u007fELF', 'x'), fc.string({ unit: 'binary', maxLength: 200 }))
+    .map(([head, rest]) => head + rest)
+  const errorBody = fc.oneof(
+    fc.record({ error: fc.oneof(fc.string({ maxLength: 20 }), fc.record({ message: fc.string({ maxLength: 20 }), code: fc.option(fc.integer()) })) }),
+    fc.record({ detail: fc.jsonValue({ maxDepth: 2 }).filter((v) => v !== null) }),
+    fc.record({ message: fc.string({ maxLength: 20 }) }),
+  )
+  const jsonBody = fc.oneof(errorBody, fc.array(errorBody, { minLength: 1, maxLength: 3 }), fc.jsonValue({ maxDepth: 3 })).map((v) => JSON.stringify(v) ?? 'null')
+  const body = fc.oneof(notSSEText.map((t) => encoder.encode(t)), jsonBody.map((t) => encoder.encode(t)), fc.uint8Array({ minLength: 1, maxLength: 512 }))
+
+  function outcome(pieces: Uint8Array[]): string {
+    const parser = createChatCompletionStreamParser()
+    try {
+      for (const piece of pieces) parser.feed(piece)
+      return JSON.stringify({ completion: parser.end() })
+    } catch (error) {
+      expect(isDeltafoldError(error), String(error)).toBe(true)
+      const e = error as DeltafoldError
+      return JSON.stringify({ code: e.code, message: e.message, eventNumber: e.eventNumber, byteOffset: e.byteOffset, partial: e.partial })
+    }
+  }
+
+  test('any split gives the same typed outcome as the whole; no event and no chunk is never a success', () => {
+    fc.assert(
+      fc.property(body, fractions, (bytes, at) => {
+        const whole = outcome([bytes])
+        expect(outcome(cut(bytes, at))).toBe(whole)
+        const result = JSON.parse(whole) as { completion?: ChatCompletion; code?: DeltafoldErrorCode }
+        // Only a body that holds a chunk (an event stream after all, or a non-streamed completion) completes.
+        if (result.completion !== undefined) expect(/data|\{/.test(new TextDecoder().decode(bytes))).toBe(true)
+      }),
+      params(1),
+    )
+  }, TIMEOUT)
+})
+
 describe('fuzz: grammar-aware SSE', () => {
   /** Weighted choices, leaving out those of weight 0 (fc.oneof wants at least one, all positive). */
   const pickOf = (...choices: Array<{ weight: number; arbitrary: fc.Arbitrary<string> }>) => fc.oneof(...choices.filter((c) => c.weight > 0))

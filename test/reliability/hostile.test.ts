@@ -189,6 +189,38 @@ describe.each(PAYLOADS)('$id, on every entry point', ({ body, code, path, option
   })
 })
 
+/** Input that is not an event stream (issue 16): the typed error, never a silent empty completion. */
+const NOT_A_STREAM: Array<{ id: string; steps: string[]; code: string }> = [
+  { id: 'plain text', steps: ['hello ', 'world\n'], code: 'not_event_stream' },
+  { id: 'an HTML page', steps: ['<!doctype html><html>', '<body>502</body></html>'], code: 'not_event_stream' },
+  { id: 'zero bytes', steps: [], code: 'empty_stream' },
+  { id: 'only comments', steps: [': ping\n\n', ': ping\n\n'], code: 'empty_stream' },
+  { id: 'only [DONE]', steps: ['data: [DONE]\n\n'], code: 'empty_stream' },
+  { id: 'a JSON error body split inside its first token', steps: ['{', '"error":{"message":"overloaded","code":503}}'], code: 'upstream_error' },
+]
+const CORE_ENTRY_POINTS: readonly Surface[] = ['core.accumulate', 'core.stream']
+
+describe.each(NOT_A_STREAM)('not a stream: $id, on the core entry points', ({ steps, code }) => {
+  test.each(CORE_ENTRY_POINTS)('%s: %s is the typed error with an empty partial, the source released', async (surface) => {
+    const run = await runSurface(surface, steps, 'close')
+    expect(run.completion).toBeUndefined()
+    expect(isDeltafoldError(run.error), String(run.error)).toBe(true)
+    expect(run.error).toMatchObject({ code, partial: { choices: [] } })
+    if (code === 'upstream_error') expect(run.error).toMatchObject({ error: { message: 'overloaded', code: 503 } })
+    expect(run.finalError).toBe(run.error)
+    expect(await eventually(() => released(run.source)), 'source released').toBe(true)
+  })
+})
+
+test('not a stream: a non-streamed chat.completion body is accepted on the core entry points', async () => {
+  const body = JSON.stringify({ id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'Hello' }, finish_reason: 'stop' }] })
+  for (const surface of CORE_ENTRY_POINTS) {
+    const run = await runSurface(surface, [body.slice(0, 1), body.slice(1)], 'close')
+    expect(run.error).toBeUndefined()
+    expect(run.completion?.choices[0]?.message.content).toBe('Hello')
+  }
+})
+
 describe('#24 own __proto__ keys everywhere, on every entry point', () => {
   const POLLUTING = [
     '{"__proto__":{"polluted":"top"},"choices":[{"index":0,"__proto__":{"polluted":"choice"},"delta":{"content":" world","__proto__":{"polluted":"delta"}}}]}',

@@ -11,8 +11,11 @@
  * - `max_depth`: a value nests deeper than the configured depth.
  * - `upstream_error`: the provider sent an error payload ({@link ProviderError}).
  * - `http_error`: a non-2xx response or a non-event-stream body ({@link ProviderError}).
- * - `stream_failed`: reading the byte source failed (the original error is the `cause`).
- * - `aborted`: the `AbortSignal` fired (the signal's reason is the `cause`).
+ * - `stream_failed`: reading the byte source failed (the original error is the `cause`); it carries
+ *   the number and offset of the last complete event.
+ * - `aborted`: the stream was stopped: a primitive or frozen `signal.reason` (the reason is the
+ *   `cause`; an object reason is passed through as it is), `break` or `cancel()` by the consumer, or
+ *   an abort that reached the body read through `fetch`'s own signal (its `AbortError` is the `cause`).
  * - `unexpected_eof`: (strict mode) the stream ended before every choice finished.
  * - `invalid_event`: an SSE event given to the encoder cannot be written faithfully (a line break in
  *   `type` or `id`, a NUL in `id`, a `retry` that is not a non-negative safe integer).
@@ -45,6 +48,8 @@ export type DeltafoldErrorCode =
   | 'body_unreadable'
   | 'unsupported_format'
   | 'unexpected_event'
+
+import type { ChatCompletion } from './chat/types.js'
 
 /** Where in the input an error happened. Every field is optional: each layer fills in what it knows. */
 export interface DeltafoldErrorPosition {
@@ -116,20 +121,50 @@ export class ProviderError<Partial = unknown> extends DeltafoldError<Partial> {
   readonly error: unknown
   /** HTTP status, for `http_error`. */
   status?: number
+  /**
+   * The response headers (lower-case names), when the error came from a `Response`: `x-request-id`,
+   * `retry-after` and the rate-limit headers are what a caller logs or waits on.
+   */
+  headers?: Record<string, string>
 
   constructor(
     code: 'upstream_error' | 'http_error',
     message: string,
     error: unknown,
-    options: DeltafoldErrorOptions<Partial> & { status?: number } = {},
+    options: DeltafoldErrorOptions<Partial> & { status?: number; headers?: Record<string, string> } = {},
   ) {
     super(code, message, options)
     this.error = error
     if (options.status !== undefined) this.status = options.status
+    if (options.headers !== undefined) this.headers = options.headers
   }
 }
 
 const NAMES = new Set(['DeltafoldError', 'ProviderError'])
+
+/**
+ * Tells whether a rejection carries the partial completion: every error of a chat pipeline does,
+ * including an abort reason that was passed through (an `Error` or `DOMException` given to
+ * `controller.abort()`, which gets `partial` as a non-enumerable property). The one abort contract:
+ * whatever stopped the stream (a signal, `break`, `cancel()`, an abort reaching the body read
+ * through `fetch`), the rejection has `partial`; a primitive or frozen abort reason is wrapped in a
+ * `DeltafoldError` with code `aborted` and the reason as `cause`.
+ *
+ * @param value - anything caught
+ * @example
+ * ```ts
+ * import { accumulateChatCompletion, hasPartial } from '@deltafold/core'
+ * const controller = new AbortController()
+ * controller.abort(new Error('user left'))
+ * const error = await accumulateChatCompletion(['data: {}\n\n'], { signal: controller.signal }).catch((e: unknown) => e)
+ * if (hasPartial(error)) console.log(error.partial.choices) // []
+ * ```
+ */
+export function hasPartial(value: unknown): value is { partial: ChatCompletion } {
+  if (typeof value !== 'object' || value === null) return false
+  const partial = (value as { partial?: unknown }).partial
+  return typeof partial === 'object' && partial !== null && Array.isArray((partial as { choices?: unknown }).choices)
+}
 
 /**
  * Tells whether `value` is a {@link DeltafoldError} (including {@link ProviderError}). Checks the
@@ -142,7 +177,7 @@ const NAMES = new Set(['DeltafoldError', 'ProviderError'])
  * isDeltafoldError(new Error('x')) // false
  * ```
  */
-export function isDeltafoldError(value: unknown): value is DeltafoldError {
+export function isDeltafoldError(value: unknown): value is DeltafoldError<ChatCompletion> {
   return (
     typeof value === 'object' &&
     value !== null &&

@@ -1,6 +1,6 @@
 export { createSSEDecoder } from './sse/sse-decoder.js'
 export type { ServerSentEvent, SSEDecoder, SSEDecoderHandlers, SSEDecoderOptions } from './sse/sse-decoder.js'
-export { DeltafoldError, ProviderError, isDeltafoldError } from './errors.js'
+export { DeltafoldError, ProviderError, hasPartial, isDeltafoldError } from './errors.js'
 export type { DeltafoldErrorCode, DeltafoldErrorOptions, DeltafoldErrorPosition } from './errors.js'
 export type {
   ChatCompletion,
@@ -33,17 +33,18 @@ export type {
   ChatCompletionLimits,
   ChatFoldFormat,
 } from './chat/chat-completion-accumulator.js'
-export { carriesData, createChatCompletionStreamParser, parseChunkEvent } from './chat/chat-completion-stream-parser.js'
-export type {
-  ChatCompletionStreamOptions,
-  ChatCompletionStreamParser,
-  ChunkEventResult,
-  EventPosition,
-} from './chat/chat-completion-stream-parser.js'
-export { accumulateChatCompletion, streamChatCompletion, withPartial } from './chat/stream-chat-completion.js'
+export { createChatCompletionStreamParser } from './chat/chat-completion-stream-parser.js'
+export type { ChatCompletionStreamOptions, ChatCompletionStreamParser } from './chat/chat-completion-stream-parser.js'
+export { carriesData, parseChunkEvent } from './chat/parse-chunk-event.js'
+export type { ChunkEventResult, EventPosition } from './chat/parse-chunk-event.js'
+export { accumulateChatCompletion, streamChatCompletion } from './chat/stream-chat-completion.js'
+export { pullChatCompletion, withPartial } from './chat/pull-chat-completion.js'
+export type { ChatCompletionPull } from './chat/pull-chat-completion.js'
 export type { StreamedChatCompletion } from './chat/stream-chat-completion.js'
-export { checkResponse, openSource } from './source/open-source.js'
-export type { ByteSource, OpenedSource, ResponseLike } from './source/open-source.js'
+export { openByteSource, openSource } from './source/open-byte-source.js'
+export type { ByteSource, ChunkSource, OpenedSource, SourceItem } from './source/open-byte-source.js'
+export { checkResponse, MAX_ERROR_BODY_BYTES, readErrorBody, responseHeaders } from './source/check-response.js'
+export type { ResponseLike } from './source/check-response.js'
 export { createPartialJSONParser } from './json/partial-json-parser.js'
 export type { PartialJSONParser, PartialJSONParserOptions } from './json/partial-json-parser.js'
 export { encodeSSE } from './encode/encode-sse.js'

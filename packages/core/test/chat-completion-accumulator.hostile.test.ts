@@ -504,7 +504,8 @@ describe('every JSONTestSuite file as data:<file> (#40)', () => {
     if (name.startsWith('y_')) expect(valid).toBe(true)
     if (name.startsWith('n_') && data !== '') expect(valid).toBe(false)
     if (error !== undefined) expect(isDeltafoldError(error), String(error)).toBe(true)
-    if (data === '' || data === 'null') expect(completion).toMatchObject({ choices: [] })
+    // Nothing but an empty or null payload: no chunk, so the stream is empty (not a success).
+    if (data === '' || data === 'null') expect(error).toMatchObject({ code: 'empty_stream', eventNumber: 1, partial: { choices: [] } })
     else if (!valid) expect(error).toMatchObject({ code: 'invalid_json', eventNumber: 1, data })
     else if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) expect(error).toMatchObject({ code: 'invalid_chunk', eventNumber: 1 })
     else {

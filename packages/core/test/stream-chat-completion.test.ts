@@ -80,8 +80,9 @@ describe('accumulateChatCompletion inputs', () => {
     expect(await content(accumulateChatCompletion(make()))).toBe('Hello')
   })
 
-  test('a Response with a null body is an empty completion', async () => {
-    const completion = await accumulateChatCompletion(new Response(null, { status: 200 }))
+  test('a Response with a null body is empty_stream, or an empty completion with allowEmpty', async () => {
+    await expect(accumulateChatCompletion(new Response(null, { status: 200 }))).rejects.toMatchObject({ code: 'empty_stream' })
+    const completion = await accumulateChatCompletion(new Response(null, { status: 200 }), { allowEmpty: true })
     expect(completion.choices).toEqual([])
   })
 
@@ -102,12 +103,14 @@ describe('Response status checks', () => {
     expect((error as Error).message).toBe('The provider answered with HTTP 429: Rate limit reached')
   })
 
-  test('a 200 application/json body is an http_error: the request was not streamed', async () => {
+  test('a 200 application/json error body is a ProviderError upstream_error with the response headers', async () => {
     const response = new Response('{"error":{"message":"stream must be true"}}', {
       status: 200,
-      headers: { 'content-type': 'application/json; charset=utf-8' },
+      headers: { 'content-type': 'application/json; charset=utf-8', 'x-request-id': 'req_9' },
     })
-    await expect(accumulateChatCompletion(response)).rejects.toMatchObject({ code: 'http_error', status: 200 })
+    const error = await accumulateChatCompletion(response).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ProviderError)
+    expect(error).toMatchObject({ code: 'upstream_error', error: { message: 'stream must be true' }, headers: { 'x-request-id': 'req_9' } })
   })
 
   test('a 500 with a text body keeps the text as the error', async () => {
@@ -299,13 +302,16 @@ describe('abort', () => {
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' })
   })
 
-  test('signal: a primitive reason is rejected unchanged (no partial can be attached)', async () => {
+  test('signal: a primitive reason is wrapped in an aborted error carrying it as cause and the partial', async () => {
     const { stream } = probeStream([sse(delta('x'))], { stallAt: 1 })
     const controller = new AbortController()
     const pending = accumulateChatCompletion(stream, { signal: controller.signal })
     await tick()
     controller.abort('stop')
-    await expect(pending).rejects.toBe('stop')
+    const error = await pending.catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DeltafoldError)
+    expect(error).toMatchObject({ code: 'aborted', cause: 'stop', eventNumber: 1, byteOffset: sse(delta('x')).length })
+    expect((error as DeltafoldError<ChatCompletion>).partial?.choices[0]?.message.content).toBe('x')
   })
 
   test('signal: an already aborted signal rejects without reading', async () => {
@@ -401,7 +407,8 @@ describe('read failures', () => {
     expect(error).toBeInstanceOf(DeltafoldError)
     expect(error.code).toBe('stream_failed')
     expect(error.cause).toBe(cause)
-    expect(error.message).toBe('Reading the stream failed: terminated')
+    expect(error.message).toBe(`Reading the stream failed: terminated (after event 2, byte ${sse(delta('Hel'), delta('lo')).length})`)
+    expect(error).toMatchObject({ eventNumber: 2, byteOffset: sse(delta('Hel'), delta('lo')).length })
     expect(error.partial?.choices[0]?.message.content).toBe('Hello')
     expect(stream.locked).toBe(false)
     // An errored stream has nothing to cancel.
@@ -413,7 +420,10 @@ describe('read failures', () => {
       yield sse(delta('a'))
       throw new Error('socket hang up')
     }
-    await expect(accumulateChatCompletion(body())).rejects.toMatchObject({ code: 'stream_failed', message: 'Reading the stream failed: socket hang up' })
+    await expect(accumulateChatCompletion(body())).rejects.toMatchObject({
+      code: 'stream_failed',
+      message: `Reading the stream failed: socket hang up (after event 1, byte ${sse(delta('a')).length})`,
+    })
   })
 
   test('streamChatCompletion hands out the events before the read failure, then throws it', async () => {

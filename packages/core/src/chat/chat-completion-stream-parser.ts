@@ -7,16 +7,29 @@ import {
   type AccumulatorState,
   type ChatCompletionAccumulatorOptions,
 } from './chat-completion-accumulator.js'
-import { DeltafoldError, ProviderError } from '../errors.js'
+import { DeltafoldError } from '../errors.js'
+import { parseChunkEvent, splitDataLines, type ChunkEventResult, type EventPosition } from './parse-chunk-event.js'
 import { makeTemplate, matchTemplate, type FastTemplate } from './internal/fast-path.js'
+import { fastPathHit, mayMakeTemplate, scheduleTemplate, templateMade, type FastPathSchedule } from './internal/fast-path-schedule.js'
+import { HEAD_SIZE, HeadCollector, notEventStream, sniffHead } from '../source/input-head.js'
+import { classifyJSONBody } from './internal/json-body.js'
 import { createSSEDecoder, type ServerSentEvent, type SSEDecoder, type SSEDecoderOptions } from '../sse/sse-decoder.js'
+import type { ChatChunkTranslator } from './chat-chunk-translator.js'
 import type { ChatCompletion, ChatCompletionChunk } from './types.js'
 
 /** Options of the bytes → completion pipeline. */
 export interface ChatCompletionStreamOptions extends ChatCompletionAccumulatorOptions {
-  /** Upper bound on one SSE event; see `SSEDecoderOptions.maxEventBytes`. @defaultValue 16 MiB */
+  /**
+   * Upper bound on one SSE event (see `SSEDecoderOptions.maxEventBytes`), and on a JSON body given
+   * instead of an event stream (held whole to be parsed: `limit_exceeded` past it).
+   * @defaultValue 16 MiB
+   */
   maxEventBytes?: number
-  /** Aborts reading: the pipeline cancels the source and rejects with `signal.reason`. */
+  /**
+   * Aborts reading: the pipeline cancels the source and rejects with `signal.reason` when it is an
+   * object (with `partial` attached), or with an `aborted` `DeltafoldError` whose `cause` is the
+   * reason when it is a primitive or frozen.
+   */
   signal?: AbortSignal
   /**
    * Decode the chunks that repeat an earlier chunk's shape (the same bytes but for the text or
@@ -28,99 +41,12 @@ export interface ChatCompletionStreamOptions extends ChatCompletionAccumulatorOp
    * @defaultValue true
    */
   fastPath?: boolean
-}
-
-/** Where an SSE event came from, for error messages. */
-export interface EventPosition {
-  eventNumber: number
-  /** Absent where the events arrived already decoded (the web and node chunk stages). */
-  byteOffset?: number
-}
-
-/** What {@link parseChunkEvent} makes of one SSE event. */
-export type ChunkEventResult =
-  | {
-      kind: 'chunk'
-      chunk: ChatCompletionChunk
-      /**
-       * The chunk carries a non-null `error` (OpenRouter sends one beside choices and usage): the
-       * provider failed mid-stream. Apply the chunk, then fail with this error.
-       */
-      error?: ProviderError
-    }
-  | { kind: 'done' }
-  | { kind: 'skip' }
-
-/**
- * Turns one SSE event of a chat-completion stream into a chunk: empty data and `null` are skipped,
- * `[DONE]` ends the stream, `event: error` becomes a {@link ProviderError}, anything that is not a JSON
- * object is a typed error naming the event number, byte offset and raw data. A chunk with a non-null
- * `error` field comes back with that error as a {@link ProviderError} in `error`, to raise once the
- * chunk is applied.
- *
- * @param event - the decoded SSE event
- * @param position - its event number and byte offset, for errors
- * @example
- * ```ts
- * import { parseChunkEvent } from '@deltafold/core'
- * parseChunkEvent({ type: 'message', data: '[DONE]', lastEventId: '' }, { eventNumber: 9, byteOffset: 900 }) // { kind: 'done' }
- * ```
- */
-export function parseChunkEvent(event: ServerSentEvent, position: EventPosition): ChunkEventResult {
-  const data = event.data
-  if (event.type === 'error') throw errorEvent(data, position)
-  if (data === '' || data === 'null') return SKIP
-  if (data.length <= 10 && data.trim() === '[DONE]') return DONE
-  let value: unknown
-  try {
-    value = JSON.parse(data)
-  } catch (cause) {
-    throw new DeltafoldError('invalid_json', `Invalid JSON in ${where(position)}: ${clip(data)}`, {
-      ...position,
-      cause,
-      data,
-    })
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new DeltafoldError(
-      'invalid_chunk',
-      `The payload of ${where(position)} is not a chunk object: ${clip(data)}`,
-      { ...position, data },
-    )
-  }
-  const error = (value as { error?: unknown }).error
-  if (error === undefined || error === null) return { kind: 'chunk', chunk: value as ChatCompletionChunk }
-  return {
-    kind: 'chunk',
-    chunk: value as ChatCompletionChunk,
-    error: new ProviderError('upstream_error', `The provider sent an error in ${where(position)}: ${errorMessage(error)}`, error, {
-      ...position,
-      path: '$.error',
-      data,
-    }),
-  }
-}
-
-/**
- * Whether a chunk carries choices or usage: what a stage that fails on an `error` chunk must still
- * pass on first, so that nothing the provider sent before failing is lost.
- *
- * @param chunk - a parsed chunk
- * @example
- * ```ts
- * import { carriesData } from '@deltafold/core'
- * carriesData({ error: { message: 'x' } }) // false
- * ```
- */
-export function carriesData(chunk: object): boolean {
-  const { choices, usage } = chunk as { choices?: unknown; usage?: unknown }
-  return (Array.isArray(choices) && choices.length > 0) || (usage !== undefined && usage !== null)
-}
-
-function where(position: EventPosition): string {
-  return position.byteOffset === undefined
-    ? `event ${position.eventNumber}`
-    : `event ${position.eventNumber} at byte ${position.byteOffset}`
+  /**
+   * Accept a stream that carried no chat chunk (zero bytes, blank lines, only comments or `[DONE]`)
+   * as an empty completion instead of failing with `empty_stream`.
+   * @defaultValue false
+   */
+  allowEmpty?: boolean
 }
 
 /** The object returned by {@link createChatCompletionStreamParser}. */
@@ -130,15 +56,38 @@ export interface ChatCompletionStreamParser {
    * error stops the parser: this and every later `feed()` and `end()` throw it.
    */
   feed(chunk: Uint8Array | string): void
+  /**
+   * Feeds one chunk object that an SDK already parsed (what openai's `Stream` yields), instead of
+   * bytes: it is applied as the payload of one event would be. A parser takes either bytes/text or
+   * chunk objects, never both.
+   */
+  feedChunk(chunk: object): void
   /** Ends the input and returns the final completion; later calls return the same completion. */
   end(): ChatCompletion
   /** The completion so far (a copy). Never throws. */
   snapshot(): ChatCompletion
   /** `data: [DONE]` was seen: later bytes are ignored. */
   readonly sawDone: boolean
-  /** Number of SSE events decoded. */
+  /** Number of SSE events decoded (of chunk objects fed, for `feedChunk`). */
   readonly eventCount: number
+  /**
+   * Where the complete part of the input ends: the offset (bytes for `Uint8Array` input, UTF-16
+   * code units for strings) of the first line not yet terminated. With `eventCount`, what an error
+   * raised outside the parser (a failed read, an abort) reports as its position.
+   */
+  position(): number
 }
+
+// What the input turned out to be (see sniffHead). Until decided, fed chunks are held.
+const SNIFFING = 0
+const SSE = 1
+// The head was neither an event nor JSON: decoded as SSE all the same (events may follow), but
+// with no event by the end (or within TEXT_LIMIT) it is `not_event_stream`.
+const TEXT = 2
+const JSON_BODY = 3
+const OBJECTS = 4
+/** Input without any event after which a `text` head is declared not an event stream. */
+const TEXT_LIMIT = 64 * 1024
 
 /**
  * The whole synchronous pipeline from bytes to completion: SSE decoder (dispatching an unterminated
@@ -146,7 +95,13 @@ export interface ChatCompletionStreamParser {
  * chunk but for their text or arguments fragment skip `JSON.parse` (see `fastPath`), invisibly. Every
  * error it throws is a `DeltafoldError` carrying `partial`, the snapshot of everything received before it.
  *
- * @param options - accumulator options plus `maxEventBytes` and `fastPath`
+ * What the input is, is decided from its first bytes and its end, never by holding it whole: an
+ * event stream is decoded; a JSON body (`{` or `[` first) is a provider error (`ProviderError`,
+ * `upstream_error`) or a complete non-streamed `chat.completion` (accepted as a one-chunk stream;
+ * `not_streamed` in strict mode); input without any event is `not_event_stream` (its head quoted),
+ * zero bytes or events without a chunk `empty_stream` (unless `allowEmpty`).
+ *
+ * @param options - accumulator options plus `maxEventBytes`, `fastPath` and `allowEmpty`
  * @example
  * ```ts
  * import { createChatCompletionStreamParser } from '@deltafold/core'
@@ -156,7 +111,22 @@ export interface ChatCompletionStreamParser {
  * ```
  */
 export function createChatCompletionStreamParser(options: ChatCompletionStreamOptions = {}): ChatCompletionStreamParser {
-  const p = new ParserState(createAccumulatorState(options), options.fastPath !== false, typeof options.onEvent === 'function')
+  return createTranslatingStreamParser(options, undefined)
+}
+
+/**
+ * The stream parser with a translator in place of {@link parseChunkEvent}: each SSE event goes to
+ * `translator.push`, whose chunks are folded in order, and `translator.end` adds the last ones. The
+ * hook for the other wire formats (the `format` option); the chat path only checks one field per
+ * event. Not exported from the package.
+ *
+ * @param options - as for {@link createChatCompletionStreamParser}
+ * @param translator - turns events of another format into chat chunks; undefined for chat streams
+ * @internal
+ */
+export function createTranslatingStreamParser(options: ChatCompletionStreamOptions, translator: ChatChunkTranslator | undefined): ChatCompletionStreamParser {
+  const p = new ParserState(createAccumulatorState(options), options)
+  p.translator = translator
   const decoderOptions: { dispatchUnterminated: boolean; maxEventBytes?: number } = { dispatchUnterminated: true }
   if (options.maxEventBytes !== undefined) decoderOptions.maxEventBytes = options.maxEventBytes
   return new StreamParser(p, decoderOptions)
@@ -167,25 +137,36 @@ export function createChatCompletionStreamParser(options: ChatCompletionStreamOp
  * step would cost ~64 bytes each per stream (many-streams bench, node 20). Every field is set in the
  * constructor, so all states share one shape.
  */
-class ParserState {
+class ParserState implements FastPathSchedule {
   readonly acc: AccumulatorState
   readonly fastPath: boolean
   readonly listening: boolean
+  readonly strict: boolean
+  readonly allowEmpty: boolean
+  readonly maxBodyBytes: number
   // Set by the StreamParser constructor, right after this state exists (the decoder's handler needs it).
   decoder: SSEDecoder | undefined = undefined
+  // Turns each event of another wire format into chunks (see createTranslatingStreamParser).
+  translator: ChatChunkTranslator | undefined = undefined
+  // SNIFFING, SSE, TEXT, JSON_BODY or OBJECTS: what the input is (see the constants).
+  mode = SNIFFING
+  // The first bytes or characters, for sniffing and for the not-an-event-stream message.
+  head: HeadCollector | undefined = new HeadCollector()
+  // Chunks fed while SNIFFING (copied), or the whole body in JSON_BODY mode; `heldLength` their size.
+  held: Array<Uint8Array | string> | undefined = undefined
+  heldLength = 0
+  // Input fed so far, counted only until the input is known to be an event stream.
+  inputLength = 0
+  // Chunks applied (fast and generic paths), and chunk objects fed in OBJECTS mode.
+  chunks = 0
+  objects = 0
   // `[DONE]` arrived: everything after it is ignored, as openai-node does.
   sawDone = false
-  // The shape of the last chunk the generic path applied that the fast path can repeat, if any.
+  // The fast path's state and scheduling counters (see fast-path-schedule.ts).
   template: FastTemplate | undefined = undefined
-  // Templates made (or tried) and payloads the fast path applied: making one costs about two
-  // JSON.parse, so a stream whose chunks never repeat a shape stops trying after 4 (plus one per 32 hits).
   templatesMade = 0
   fastHits = 0
-  // Payloads in a row that took the generic path. Past 32 the template is dropped and shapes are
-  // looked at on every 32nd only: a stream the fast path cannot help (an id per chunk, usage on
-  // every chunk) then pays ~1% for it instead of 4-10% (measured on 10 MB of such chunks, node 20).
   misses = 0
-  // A choice or tool-call index other than 0 was seen: templates make indexes holes (see makeTemplate).
   manyIndexes = false
   // The first error stopped the pipeline: feed() and end() throw it again, snapshot() still works.
   failure: unknown = undefined
@@ -193,10 +174,13 @@ class ParserState {
   // end() returned: feed() is misuse.
   ended = false
 
-  constructor(acc: AccumulatorState, fastPath: boolean, listening: boolean) {
+  constructor(acc: AccumulatorState, options: ChatCompletionStreamOptions) {
     this.acc = acc
-    this.fastPath = fastPath
-    this.listening = listening
+    this.fastPath = options.fastPath !== false
+    this.listening = typeof options.onEvent === 'function'
+    this.strict = options.strict === true
+    this.allowEmpty = options.allowEmpty === true
+    this.maxBodyBytes = options.maxEventBytes ?? 16 * 1024 * 1024
   }
 }
 
@@ -207,6 +191,7 @@ class ParserState {
  */
 class StreamParser implements ChatCompletionStreamParser {
   readonly feed: (chunk: Uint8Array | string) => void
+  readonly feedChunk: (chunk: object) => void
   readonly end: () => ChatCompletion
   readonly snapshot: () => ChatCompletion
   readonly #state: ParserState
@@ -216,6 +201,7 @@ class StreamParser implements ChatCompletionStreamParser {
     p.decoder = createSSEDecoder({ onEvent: (event) => onEvent(p, event) }, decoderOptions)
     this.#state = p
     this.feed = (chunk) => feed(p, chunk)
+    this.feedChunk = (chunk) => feedChunk(p, chunk)
     this.end = () => end(p)
     this.snapshot = () => takeSnapshot(p.acc)
   }
@@ -225,12 +211,19 @@ class StreamParser implements ChatCompletionStreamParser {
   }
 
   get eventCount(): number {
-    return this.#state.decoder!.eventCount
+    const p = this.#state
+    return p.mode === OBJECTS ? p.objects : p.decoder!.eventCount
+  }
+
+  position(): number {
+    const p = this.#state
+    return p.mode === SSE || p.mode === TEXT ? p.decoder!.position() : 0
   }
 }
 
 function onEvent(p: ParserState, event: ServerSentEvent): void {
   if (p.sawDone) return
+  if (p.translator !== undefined) return translateEvent(p, p.translator, event)
   const decoder = p.decoder!
   const data = event.data
   // The template matched but the accumulator declined (no such call yet): keep the template.
@@ -241,8 +234,8 @@ function onEvent(p: ParserState, event: ServerSentEvent): void {
     t.data = data
     try {
       if (pushFast(p.acc, t)) {
-        p.fastHits++
-        p.misses = 0
+        p.chunks++
+        fastPathHit(p)
         return
       }
       declined = true
@@ -254,32 +247,71 @@ function onEvent(p: ParserState, event: ServerSentEvent): void {
     }
   }
   const position = { eventNumber: decoder.eventCount, byteOffset: decoder.position() }
-  const result = parseChunkEvent(event, position)
-  if (result.kind === 'done') p.sawDone = true
-  else if (result.kind === 'chunk') {
-    try {
-      pushChunk(p.acc, result.chunk)
-    } catch (error) {
-      throw located(error, event, position)
-    }
-    if (p.fastPath && (++p.misses <= 32 || (p.misses & 31) === 0)) {
-      if (p.misses > 32) p.template = undefined
+  let result: ChunkEventResult
+  try {
+    result = parseChunkEvent(event, position)
+  } catch (error) {
+    // Back-to-back `data:` lines without blank lines between them (GLM, Kimi deployments): one
+    // event whose lines are each a whole chunk. Applied as consecutive chunks unless strict.
+    const results = p.strict ? undefined : splitDataLines(event, position, error)
+    if (results === undefined) throw error
+    for (const each of results) applyResult(p, each, event, position)
+    return
+  }
+  if (result.kind === 'chunk') {
+    applyResult(p, result, event, position)
+    if (p.fastPath && scheduleTemplate(p)) {
       try {
         if (!p.manyIndexes) p.manyIndexes = hasOtherIndex(result.chunk)
-        if (!declined && p.templatesMade < 4 + (p.fastHits >>> 5)) {
+        if (!declined && mayMakeTemplate(p)) {
           const next = makeTemplate(data, result.chunk, p.listening, p.manyIndexes)
-          if (next !== undefined) {
-            p.templatesMade++
-            if (next !== false) {
-              p.template = next
-              p.misses = 0
-            }
-          }
+          if (next !== undefined) templateMade(p, next === false ? undefined : next)
         }
       } catch {
         // A listener left a getter that throws on the chunk: no template, as with fastPath: false.
       }
     }
+  } else if (result.kind === 'done') p.sawDone = true
+}
+
+function translateEvent(p: ParserState, translator: ChatChunkTranslator, event: ServerSentEvent): void {
+  const decoder = p.decoder!
+  const position = { eventNumber: decoder.eventCount, byteOffset: decoder.position() }
+  let chunks: readonly ChatCompletionChunk[]
+  try {
+    chunks = translator.push(event, position)
+  } catch (error) {
+    throw located(error, event, position)
+  }
+  for (const chunk of chunks) applyResult(p, { kind: 'chunk', chunk }, event, position)
+}
+
+/** The translator's last chunks, at the end of input. */
+function endTranslator(p: ParserState, translator: ChatChunkTranslator): void {
+  const decoder = p.decoder!
+  const position = { eventNumber: decoder.eventCount, byteOffset: decoder.position() }
+  const event: ServerSentEvent = { type: 'end', data: '', lastEventId: '' }
+  let chunks: readonly ChatCompletionChunk[]
+  try {
+    chunks = translator.end()
+  } catch (error) {
+    throw located(error, event, position)
+  }
+  for (const chunk of chunks) applyResult(p, { kind: 'chunk', chunk }, event, position)
+}
+
+function applyResult(p: ParserState, result: ChunkEventResult, event: ServerSentEvent, position: EventPosition): void {
+  if (p.sawDone) return
+  if (result.kind === 'done') {
+    p.sawDone = true
+    return
+  }
+  if (result.kind !== 'chunk') return
+  p.chunks++
+  try {
+    pushChunk(p.acc, result.chunk)
+  } catch (error) {
+    throw located(error, event, position as { eventNumber: number; byteOffset: number })
   }
 }
 
@@ -290,10 +322,124 @@ function feed(p: ParserState, chunk: Uint8Array | string): void {
     return
   }
   try {
-    p.decoder!.feed(chunk)
+    if (p.mode === SSE) p.decoder!.feed(chunk)
+    else feedUndecided(p, chunk)
   } catch (error) {
     stop(p, error)
   }
+}
+
+/** Feeds a chunk while the input is not yet known to be an event stream (see the mode constants). */
+function feedUndecided(p: ParserState, chunk: Uint8Array | string): void {
+  if (p.mode === OBJECTS) throw new TypeError('feed() was called on a parser fed chunk objects: feed either bytes/text or chunk objects')
+  if (typeof chunk !== 'string' && !ArrayBuffer.isView(chunk)) {
+    // The decoder says what it expected.
+    p.decoder!.feed(chunk)
+    return
+  }
+  const bytes = typeof chunk === 'string' ? chunk : asBytes(chunk)
+  const size = bytes.length
+  if (p.mode === SNIFFING) {
+    p.head!.add(bytes)
+    p.inputLength += size
+    const kind = sniffHead(p.head!.decoded(), false) ?? (p.head!.length >= HEAD_SIZE ? 'sse' : undefined)
+    if (kind === undefined) {
+      if (size > 0) hold(p, bytes, true)
+      return
+    }
+    const held = p.held
+    p.held = undefined
+    p.heldLength = 0
+    if (kind === 'json') {
+      p.mode = JSON_BODY
+      if (held !== undefined) for (const piece of held) hold(p, piece, false)
+      hold(p, bytes, true)
+      return
+    }
+    p.mode = kind === 'sse' ? SSE : TEXT
+    if (p.mode === SSE) p.head = undefined
+    if (held !== undefined) for (const piece of held) feedDecoder(p, piece)
+    feedDecoder(p, bytes)
+    return
+  }
+  p.inputLength += size
+  // The head is kept for the message until the input proves to be an event stream.
+  if (p.head!.length < HEAD_SIZE) p.head!.add(bytes)
+  if (p.mode === JSON_BODY) hold(p, bytes, true)
+  else feedDecoder(p, bytes)
+}
+
+/** Feeds the decoder; in TEXT mode, the first event makes the input an event stream after all. */
+function feedDecoder(p: ParserState, chunk: Uint8Array | string): void {
+  if (p.mode === SSE) {
+    p.decoder!.feed(chunk)
+    return
+  }
+  try {
+    p.decoder!.feed(chunk)
+  } catch (error) {
+    if (p.decoder!.eventCount === 0) throw notEventStream(p.head!.value(), 'no event was found', error)
+    throw error
+  }
+  if (p.decoder!.eventCount > 0) {
+    p.mode = SSE
+    p.head = undefined
+  } else if (p.inputLength > TEXT_LIMIT) {
+    throw notEventStream(p.head!.value(), `no event was found in its first ${p.inputLength} bytes`)
+  }
+}
+
+function hold(p: ParserState, chunk: Uint8Array | string, copy: boolean): void {
+  const size = chunk.length
+  if (p.heldLength + size > p.maxBodyBytes) {
+    throw new DeltafoldError('limit_exceeded', `The JSON body exceeds maxEventBytes (${p.maxBodyBytes})`, {
+      eventNumber: 0,
+      byteOffset: p.heldLength,
+    })
+  }
+  ;(p.held ??= []).push(copy && typeof chunk !== 'string' ? chunk.slice() : chunk)
+  p.heldLength += size
+}
+
+function asBytes(view: ArrayBufferView): Uint8Array {
+  return view instanceof Uint8Array ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
+}
+
+function feedChunk(p: ParserState, chunk: object): void {
+  if (p.ended) throw new TypeError('feedChunk() was called after end(): create a new parser for the next stream')
+  if (p.failed) throw p.failure
+  if (p.mode !== OBJECTS && p.mode !== SNIFFING) {
+    throw new TypeError('feedChunk() was called on a parser fed bytes: feed either bytes/text or chunk objects')
+  }
+  if (p.mode === SNIFFING && p.inputLength > 0) {
+    throw new TypeError('feedChunk() was called on a parser fed bytes: feed either bytes/text or chunk objects')
+  }
+  p.mode = OBJECTS
+  p.head = undefined
+  const eventNumber = ++p.objects
+  try {
+    if (typeof chunk !== 'object' || chunk === null || Array.isArray(chunk)) {
+      throw new DeltafoldError('invalid_chunk', `Chunk ${eventNumber} is not a chunk object: ${describeValue(chunk)}`, { eventNumber })
+    }
+    p.chunks++
+    try {
+      pushChunk(p.acc, chunk)
+    } catch (error) {
+      if (error instanceof DeltafoldError && error.eventNumber === undefined) {
+        error.eventNumber = eventNumber
+        error.message += ` (chunk ${eventNumber})`
+      }
+      throw error
+    }
+  } catch (error) {
+    stop(p, error)
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value === 'string' ? JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value) : typeof value
 }
 
 function end(p: ParserState): ChatCompletion {
@@ -301,13 +447,70 @@ function end(p: ParserState): ChatCompletion {
   if (p.failed) throw p.failure
   let completion: ChatCompletion
   try {
-    p.decoder!.end()
+    if (p.mode === SNIFFING) decideAtEnd(p)
+    if (p.mode === JSON_BODY) endJSONBody(p)
+    else if (p.mode !== OBJECTS) {
+      p.decoder!.end()
+      if (p.mode === TEXT && p.decoder!.eventCount === 0) {
+        throw notEventStream(p.head!.value(), 'no event was found')
+      }
+      if (p.translator !== undefined) endTranslator(p, p.translator)
+    }
+    if (p.chunks === 0 && !p.allowEmpty) throw emptyStream(p)
     completion = finishChunks(p.acc)
   } catch (error) {
     stop(p, error)
   }
   p.ended = true
   return completion
+}
+
+/** The input ended while its head was undecided (it is short, or blank lines only). */
+function decideAtEnd(p: ParserState): void {
+  const held = p.held
+  p.held = undefined
+  p.heldLength = 0
+  const kind = sniffHead(p.head!.decoded(), true)
+  if (kind === 'json') {
+    p.mode = JSON_BODY
+    if (held !== undefined) for (const piece of held) hold(p, piece, false)
+    return
+  }
+  // Blank input is empty, not text: it holds no event either way.
+  p.mode = kind === 'text' ? TEXT : SSE
+  if (held !== undefined) for (const piece of held) p.decoder!.feed(piece)
+}
+
+function endJSONBody(p: ParserState): void {
+  const held = p.held ?? []
+  p.held = undefined
+  const decoder = new TextDecoder()
+  let text = ''
+  for (const piece of held) text += typeof piece === 'string' ? piece : decoder.decode(piece, { stream: true })
+  text += decoder.decode()
+  // A BOM leads string input too (the TextDecoder strips it from bytes); JSON.parse refuses it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  const result = classifyJSONBody(text, p.head!.value())
+  if (result.kind === 'error') throw result.error
+  if (p.strict) {
+    throw new DeltafoldError(
+      'not_streamed',
+      'The body is a complete chat.completion, not an event stream: was the request sent without "stream": true?',
+      { eventNumber: 0, byteOffset: 0 },
+    )
+  }
+  p.chunks++
+  pushChunk(p.acc, result.chunk)
+}
+
+function emptyStream(p: ParserState): DeltafoldError {
+  const events = p.mode === OBJECTS ? p.objects : p.decoder!.eventCount
+  const position = { eventNumber: events, byteOffset: p.mode === OBJECTS ? 0 : p.decoder!.position() }
+  if (p.mode !== OBJECTS && p.inputLength === 0 && events === 0 && p.decoder!.position() === 0) {
+    return new DeltafoldError('empty_stream', 'The stream is empty: no bytes were received (a dropped connection?); pass allowEmpty: true to accept it', position)
+  }
+  const what = p.mode === OBJECTS ? 'no chunk object' : events === 0 ? 'no event (only blank lines or comments)' : `${events} event${events === 1 ? '' : 's'} but no chunk (only comments, null or [DONE])`
+  return new DeltafoldError('empty_stream', `The stream ended with ${what}; pass allowEmpty: true to accept it`, position)
 }
 
 /** The first error stops the pipeline and gets the partial result. */
@@ -345,32 +548,3 @@ function located(error: unknown, event: ServerSentEvent, position: { eventNumber
   return error
 }
 
-/**
- * `event: error` ends the stream whatever its data: JSON (`{"error": …}` or a bare error object), text,
- * or nothing at all (the error is then the raw data string).
- */
-function errorEvent(data: string, position: EventPosition): ProviderError {
-  let error: unknown = data
-  try {
-    const value: unknown = JSON.parse(data)
-    error = typeof value === 'object' && value !== null && !Array.isArray(value) && 'error' in value ? (value as { error: unknown }).error : value
-  } catch {
-    // Not JSON: the text itself is the error.
-  }
-  const detail = data === '' ? 'no details' : typeof error === 'string' ? clip(error) : errorMessage(error)
-  return new ProviderError('upstream_error', `The provider sent an error event: ${detail}`, error, { ...position, data })
-}
-
-const SKIP: ChunkEventResult = { kind: 'skip' }
-const DONE: ChunkEventResult = { kind: 'done' }
-
-function clip(text: string): string {
-  return JSON.stringify(text.length > 80 ? text.slice(0, 80) + '…' : text)
-}
-
-function errorMessage(error: unknown): string {
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
-    return (error as { message: string }).message
-  }
-  return typeof error === 'string' ? error : JSON.stringify(error) ?? String(error)
-}

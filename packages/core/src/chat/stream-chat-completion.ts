@@ -3,8 +3,8 @@ import {
   type ChatCompletionStreamOptions,
 } from './chat-completion-stream-parser.js'
 import type { CompletionEvent } from './completion-event.js'
-import { DeltafoldError } from '../errors.js'
-import { openSource, type ByteSource, type OpenedSource } from '../source/open-source.js'
+import type { ByteSource, ChunkSource } from '../source/open-byte-source.js'
+import { pullChatCompletion } from './pull-chat-completion.js'
 import type { ChatCompletion } from './types.js'
 
 /** What {@link streamChatCompletion} returns: the events, and the final completion. */
@@ -19,10 +19,15 @@ export interface StreamedChatCompletion extends AsyncIterable<CompletionEvent> {
  * Reads a whole chat-completion stream and resolves with the final `chat.completion`.
  *
  * A stream that closes without `data: [DONE]` is complete; bytes after `[DONE]` are ignored and the
- * source is cancelled. Errors are `DeltafoldError`s carrying `partial` (everything received before);
- * an abort rejects with `signal.reason` (with `partial` attached when the reason is an object).
+ * source is cancelled. Input that is not an event stream is an error (`not_event_stream`,
+ * `empty_stream`, a `ProviderError` for a JSON error body); a non-streamed `chat.completion` body is
+ * accepted. Errors are `DeltafoldError`s carrying `partial` (everything received before) and the
+ * event number and byte offset. The abort contract: an abort rejects with `signal.reason` itself
+ * when it is an object (with `partial` attached), wrapped in an `aborted` error when it is a
+ * primitive; an `AbortError` from `fetch`'s own signal is `aborted` with it as `cause`.
  *
- * @param source - `response.body`, a `Response`, any (async) iterable of `Uint8Array`/string chunks, or a string
+ * @param source - `response.body`, a `Response`, any (async) iterable of `Uint8Array`/string chunks,
+ *   a string, or an (async) iterable of chunk objects an SDK parsed (openai's `Stream`)
  * @param options - accumulator options, `maxEventBytes`, `signal`
  * @example
  * ```ts
@@ -34,27 +39,18 @@ export interface StreamedChatCompletion extends AsyncIterable<CompletionEvent> {
  * completion.choices[0]?.message.content // 'Hello'
  * ```
  */
-export async function accumulateChatCompletion(source: ByteSource, options: ChatCompletionStreamOptions = {}): Promise<ChatCompletion> {
-  const parser = createChatCompletionStreamParser(options)
-  let input: OpenedSource | undefined
+export async function accumulateChatCompletion(
+  source: ByteSource | ChunkSource,
+  options: ChatCompletionStreamOptions = {},
+): Promise<ChatCompletion> {
+  const loop = pullChatCompletion(source, createChatCompletionStreamParser(options), options.signal)
   try {
-    input = await openSource(source, options.signal)
-    for (;;) {
-      const result = await input.next()
-      if (result.done) break
-      parser.feed(result.value)
-      if (parser.sawDone) {
-        // Not awaited (nor below): cancel() has called the upstream's cancel and released the lock
-        // when it returns; a source whose cancel never settles must not hang the result.
-        void input.cancel()
-        break
-      }
+    while (await loop.pull()) {
+      // Events go to options.onEvent as the parser decodes them.
     }
-    input.close()
-    return parser.end()
+    return loop.end()
   } catch (error) {
-    void input?.cancel(error)
-    throw withPartial(error, parser.snapshot)
+    throw loop.fail(error)
   }
 }
 
@@ -76,7 +72,7 @@ export async function accumulateChatCompletion(source: ByteSource, options: Chat
  * const completion = await stream.finalChatCompletion()
  * ```
  */
-export function streamChatCompletion(source: ByteSource, options: ChatCompletionStreamOptions = {}): StreamedChatCompletion {
+export function streamChatCompletion(source: ByteSource | ChunkSource, options: ChatCompletionStreamOptions = {}): StreamedChatCompletion {
   const queue: CompletionEvent[] = []
   const userOnEvent = options.onEvent
   const parser = createChatCompletionStreamParser({
@@ -86,6 +82,7 @@ export function streamChatCompletion(source: ByteSource, options: ChatCompletion
       userOnEvent?.(event)
     },
   })
+  const loop = pullChatCompletion(source, parser, options.signal)
   let resolveFinal!: (completion: ChatCompletion) => void
   let rejectFinal!: (error: unknown) => void
   const final = new Promise<ChatCompletion>((resolve, reject) => {
@@ -98,19 +95,13 @@ export function streamChatCompletion(source: ByteSource, options: ChatCompletion
   let started = false
 
   async function* run(): AsyncGenerator<CompletionEvent, void, undefined> {
-    let input: OpenedSource | undefined
     // The stream ended, normally or with an error: no cancellation needed on return().
     let settled = false
     // Next event of `queue` to hand out; the queue holds the events of one fed chunk.
     let head = 0
     try {
-      input = await openSource(source, options.signal)
       for (;;) {
-        const result = await input.next()
-        if (result.done) break
-        parser.feed(result.value)
-        const done = parser.sawDone
-        if (done) void input.cancel()
+        const more = await loop.pull()
         while (head < queue.length) {
           // An abort stops the events at once, even those already decoded from this chunk.
           options.signal?.throwIfAborted()
@@ -118,18 +109,16 @@ export function streamChatCompletion(source: ByteSource, options: ChatCompletion
         }
         queue.length = 0
         head = 0
-        if (done) break
+        if (!more) break
       }
-      input.close()
-      const completion = parser.end()
+      const completion = loop.end()
       settled = true
       resolveFinal(completion)
       while (head < queue.length) yield queue[head++]!
     } catch (error) {
       settled = true
-      const wrapped = withPartial(error, parser.snapshot)
+      const wrapped = loop.fail(error)
       rejectFinal(wrapped)
-      void input?.cancel(wrapped)
       // Hand out the events decoded before the failure (the ones `partial` holds) and only then
       // fail: which events a consumer sees must not depend on how the bytes were chunked. An abort
       // is the exception: it stops the events at once.
@@ -137,13 +126,8 @@ export function streamChatCompletion(source: ByteSource, options: ChatCompletion
       throw wrapped
     } finally {
       queue.length = 0
-      if (!settled) {
-        // The consumer stopped early (break, return, throw in the loop body).
-        const reason = new DeltafoldError('aborted', 'The consumer stopped reading the stream')
-        reason.partial = parser.snapshot()
-        rejectFinal(reason)
-        void input?.cancel(reason)
-      }
+      // The consumer stopped early (break, return, throw in the loop body).
+      if (!settled) rejectFinal(loop.stop())
     }
   }
 
@@ -171,32 +155,4 @@ export function streamChatCompletion(source: ByteSource, options: ChatCompletion
     },
     snapshot: parser.snapshot,
   }
-}
-
-/**
- * Attaches the partial completion to an error leaving a pipeline: a `DeltafoldError` gets `partial`
- * when it has none; a foreign object (an abort reason, an upstream error) gets it as a non-enumerable
- * property and passes through otherwise unchanged. Adapters use it so every error they raise carries
- * what was received.
- *
- * @param error - what was thrown
- * @param snapshot - returns the completion so far
- * @example
- * ```ts
- * import { createChatCompletionAccumulator, withPartial } from '@deltafold/core'
- * const acc = createChatCompletionAccumulator()
- * const reason = withPartial(new Error('aborted'), acc.snapshot) as Error & { partial: unknown }
- * reason.partial // { id: '', object: 'chat.completion', … }
- * ```
- */
-export function withPartial(error: unknown, snapshot: () => ChatCompletion): unknown {
-  if (error instanceof DeltafoldError) {
-    error.partial ??= snapshot()
-    return error
-  }
-  if (typeof error === 'object' && error !== null && Object.isExtensible(error) && !('partial' in error)) {
-    // An abort reason (or another foreign error) passes through as it is, carrying the partial result.
-    Object.defineProperty(error, 'partial', { value: snapshot(), enumerable: false, configurable: true, writable: true })
-  }
-  return error
 }
