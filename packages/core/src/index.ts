@@ -77,3 +77,7 @@ export type {
 } from './anthropic/anthropic-message-accumulator.js'
 export { accumulateAnthropicMessage, streamAnthropicMessage } from './anthropic/stream-anthropic-message.js'
 export type { AnthropicMessageStreamOptions, StreamedAnthropicMessage } from './anthropic/stream-anthropic-message.js'
+export { createAnthropicChatChunkTranslator } from './anthropic/anthropic-chat-chunk-translator.js'
+export type { AnthropicChatChunkTranslatorOptions } from './anthropic/anthropic-chat-chunk-translator.js'
+export { anthropicMessageToChatCompletion } from './anthropic/anthropic-message-to-chat-completion.js'
+export type { AnthropicToChatOptions } from './anthropic/anthropic-message-to-chat-completion.js'

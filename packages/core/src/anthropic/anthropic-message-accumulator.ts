@@ -1,4 +1,5 @@
-import { DeltafoldError, ProviderError, type DeltafoldErrorCode } from '../errors.js'
+import { DeltafoldError, type DeltafoldErrorCode } from '../errors.js'
+import { providerError } from './internal/read-event.js'
 import { createPartialJSONParser, type PartialJSONParser } from '../json/partial-json-parser.js'
 import { checkDepth, cloneJSON, copyJSON, describe, isPlainObject, type CopyBudget } from './internal/json-values.js'
 import type { AnthropicContentBlock, AnthropicContentBlockDelta, AnthropicMessage, AnthropicMessageEvent, AnthropicStreamEvent } from './types.js'
@@ -504,12 +505,6 @@ export function createAnthropicMessageAccumulator(options: AnthropicMessageAccum
       return done
     },
   }
-}
-
-function providerError(error: unknown): ProviderError {
-  const kind = isPlainObject(error) && typeof error.type === 'string' ? error.type : undefined
-  const detail = isPlainObject(error) && typeof error.message === 'string' ? error.message : describe(error)
-  return new ProviderError('upstream_error', `The provider sent an error event${kind ? ` (${kind})` : ''}: ${detail}`, error, { path: '$.error' })
 }
 
 function fail(code: DeltafoldErrorCode, message: string, path: string): never {

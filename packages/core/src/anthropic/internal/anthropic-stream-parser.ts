@@ -1,4 +1,4 @@
-import { DeltafoldError, ProviderError } from '../../errors.js'
+import { DeltafoldError } from '../../errors.js'
 import { createSSEDecoder, type ServerSentEvent } from '../../sse/sse-decoder.js'
 import {
   createAnthropicMessageAccumulator,
@@ -6,7 +6,7 @@ import {
   type AnthropicMessageAccumulatorOptions,
 } from '../anthropic-message-accumulator.js'
 import type { AnthropicMessage } from '../types.js'
-import { describe } from './json-values.js'
+import { clip, located, readAnthropicEvent } from './read-event.js'
 
 /** Options of the bytes → Message pipeline. */
 export interface AnthropicMessageStreamOptions extends AnthropicMessageAccumulatorOptions {
@@ -56,25 +56,12 @@ export function createAnthropicStreamParser(options: AnthropicMessageStreamOptio
 
   function onEvent(event: ServerSentEvent): void {
     const position = { eventNumber: decoder.eventCount, byteOffset: decoder.position() }
-    const data = event.data
-    if (event.type === 'error') throw errorEvent(data, position)
-    if (event.type === 'ping' || data === '') return
-    let value: unknown
+    const value = readAnthropicEvent(event, position)
+    if (value === undefined) return
     try {
-      value = JSON.parse(data)
-    } catch (cause) {
-      throw new DeltafoldError('invalid_json', `Invalid JSON in ${where(position)}: ${clip(data)}`, { ...position, cause, data })
-    }
-    try {
-      acc.push(value as object)
+      acc.push(value)
     } catch (error) {
-      if (error instanceof DeltafoldError && error.eventNumber === undefined) {
-        error.eventNumber = position.eventNumber
-        error.byteOffset = position.byteOffset
-        error.data ??= data
-        error.message += ` (event ${position.eventNumber}, byte ${position.byteOffset})`
-      }
-      throw error
+      throw located(error, position, event.data)
     }
   }
 
@@ -115,26 +102,3 @@ export function createAnthropicStreamParser(options: AnthropicMessageStreamOptio
   }
 }
 
-/** `event: error` ends the stream whatever its data: `{"type":"error","error":{…}}`, a bare object, or text. */
-function errorEvent(data: string, position: { eventNumber: number; byteOffset: number }): ProviderError {
-  let error: unknown = data
-  try {
-    const value: unknown = JSON.parse(data)
-    error = typeof value === 'object' && value !== null && !Array.isArray(value) && 'error' in value ? (value as { error: unknown }).error : value
-  } catch {
-    // Not JSON: the text itself is the error.
-  }
-  const kind = typeof error === 'object' && error !== null && typeof (error as { type?: unknown }).type === 'string' ? ` (${(error as { type: string }).type})` : ''
-  const message = typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string'
-    ? (error as { message: string }).message
-    : typeof error === 'string' ? clip(error) : describe(error)
-  return new ProviderError('upstream_error', `The provider sent an error event${kind}: ${message === '""' ? 'no details' : message}`, error, { ...position, data })
-}
-
-function where(position: { eventNumber: number; byteOffset: number }): string {
-  return `event ${position.eventNumber} at byte ${position.byteOffset}`
-}
-
-function clip(text: string): string {
-  return JSON.stringify(text.length > 80 ? text.slice(0, 80) + '…' : text)
-}
