@@ -67,7 +67,7 @@ async function sdkMessage(bytes: Uint8Array, beta: boolean): Promise<unknown> {
   const client = new Anthropic({
     apiKey: 'test',
     maxRetries: 0,
-    fetch: async () => new Response(body, { headers: { 'content-type': 'text/event-stream' } }),
+    fetch: async () => new Response(body as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'text/event-stream' } }),
   })
   const params = { model: 'claude-test', max_tokens: 16, messages: [{ role: 'user' as const, content: 'hi' }] }
   const stream = beta ? client.beta.messages.stream(params) : client.messages.stream(params)

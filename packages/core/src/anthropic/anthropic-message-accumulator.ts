@@ -248,9 +248,6 @@ export function createAnthropicMessageAccumulator(options: AnthropicMessageAccum
   function blockStart(event: Record<string, unknown>): void {
     const index = event.index
     if (index !== blocks.length) {
-      if (typeof index === 'number' && Number.isSafeInteger(index) && index >= maxBlocks) {
-        fail('limit_exceeded', `Message has more than maxBlocks (${maxBlocks}) content blocks: at $.index`, '$.index')
-      }
       fail('invalid_index', `Invalid content_block_start index: expected ${blocks.length} (the next block), got ${describe(index)}`, '$.index')
     }
     const state = addBlock(event.content_block, index, '$.content_block')
