@@ -93,10 +93,10 @@ export function createAnthropicChatChunkTranslator(options: AnthropicChatChunkTr
 
   function push(event: ServerSentEvent, position: TranslatorPosition): readonly ChatCompletionChunk[] {
     if (stopped) return NONE
-    const data = readAnthropicEvent(event, position)
-    if (data === undefined) return NONE
     let chunks: readonly ChatCompletionChunk[]
     try {
+      const data = readAnthropicEvent(event)
+      if (data === undefined) return NONE
       chunks = apply(data)
     } catch (error) {
       throw located(error, position, event.data)

@@ -55,13 +55,11 @@ export function createAnthropicStreamParser(options: AnthropicMessageStreamOptio
   )
 
   function onEvent(event: ServerSentEvent): void {
-    const position = { eventNumber: decoder.eventCount, byteOffset: decoder.position() }
-    const value = readAnthropicEvent(event, position)
-    if (value === undefined) return
     try {
-      acc.push(value)
+      const value = readAnthropicEvent(event)
+      if (value !== undefined) acc.push(value)
     } catch (error) {
-      throw located(error, position, event.data)
+      throw located(error, { eventNumber: decoder.eventCount, byteOffset: decoder.position() }, event.data)
     }
   }
 

@@ -13,19 +13,21 @@ export interface AnthropicEventPosition {
  * `ProviderError` whatever its data; `event: ping` and empty data are skipped (`undefined`); the
  * `event:` name is otherwise not read (the data's `type` says what the event is, so events without an
  * `event:` line count too); invalid JSON is `invalid_json`, a payload that is not an object `invalid_chunk`.
+ * Errors carry no position: the caller adds it with {@link located}, so that the byte offset (reading
+ * it costs ~2 µs per event: 80 ms on a 5 MB text stream, node 20) is read only when something failed.
  */
-export function readAnthropicEvent(event: ServerSentEvent, position: AnthropicEventPosition): Record<string, unknown> | undefined {
+export function readAnthropicEvent(event: ServerSentEvent): Record<string, unknown> | undefined {
   const data = event.data
-  if (event.type === 'error') throw errorEvent(data, position)
+  if (event.type === 'error') throw errorEvent(data)
   if (event.type === 'ping' || data === '') return undefined
   let value: unknown
   try {
     value = JSON.parse(data)
   } catch (cause) {
-    throw new DeltafoldError('invalid_json', `Invalid JSON in ${where(position)}: ${clip(data)}`, { ...position, cause, data })
+    throw new DeltafoldError('invalid_json', `Invalid JSON in an event: ${clip(data)}`, { cause, data })
   }
   if (!isPlainObject(value)) {
-    throw new DeltafoldError('invalid_chunk', `The payload of ${where(position)} is not an event object: ${clip(data)}`, { ...position, data })
+    throw new DeltafoldError('invalid_chunk', `The payload of an event is not an event object: ${clip(data)}`, { data })
   }
   return value
 }
@@ -38,7 +40,7 @@ export function providerError(error: unknown, options: { eventNumber?: number; b
   return new ProviderError('upstream_error', `The provider sent an error event${kind}: ${detail}`, error, { path: '$.error', ...options })
 }
 
-function errorEvent(data: string, position: AnthropicEventPosition): ProviderError {
+function errorEvent(data: string): ProviderError {
   let error: unknown = data
   try {
     const value: unknown = JSON.parse(data)
@@ -46,7 +48,7 @@ function errorEvent(data: string, position: AnthropicEventPosition): ProviderErr
   } catch {
     // Not JSON: the text itself is the error.
   }
-  return providerError(error, { ...position, data })
+  return providerError(error, { data })
 }
 
 /** Adds the event's number, byte offset and data to an error raised while applying it. */
