@@ -70,11 +70,17 @@ export async function accumulateAnthropicMessage(source: ByteSource, options: An
  * @example
  * ```ts
  * import { streamAnthropicMessage } from '@deltafold/core'
- * const stream = streamAnthropicMessage(await fetch(url, init), { parseInput: true })
+ * const stream = streamAnthropicMessage([
+ *   'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","content":[],"model":"claude-x","stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":3,"output_tokens":1}}}\n\n',
+ *   'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_1","name":"search","input":{}}}\n\n',
+ *   'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\\"q\\": \\"delta"}}\n\n',
+ *   'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"fold\\"}"}}\n\n',
+ *   'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+ * ], { parseInput: true })
  * for await (const event of stream) {
- *   if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') process.stdout.write(event.delta.text)
+ *   if (event.type === 'content_block_delta') console.log(event.partial) // { q: 'delta' }, then { q: 'deltafold' }
  * }
- * const message = await stream.finalMessage()
+ * const message = await stream.finalMessage() // content: [{ type: 'tool_use', id: 'toolu_1', name: 'search', input: { q: 'deltafold' } }]
  * ```
  */
 export function streamAnthropicMessage(source: ByteSource, options: AnthropicMessageStreamOptions = {}): StreamedAnthropicMessage {
