@@ -28,7 +28,7 @@ class AnthropicWriter {
   byteLength = 0
   eventCount = 0
 
-  event(value: { type: string }): void {
+  event(value: { type: string; [key: string]: unknown }): void {
     const text = `event: ${value.type}\ndata: ${JSON.stringify(value)}\n\n`
     this.parts.push(text)
     this.byteLength += utf8Length(text)
