@@ -84,6 +84,25 @@ describe('errors', () => {
     expect(error.message).toContain('<html>')
   })
 
+  test('a JSON error body given as bytes is not_event_stream, quoting it', async () => {
+    const body = encoder.encode('{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}')
+    const error = await rejection(accumulateAnthropicMessage(body))
+    expect(error.code).toBe('not_event_stream')
+    expect(error.message).toContain('overloaded_error')
+  })
+
+  test('a stream cut in the middle of an event: the cut event is read as far as it goes, and the partial keeps the rest', async () => {
+    const cut = HEAD + 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_d'
+    const error = await rejection(accumulateAnthropicMessage(encoder.encode(cut)))
+    expect(error.code).toBe('invalid_json')
+    expect(error.eventNumber).toBe(4)
+    expect(error.partial!.content).toEqual([{ type: 'text', text: 'Hi there' }])
+    // Cut between events instead: unexpected_eof, the same partial.
+    const between = await rejection(accumulateAnthropicMessage(encoder.encode(HEAD + 'event: content_block_delta\n')))
+    expect(between.code).toBe('unexpected_eof')
+    expect(between.partial!.content).toEqual([{ type: 'text', text: 'Hi there' }])
+  })
+
   test('an empty body, or only pings, is empty_stream', async () => {
     expect((await rejection(accumulateAnthropicMessage(''))).code).toBe('empty_stream')
     expect((await rejection(accumulateAnthropicMessage('event: ping\ndata: {"type": "ping"}\n\n'))).code).toBe('empty_stream')
