@@ -12,7 +12,7 @@
  * property dictionary per closure (an empty accumulator measured 10.6 KB instead of 3.2 KB) and would
  * skew the comparison against the untransformed peers.
  *
- * Scenarios: chat-text, sse-decode, tool-args, parallel-tools, long-event, many-streams.
+ * Scenarios: chat-text, sse-decode, tool-args, parallel-tools, long-event, many-streams, anthropic.
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
@@ -49,7 +49,7 @@ const version = (name: string): string => {
 }
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
 const machine = `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()} (${os.arch()})`
-const peers = ['eventsource-parser', 'openai', '@ai-sdk/provider-utils', 'partial-json', 'tinybench'].map((n) => `${n} ${version(n)}`).join(', ')
+const peers = ['eventsource-parser', 'openai', '@anthropic-ai/sdk', '@ai-sdk/provider-utils', 'partial-json', 'tinybench'].map((n) => `${n} ${version(n)}`).join(', ')
 // Which deltafold was measured: the commit, and whether the packages had uncommitted changes (read-only git calls).
 const revision = (() => {
   try {

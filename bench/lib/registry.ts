@@ -1,4 +1,5 @@
 /** Every scenario, in run order, with its full and smoke configurations. */
+import * as anthropic from '../scenarios/anthropic.js'
 import * as chatText from '../scenarios/chat-text.js'
 import * as longEvent from '../scenarios/long-event.js'
 import * as manyStreams from '../scenarios/many-streams.js'
@@ -21,4 +22,5 @@ export const scenarios: Scenario[] = [
   { id: 'parallel-tools', run: (size) => parallelTools.run(parallelTools[size]) },
   { id: 'long-event', run: (size) => longEvent.run(longEvent[size]) },
   { id: 'many-streams', run: (size) => manyStreams.run(manyStreams[size]) },
+  { id: 'anthropic', run: (size) => anthropic.run(anthropic[size]) },
 ]

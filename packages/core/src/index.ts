@@ -53,3 +53,39 @@ export { splitChatCompletion } from './encode/split-chat-completion.js'
 export type { FragmentSize, RandomFragmentSize, SplitChatCompletionOptions } from './encode/split-chat-completion.js'
 export { toSSEStream, toSSEText } from './encode/to-sse-stream.js'
 export type { ToSSEStreamOptions } from './encode/to-sse-stream.js'
+export type {
+  AnthropicCompactionBlock,
+  AnthropicContainerUploadBlock,
+  AnthropicContentBlock,
+  AnthropicContentBlockDelta,
+  AnthropicFallbackBlock,
+  AnthropicMCPToolUseBlock,
+  AnthropicMessage,
+  AnthropicMessageDelta,
+  AnthropicMessageDeltaUsage,
+  AnthropicMessageEvent,
+  AnthropicRedactedThinkingBlock,
+  AnthropicServerToolResultBlock,
+  AnthropicServerToolResultType,
+  AnthropicServerToolUseBlock,
+  AnthropicStopReason,
+  AnthropicStreamEvent,
+  AnthropicTextBlock,
+  AnthropicTextCitation,
+  AnthropicThinkingBlock,
+  AnthropicToolCaller,
+  AnthropicToolUseBlock,
+  AnthropicUsage,
+} from './anthropic/types.js'
+export { createAnthropicMessageAccumulator } from './anthropic/anthropic-message-accumulator.js'
+export type {
+  AnthropicMessageAccumulator,
+  AnthropicMessageAccumulatorOptions,
+  AnthropicMessageLimits,
+} from './anthropic/anthropic-message-accumulator.js'
+export { accumulateAnthropicMessage, streamAnthropicMessage } from './anthropic/stream-anthropic-message.js'
+export type { AnthropicMessageStreamOptions, StreamedAnthropicMessage } from './anthropic/stream-anthropic-message.js'
+export { createAnthropicChatChunkTranslator } from './anthropic/anthropic-chat-chunk-translator.js'
+export type { AnthropicChatChunkTranslatorOptions } from './anthropic/anthropic-chat-chunk-translator.js'
+export { anthropicMessageToChatCompletion } from './anthropic/anthropic-message-to-chat-completion.js'
+export type { AnthropicToChatOptions } from './anthropic/anthropic-message-to-chat-completion.js'
