@@ -45,3 +45,14 @@ export { splitChatCompletion } from './encode/split-chat-completion.js'
 export type { FragmentSize, RandomFragmentSize, SplitChatCompletionOptions } from './encode/split-chat-completion.js'
 export { toSSEStream, toSSEText } from './encode/to-sse-stream.js'
 export type { ToSSEStreamOptions } from './encode/to-sse-stream.js'
+export { createChatCompletionTap } from './gateway/chat-completion-tap.js'
+export type { ChatCompletionTap, ChatCompletionTapOptions } from './gateway/chat-completion-tap.js'
+export { createChatChunkNormalizer } from './gateway/chat-chunk-normalizer.js'
+export type {
+  ChatChunkNormalizer,
+  ChatChunkNormalizerOptions,
+  NormalizedChunk,
+  NormalizedErrorChunk,
+} from './gateway/chat-chunk-normalizer.js'
+export { createChatCompletionNormalizer } from './gateway/chat-completion-normalizer.js'
+export type { ChatCompletionNormalizer, ChatCompletionNormalizerOptions } from './gateway/chat-completion-normalizer.js'
