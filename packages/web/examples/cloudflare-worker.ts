@@ -40,7 +40,7 @@ export default {
     const target = new URL(url.pathname.replace(/^\/+/, '') + url.search, env.UPSTREAM_URL)
     const headers = new Headers(request.headers)
     for (const name of DROPPED_REQUEST_HEADERS) headers.delete(name)
-    const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer()
+    const body = request.method === 'GET' || request.method === 'HEAD' ? null : await request.arrayBuffer()
     const upstream = await fetch(target, { method: request.method, headers, body })
     const isEventStream = (upstream.headers.get('content-type') ?? '').includes('text/event-stream')
     if (!upstream.ok || upstream.body === null || !isEventStream) return upstream
