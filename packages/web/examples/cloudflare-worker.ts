@@ -30,7 +30,7 @@ export interface ExecutionContext {
 /** One log entry per streamed exchange. */
 export type LogEntry =
   | { path: string; status: number; ok: true; id: string; model: string; finish: Array<string | null>; usage: unknown; completion: unknown }
-  | { path: string; status: number; ok: false; error: { code?: string; message: string }; partial: unknown }
+  | { path: string; status: number; ok: false; error: { code: string | undefined; message: string }; partial: unknown }
 
 const DROPPED_REQUEST_HEADERS = ['host', 'content-length', 'accept-encoding']
 
