@@ -1,5 +1,6 @@
 /** Every scenario, in run order, with its full and smoke configurations. */
 import * as chatText from '../scenarios/chat-text.js'
+import * as gateway from '../scenarios/gateway.js'
 import * as longEvent from '../scenarios/long-event.js'
 import * as manyStreams from '../scenarios/many-streams.js'
 import * as parallelTools from '../scenarios/parallel-tools.js'
@@ -19,4 +20,5 @@ export const scenarios: Scenario[] = [
   { id: 'parallel-tools', run: (size) => parallelTools.run(parallelTools[size]) },
   { id: 'long-event', run: (size) => longEvent.run(longEvent[size]) },
   { id: 'many-streams', run: (size) => manyStreams.run(manyStreams[size]) },
+  { id: 'gateway', run: (size) => gateway.run(gateway[size]) },
 ]
