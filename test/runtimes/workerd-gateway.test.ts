@@ -26,6 +26,7 @@ const MALFORMED =
   'data: {oops\n\ndata: [DONE]\n\n'
 
 const logs: Array<Record<string, any>> = []
+let upstreamClosed = false
 const waiters: Array<() => void> = []
 let sink: Server
 let worker: { stop(): void; exited(): boolean; output(): string } | undefined
@@ -40,6 +41,22 @@ function serveUpstream(request: IncomingMessage, response: ServerResponse): void
       logs.push(JSON.parse(Buffer.concat(chunks).toString('utf8')))
       for (const wake of waiters.splice(0)) wake()
       response.end('ok')
+      return
+    }
+    if (path === '/v1/hang') {
+      // "Hel", then an empty delta every 20 ms (at most 500) until the other side goes away: workerd
+      // notices a gone client when it writes to it.
+      response.writeHead(200, { 'content-type': 'text/event-stream' })
+      response.write(MALFORMED.slice(0, MALFORMED.indexOf('\n\n') + 2))
+      let sent = 0
+      const timer = setInterval(() => {
+        if (++sent > 500) return void (clearInterval(timer), response.end())
+        response.write('data: {"choices":[{"index":0,"delta":{"content":""}}]}\n\n')
+      }, 20)
+      response.on('close', () => {
+        clearInterval(timer)
+        upstreamClosed = true
+      })
       return
     }
     const recorded = fixtures.get(STREAMS[path] ?? '')
@@ -61,7 +78,7 @@ function serveUpstream(request: IncomingMessage, response: ServerResponse): void
 async function nextLog(count: number): Promise<Record<string, any>> {
   const deadline = Date.now() + 10_000
   while (logs.length < count) {
-    if (Date.now() > deadline) throw new Error(`no log entry from the worker:\n${worker?.output()}`)
+    if (Date.now() > deadline) throw new Error(`no log entry from the worker (upstream closed: ${upstreamClosed}):\n${worker?.output()}`)
     await new Promise<void>((resolve) => {
       waiters.push(resolve)
       setTimeout(resolve, 200)
@@ -134,6 +151,21 @@ test.skipIf(!workerd)('workerd: a malformed stream reaches the client whole and 
   const entry = await nextLog(before + 1)
   expect(entry).toMatchObject({ ok: false, error: { code: 'invalid_json' } })
   expect(entry.partial.choices[0].message.content).toBe('Hel')
+}, 30_000)
+
+test.skipIf(!workerd)('workerd: a client that goes away cancels the upstream and the log carries aborted with partial', async () => {
+  const before = logs.length
+  const controller = new AbortController()
+  const response = await fetch(`${workerUrl}/hang`, { method: 'POST', body: '{}', signal: controller.signal })
+  const reader = response.body!.getReader()
+  await reader.read()
+  controller.abort()
+  const entry = await nextLog(before + 1)
+  expect(entry).toMatchObject({ ok: false, error: { code: 'aborted' } })
+  expect(entry.partial.choices[0].message.content).toBe('Hel')
+  const deadline = Date.now() + 5_000
+  while (!upstreamClosed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+  expect(upstreamClosed).toBe(true)
 }, 30_000)
 
 function startWorkerd(binary: string, config: string, cwd: string) {
