@@ -91,7 +91,9 @@ let cancelHook: boolean | undefined
 function hasCancelHook(): boolean {
   if (cancelHook === undefined) {
     let called = false
-    const probe = new TransformStream({ cancel: () => void (called = true) } as Transformer)
+    // The class this one extends: the runtime's TransformStream (as it was when the module loaded).
+    const Base = Object.getPrototypeOf(ChatCompletionTapStream) as typeof TransformStream
+    const probe = new Base({ cancel: () => void (called = true) } as Transformer)
     // The spec runs the cancel algorithm synchronously inside ReadableStreamCancel.
     probe.readable.cancel().catch(() => {})
     cancelHook = called
@@ -108,7 +110,14 @@ function observeCancel(stream: ChatCompletionTapStream, tap: ChatCompletionTap):
   const readable = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const result = await reader.read()
+        let result: ReadableStreamReadResult<Uint8Array>
+        try {
+          result = await reader.read()
+        } catch (error) {
+          // The upstream failed (the writable side was aborted) or failClosed errored the stream.
+          tap.error(error)
+          throw error
+        }
         if (result.done) controller.close()
         else controller.enqueue(result.value)
       },
