@@ -42,6 +42,13 @@ describe('metadata', () => {
     expect(out[0]!.prompt_filter_results).toEqual([{ prompt_index: 0 }])
   })
 
+  test('choice-less chunks are held for the metadata at most 8 at a time', () => {
+    const normalizer = createChatChunkNormalizer()
+    const early = { id: '', object: 'chat.completion.chunk', created: 0, model: '', choices: [], note: 'x' }
+    const sent = Array.from({ length: 8 }, () => normalizer.push(early).length)
+    expect(sent).toEqual([0, 0, 0, 0, 0, 0, 0, 8])
+  })
+
   test('padding fields are dropped and unknown top-level fields kept', () => {
     const out = normalize([chunk([{ index: 0, delta: { content: 'Hi' } }], { obfuscation: 'xyz', p: 'abc', citations: ['u'] })])
     expect(out[0]).not.toHaveProperty('obfuscation')
@@ -250,6 +257,16 @@ describe('createChatCompletionNormalizer (bytes)', () => {
     const expected = await accumulateChatCompletion([body])
     expected.choices[0]!.finish_reason = 'stop'
     expect(await accumulateChatCompletion([out])).toEqual(expected)
+  })
+
+  test('comments are forwarded where they come (keep-alives), idempotently; comments: false drops them', () => {
+    const normalizer = createChatCompletionNormalizer()
+    const out = normalizer.feed(body) + normalizer.end()
+    expect(out).toMatch(/"Hel".*\n\n: keep-alive\n\ndata: .*"lo"/s)
+    const again = createChatCompletionNormalizer()
+    expect(again.feed(out) + again.end()).toBe(out)
+    const quiet = createChatCompletionNormalizer({ comments: false })
+    expect(quiet.feed(body) + quiet.end()).not.toContain('keep-alive')
   })
 
   test('input after [DONE] is ignored and done is set', () => {

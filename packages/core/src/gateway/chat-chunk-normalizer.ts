@@ -100,6 +100,9 @@ export function createChatChunkNormalizer(options: ChatChunkNormalizerOptions = 
   return new Normalizer(createChatCompletionAccumulator(accumulatorOptions), reasoningField)
 }
 
+/** Choice-less chunks held for the metadata at most (Azure sends one): past it they go out with what is known. */
+const HELD_LIMIT = 8
+
 /** Top-level fields the normalizer writes itself or takes off. */
 const OWN_TOP = new Set(['id', 'object', 'created', 'model', 'choices', 'usage', 'error', 'obfuscation', 'p', '__proto__'])
 
@@ -160,6 +163,8 @@ class Normalizer implements ChatChunkNormalizer {
     if (body !== undefined) {
       if (this.#locked) out.push(this.#stamp(body))
       else this.#held.push(body)
+      // A stream of choice-less chunks is not held forever: past HELD_LIMIT they go out as they are.
+      if (this.#held.length >= HELD_LIMIT) this.#lock(out)
     }
     if (providerError !== undefined) out.push(...this.fail(providerError))
     return out

@@ -2,7 +2,7 @@ import { parseChunkEvent } from '../chat/chat-completion-stream-parser.js'
 import type { ChatChunkTranslator } from '../chat/chat-chunk-translator.js'
 import type { ChatCompletion } from '../chat/types.js'
 import { DeltafoldError, ProviderError } from '../errors.js'
-import { createSSEDecoder, type ServerSentEvent, type SSEDecoder } from '../sse/sse-decoder.js'
+import { createSSEDecoder, type ServerSentEvent, type SSEDecoder, type SSEDecoderHandlers } from '../sse/sse-decoder.js'
 import {
   createChatChunkNormalizer,
   type ChatChunkNormalizer,
@@ -22,6 +22,13 @@ export interface ChatCompletionNormalizerOptions extends ChatChunkNormalizerOpti
    * @defaultValue false
    */
   failClosed?: boolean
+  /**
+   * Forward SSE comments (`: OPENROUTER PROCESSING`, `: keep-alive`) as `: text` lines, where they
+   * come: they keep the connections of the clients and proxies behind the gateway alive while the
+   * model thinks. Clients ignore them. `false` drops them.
+   * @defaultValue true
+   */
+  comments?: boolean
   /**
    * Turns the input's events into chat chunks first: for another wire format (Responses, Anthropic
    * Messages). Without it the input is an OpenAI-compatible chat-completion stream.
@@ -57,7 +64,7 @@ export interface ChatCompletionNormalizer {
  * Output is pure ASCII-safe JSON text per event (`JSON.stringify` escapes line breaks), so every
  * runtime's UTF-8 encoding gives the same bytes.
  *
- * @param options - `reasoningField`, `limits`, `maxEventBytes`, `failClosed`, `translator`
+ * @param options - `reasoningField`, `limits`, `maxEventBytes`, `failClosed`, `comments`, `translator`
  * @example
  * ```ts
  * import { createChatCompletionNormalizer } from '@deltafold/core'
@@ -102,7 +109,10 @@ class BytesNormalizer implements ChatCompletionNormalizer {
     this.#translator = translator
     const decoderOptions: { dispatchUnterminated: boolean; maxEventBytes?: number } = { dispatchUnterminated: true }
     if (options.maxEventBytes !== undefined) decoderOptions.maxEventBytes = options.maxEventBytes
-    this.#decoder = createSSEDecoder({ onEvent: (event) => this.#onEvent(event) }, decoderOptions)
+    const handlers: SSEDecoderHandlers = { onEvent: (event) => this.#onEvent(event) }
+    // A comment holds no line break (it is one line): written back whole, after the space the decoder took off.
+    if (options.comments !== false) handlers.onComment = (text) => void (this.#done || this.#out.push(': ' + text + '\n\n'))
+    this.#decoder = createSSEDecoder(handlers, decoderOptions)
   }
 
   get done(): boolean {
