@@ -123,7 +123,10 @@ class Normalizer implements ChatChunkNormalizer {
   // Merged usage (latest non-null per field) and Groq's x_groq.usage token counts, sent at the end.
   #usage: Record<string, unknown> | undefined = undefined
   #groqUsage: Record<string, unknown> | undefined = undefined
-  #closed = false
+  // 'open' → 'threw' (push() threw: only fail() may still end the output) → 'over' (end() or fail() ran).
+  #state: 'open' | 'threw' | 'over' = 'open'
+  // What ended the stream, if an error did.
+  #failure: unknown = undefined
 
   constructor(acc: ChatCompletionAccumulator, reasoningField: 'reasoning_content' | 'reasoning') {
     this.#acc = acc
@@ -131,27 +134,26 @@ class Normalizer implements ChatChunkNormalizer {
   }
 
   get closed(): boolean {
-    return this.#closed
+    return this.#state !== 'open'
   }
 
   get failure(): unknown {
     return this.#failure
   }
 
-  #failure: unknown = undefined
-
   snapshot = (): ChatCompletion => this.#acc.snapshot()
 
   push = (chunk: ChatCompletionChunk | object): NormalizedChunk[] => {
-    if (this.#closed) throw new TypeError('push() was called after the normalized stream ended: create a new normalizer')
+    if (this.#state !== 'open') throw new TypeError('push() was called after the normalized stream ended: create a new normalizer')
     let providerError: ProviderError | undefined
     try {
       this.#acc.push(chunk)
     } catch (error) {
       // A chunk carrying `error` (OpenRouter): its data goes out first, then the error.
-      if (error instanceof ProviderError && error.path === '$.error') providerError = error
+      const carried = (chunk as { error?: unknown }).error
+      if (error instanceof ProviderError && carried !== undefined && carried !== null) providerError = error
       else {
-        this.#closed = true
+        this.#state = 'threw'
         this.#failure = error
         throw error
       }
@@ -171,8 +173,8 @@ class Normalizer implements ChatChunkNormalizer {
   }
 
   end = (): NormalizedChunk[] => {
-    if (this.#closed) return []
-    this.#closed = true
+    if (this.#state !== 'open') return []
+    this.#state = 'over'
     const out: NormalizedChunk[] = []
     this.#lock(out)
     const finishes: Array<Record<string, unknown>> = []
@@ -189,9 +191,8 @@ class Normalizer implements ChatChunkNormalizer {
   }
 
   fail = (error: unknown): NormalizedChunk[] => {
-    if (this.#closed && this.#failed) return []
-    this.#closed = true
-    this.#failed = true
+    if (this.#state === 'over') return []
+    this.#state = 'over'
     this.#failure ??= error
     const out: NormalizedChunk[] = []
     this.#lock(out)
@@ -199,8 +200,6 @@ class Normalizer implements ChatChunkNormalizer {
     out.push({ error: errorObject(error) })
     return out
   }
-
-  #failed = false
 
   #hasChoices(chunk: Record<string, unknown>): boolean {
     return Array.isArray(chunk.choices) && chunk.choices.length > 0
