@@ -1,6 +1,7 @@
 /** Every scenario, in run order, with its full and smoke configurations. */
 import * as anthropic from '../scenarios/anthropic.js'
 import * as chatText from '../scenarios/chat-text.js'
+import * as gateway from '../scenarios/gateway.js'
 import * as longEvent from '../scenarios/long-event.js'
 import * as manyStreams from '../scenarios/many-streams.js'
 import * as oneBuffer from '../scenarios/one-buffer.js'
@@ -23,4 +24,5 @@ export const scenarios: Scenario[] = [
   { id: 'long-event', run: (size) => longEvent.run(longEvent[size]) },
   { id: 'many-streams', run: (size) => manyStreams.run(manyStreams[size]) },
   { id: 'anthropic', run: (size) => anthropic.run(anthropic[size]) },
+  { id: 'gateway', run: (size) => gateway.run(gateway[size]) },
 ]

@@ -3,6 +3,7 @@ import type { CliIO } from './cli-io.js'
 import { parseArgs, type OptionSpecs, type ParsedArgs } from './internal/args.js'
 import { CHAT_OPTIONS, completionCommand, eventsCommand } from './internal/commands/completion.js'
 import { fetchCommand } from './internal/commands/fetch.js'
+import { NORMALIZE_OPTIONS, normalizeCommand } from './internal/commands/normalize.js'
 import { replayCommand } from './internal/commands/replay.js'
 import { sseCommand } from './internal/commands/sse.js'
 import { EXIT } from './internal/exit-code.js'
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
     options: { ...COMMON, stats: { kind: 'flag' }, comments: { kind: 'flag' }, 'max-event-bytes': { kind: 'value' } },
     run: sseCommand,
   },
+  normalize: { options: { ...COMMON, ...NORMALIZE_OPTIONS }, run: normalizeCommand },
   fetch: {
     options: {
       ...COMMON,

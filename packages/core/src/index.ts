@@ -89,3 +89,14 @@ export { createAnthropicChatChunkTranslator } from './anthropic/anthropic-chat-c
 export type { AnthropicChatChunkTranslatorOptions } from './anthropic/anthropic-chat-chunk-translator.js'
 export { anthropicMessageToChatCompletion } from './anthropic/anthropic-message-to-chat-completion.js'
 export type { AnthropicToChatOptions } from './anthropic/anthropic-message-to-chat-completion.js'
+export { createChatCompletionTap } from './gateway/chat-completion-tap.js'
+export type { ChatCompletionTap, ChatCompletionTapOptions } from './gateway/chat-completion-tap.js'
+export { createChatChunkNormalizer } from './gateway/chat-chunk-normalizer.js'
+export type {
+  ChatChunkNormalizer,
+  ChatChunkNormalizerOptions,
+  NormalizedChunk,
+  NormalizedErrorChunk,
+} from './gateway/chat-chunk-normalizer.js'
+export { createChatCompletionNormalizer } from './gateway/chat-completion-normalizer.js'
+export type { ChatCompletionNormalizer, ChatCompletionNormalizerOptions } from './gateway/chat-completion-normalizer.js'

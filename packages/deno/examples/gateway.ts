@@ -1,22 +1,33 @@
 /**
  * The gateway pattern on `Deno.serve`: a proxy in front of an OpenAI-compatible API that streams
- * every response to its client byte for byte while it accumulates the final `chat.completion` on the
- * side, for logging, billing or caching. The upstream body is `tee()`d: one branch is the client's
- * response body, the other feeds {@link accumulateChatCompletion}, so the client sees no added latency
- * and the completion is complete (or carries its `partial`) once the stream ends.
+ * every response to its client byte for byte while it folds the final `chat.completion` on the side,
+ * for logging, billing or caching. The upstream body goes through a {@link ChatCompletionTapStream}:
+ * each chunk is passed on first, unchanged, and folded after, so the client sees no added latency,
+ * nothing is buffered beyond one SSE event (no `tee()`), and a malformed stream never breaks the
+ * client's response (fail-open: only the fold fails).
+ *
+ * With `?normalize=1` the client gets a canonical OpenAI stream instead (a
+ * {@link ChatCompletionNormalizeStream} before the tap), which strict clients such as the `openai`
+ * package read whatever the upstream's quirks; the logged completion is then the canonical one.
  *
  * Run it (from the repository root, after `npx -y pnpm@10 build`):
  *
  * ```sh
  * UPSTREAM_URL=http://127.0.0.1:8080/v1/ deno run --allow-net --allow-env \
  *   --config packages/deno/deno.json packages/deno/examples/gateway.ts
- * curl -N http://127.0.0.1:8787/chat/completions -H 'content-type: application/json' \
+ * curl -N 'http://127.0.0.1:8787/chat/completions?normalize=1' -H 'content-type: application/json' \
  *   -d '{"model":"m","stream":true,"messages":[{"role":"user","content":"Hi"}]}'
  * ```
  *
  * @module
  */
-import { accumulateChatCompletion, type ChatCompletion, type ChatCompletionStreamOptions } from '../mod.ts'
+import {
+  type ChatCompletion,
+  ChatCompletionNormalizeStream,
+  type ChatCompletionNormalizerOptions,
+  type ChatCompletionTapOptions,
+  ChatCompletionTapStream,
+} from '../mod.ts'
 
 /** What the gateway knows about one proxied exchange, passed to its callbacks. */
 export interface GatewayExchange {
@@ -26,6 +37,8 @@ export interface GatewayExchange {
   upstreamUrl: string
   /** The upstream's HTTP status. */
   status: number
+  /** The client asked for a canonical stream (`?normalize=1`). */
+  normalized: boolean
 }
 
 /** Options of {@link createGatewayHandler}. */
@@ -41,13 +54,15 @@ export interface GatewayOptions {
    */
   onCompletion?: (completion: ChatCompletion, exchange: GatewayExchange) => void
   /**
-   * Receives what stopped the accumulation (a malformed stream, the client going away): a
-   * `DeltafoldError` or the abort reason, carrying `partial`, everything received before it.
+   * Receives what stopped the fold (a malformed stream, a provider error, the client going away): a
+   * `DeltafoldError` carrying `partial`, everything received before it.
    * @defaultValue logs the error with `console.error`
    */
   onError?: (error: unknown, exchange: GatewayExchange) => void
-  /** Options of the accumulation (`limits`, `maxEventBytes`, `strict`, ...). */
-  accumulate?: Omit<ChatCompletionStreamOptions, 'signal' | 'onEvent'>
+  /** Options of the tap (`limits`, `maxEventBytes`, `strict`, `failClosed`, ...). */
+  tap?: Omit<ChatCompletionTapOptions, 'onEvent'>
+  /** Options of the normalize stream of `?normalize=1` (`reasoningField`, `limits`, ...). */
+  normalize?: Omit<ChatCompletionNormalizerOptions, 'translator'>
   /**
    * The `fetch` that reaches the upstream.
    * @defaultValue globalThis.fetch
@@ -62,15 +77,13 @@ const DROPPED_RESPONSE_HEADERS = ['connection', 'keep-alive', 'transfer-encoding
 
 /**
  * Creates a `Deno.serve` handler that forwards each request to `upstream` and returns the upstream
- * response unchanged. When the response is a successful `text/event-stream`, its body is `tee()`d
- * and one branch is accumulated into the final completion, reported to `onCompletion`.
+ * response. When it is a successful `text/event-stream`, its body is piped through a tap (and, for
+ * `?normalize=1`, a normalize stream first) and the final completion reported to `onCompletion`.
  *
- * The client's disconnect (its response body cancelled) aborts the upstream request, so the provider
- * stops generating; `onError` then receives the failed read with the partial completion. `tee()` buffers
- * for the slower branch, so memory is bounded by the response size, which the accumulator's
- * `limits` bound in turn.
+ * The client's disconnect cancels its response body; the pipe cancels the upstream body with it (the
+ * provider stops generating), and `onError` receives the `aborted` error with the partial completion.
  *
- * @param options - `upstream`, plus optional `onCompletion`, `onError`, `accumulate` and `fetch`
+ * @param options - `upstream`, plus optional `onCompletion`, `onError`, `tap`, `normalize` and `fetch`
  * @returns a handler for `Deno.serve`
  * @example
  * ```ts
@@ -91,21 +104,21 @@ export function createGatewayHandler(options: GatewayOptions): (request: Request
   if (!base.pathname.endsWith('/')) base.pathname += '/'
   const fetchUpstream = options.fetch ?? globalThis.fetch
   const onCompletion = options.onCompletion ?? logCompletion
-  const onError = options.onError ?? ((error: unknown) => console.error('gateway: accumulation failed:', error))
+  const onError = options.onError ?? ((error: unknown) => console.error('gateway: the fold failed:', error))
 
   return async (request) => {
     const incoming = new URL(request.url)
+    // `normalize` is the gateway's own parameter: the upstream never sees it.
+    const normalized = incoming.searchParams.get('normalize') === '1'
+    incoming.searchParams.delete('normalize')
     const target = new URL(incoming.pathname.replace(/^\/+/, '') + incoming.search, base)
     const headers = new Headers(request.headers)
     for (const name of DROPPED_REQUEST_HEADERS) headers.delete(name)
     // Chat requests are small JSON documents: buffering them avoids half-duplex streaming uploads.
     const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer()
-    // Aborted when the client cancels its response body, so the provider stops generating. (Not
-    // `request.signal`: Deno.serve also aborts it after every successful response.)
-    const upstreamAbort = new AbortController()
     let upstream: Response
     try {
-      upstream = await fetchUpstream(target, { method: request.method, headers, body, signal: upstreamAbort.signal, redirect: 'manual' })
+      upstream = await fetchUpstream(target, { method: request.method, headers, body, redirect: 'manual' })
     } catch (error) {
       return Response.json({ error: { message: `Upstream request failed: ${String(error)}`, type: 'gateway_error' } }, { status: 502 })
     }
@@ -115,34 +128,15 @@ export function createGatewayHandler(options: GatewayOptions): (request: Request
     const isEventStream = (upstream.headers.get('content-type') ?? '').toLowerCase().includes('text/event-stream')
     if (!upstream.ok || upstream.body === null || !isEventStream) return new Response(upstream.body, init)
 
-    const [toClient, toAccumulator] = upstream.body.tee()
-    const exchange: GatewayExchange = { request, upstreamUrl: target.href, status: upstream.status }
-    accumulateChatCompletion(toAccumulator, options.accumulate).then(
+    const exchange: GatewayExchange = { request, upstreamUrl: target.href, status: upstream.status, normalized }
+    const tap = new ChatCompletionTapStream(options.tap)
+    tap.finalChatCompletion().then(
       (completion) => onCompletion(completion, exchange),
       (error) => onError(error, exchange),
     ).catch((error) => console.error('gateway: a callback threw:', error))
-    return new Response(abortOnCancel(toClient, upstreamAbort), init)
+    const source = normalized ? upstream.body.pipeThrough(new ChatCompletionNormalizeStream(options.normalize)) : upstream.body
+    return new Response(source.pipeThrough(tap), init)
   }
-}
-
-/**
- * `stream`, with a cancel (the client went away) that also aborts the upstream request. A `tee()`
- * branch alone cannot do it: the source is cancelled only once both branches are, and the
- * accumulating branch keeps reading.
- */
-function abortOnCancel(stream: ReadableStream<Uint8Array>, upstream: AbortController): ReadableStream<Uint8Array> {
-  const reader = stream.getReader()
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await reader.read()
-      if (done) controller.close()
-      else controller.enqueue(value)
-    },
-    cancel(reason) {
-      upstream.abort(reason)
-      return reader.cancel(reason)
-    },
-  })
 }
 
 function logCompletion(completion: ChatCompletion, exchange: GatewayExchange): void {

@@ -7,3 +7,7 @@ export type { EventTransform, EventTransformOptions } from './event-transform.js
 export { accumulateFromReadable } from './accumulate-from-readable.js'
 export type { AccumulateFromReadableOptions } from './accumulate-from-readable.js'
 export { createSSEEncoderTransform, type SSEEncoderTransformOptions } from './sse-encoder-transform.js'
+export { createTapTransform } from './tap-transform.js'
+export type { TapTransform } from './tap-transform.js'
+export { createNormalizeTransform } from './normalize-transform.js'
+export type { NormalizeTransform } from './normalize-transform.js'

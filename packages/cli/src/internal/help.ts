@@ -1,11 +1,15 @@
+import { NORMALIZE_HELP } from './commands/normalize.js'
+
 /** `--help` texts, one per command; `''` is the top-level one. */
 export const HELP: Record<string, string> = {
+  normalize: NORMALIZE_HELP,
   '': `deltafold - turn the raw bytes of an OpenAI-compatible streaming response into the final chat.completion
 
 Usage
   deltafold [FILE|-] [options]              final chat.completion as pretty JSON on stdout
   deltafold events [FILE|-] [options]       one typed CompletionEvent per line (NDJSON)
   deltafold sse [FILE|-] [options]          raw SSE events, one per line (NDJSON)
+  deltafold normalize [FILE|-] [options]    the stream rewritten as a canonical OpenAI stream
   deltafold fetch URL -d BODY [-H H]...     POST to a live endpoint; final JSON on stdout
   deltafold replay FILE [options]           serve a recorded stream as /v1/chat/completions
   deltafold replay --from-completion C.json serve a chat.completion re-encoded as a stream

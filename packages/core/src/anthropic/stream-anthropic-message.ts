@@ -1,5 +1,5 @@
 import { DeltafoldError } from '../errors.js'
-import { openSource, type ByteSource, type OpenedSource } from '../source/open-source.js'
+import { openByteSource, type ByteSource, type OpenedSource } from '../source/open-byte-source.js'
 import { createAnthropicStreamParser, type AnthropicMessageStreamOptions } from './internal/anthropic-stream-parser.js'
 import type { AnthropicMessage, AnthropicMessageEvent } from './types.js'
 
@@ -39,7 +39,7 @@ export async function accumulateAnthropicMessage(source: ByteSource, options: An
   const parser = createAnthropicStreamParser(options)
   let input: OpenedSource | undefined
   try {
-    input = await openSource(source, options.signal)
+    input = await openByteSource(source, options.signal)
     for (;;) {
       const result = await input.next()
       if (result.done) break
@@ -110,7 +110,7 @@ export function streamAnthropicMessage(source: ByteSource, options: AnthropicMes
     let settled = false
     let head = 0
     try {
-      input = await openSource(source, options.signal)
+      input = await openByteSource(source, options.signal)
       for (;;) {
         const result = await input.next()
         if (result.done) break
