@@ -1,4 +1,5 @@
 /** Every scenario, in run order, with its full and smoke configurations. */
+import * as adapters from '../scenarios/adapters.js'
 import * as chatText from '../scenarios/chat-text.js'
 import * as longEvent from '../scenarios/long-event.js'
 import * as manyStreams from '../scenarios/many-streams.js'
@@ -19,4 +20,5 @@ export const scenarios: Scenario[] = [
   { id: 'parallel-tools', run: (size) => parallelTools.run(parallelTools[size]) },
   { id: 'long-event', run: (size) => longEvent.run(longEvent[size]) },
   { id: 'many-streams', run: (size) => manyStreams.run(manyStreams[size]) },
+  { id: 'adapters', run: (size) => adapters.run(adapters[process.env.ADAPTERS_SIZE === 'medium' ? 'medium' : size]) },
 ]

@@ -1,3 +1,5 @@
+export { ChatCompletionDecoderStream } from './chat-completion-decoder-stream.js'
+export type { ChatCompletionDecoderStreamOptions } from './chat-completion-decoder-stream.js'
 export { SSEDecoderStream } from './sse-decoder-stream.js'
 export type { SSEDecoderStreamOptions } from './sse-decoder-stream.js'
 export { ChatCompletionChunkStream } from './chat-completion-chunk-stream.js'
