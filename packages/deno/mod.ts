@@ -93,6 +93,7 @@ export type {
 // @ts-types="@deltafold/web/types"
 export {
   ChatCompletionChunkStream,
+  ChatCompletionDecoderStream,
   ChatCompletionEventStream,
   fromResponse,
   SSEDecoderStream,
@@ -101,6 +102,8 @@ export {
 
 // @ts-types="@deltafold/web/types"
 export type {
+  ChatCompletionDecoderStreamOptions,
+  ChatCompletionDecoderStreamOutput,
   FromResponseOptions,
   ResponseCompletionStream,
   SSEDecoderStreamOptions,

@@ -22,7 +22,7 @@ export interface ChatCompletionDecoderStreamOptions<Batch extends boolean = bool
 }
 
 /** What the readable side of a {@link ChatCompletionDecoderStream} yields: events, or arrays of them with `batch: true`. */
-export type DecodedItem<Batch extends boolean> = Batch extends true ? CompletionEvent[] : CompletionEvent
+export type ChatCompletionDecoderStreamOutput<Batch extends boolean> = Batch extends true ? CompletionEvent[] : CompletionEvent
 
 /**
  * A `TransformStream` from the bytes (or text) of a streaming chat-completion response to typed
@@ -57,9 +57,9 @@ export type DecodedItem<Batch extends boolean> = Batch extends true ? Completion
  * console.log(completion.choices[0]?.message.content) // 'Hi'
  * ```
  */
-export class ChatCompletionDecoderStream<Batch extends boolean = false> implements TransformStream<Uint8Array | string, DecodedItem<Batch>> {
+export class ChatCompletionDecoderStream<Batch extends boolean = false> implements TransformStream<Uint8Array | string, ChatCompletionDecoderStreamOutput<Batch>> {
   /** The typed events (arrays of them with `batch: true`); async-iterable in every runtime. */
-  readonly readable: ReadableStream<DecodedItem<Batch>> & AsyncIterable<DecodedItem<Batch>>
+  readonly readable: ReadableStream<ChatCompletionDecoderStreamOutput<Batch>> & AsyncIterable<ChatCompletionDecoderStreamOutput<Batch>>
   /** The response bytes (or text). */
   readonly writable: WritableStream<Uint8Array | string>
   readonly #state: DecoderState
@@ -68,7 +68,7 @@ export class ChatCompletionDecoderStream<Batch extends boolean = false> implemen
     const state = new DecoderState(options)
     this.#state = state
     this.readable = ensureAsyncIterable(
-      new ReadableStream<DecodedItem<Batch>>(
+      new ReadableStream<ChatCompletionDecoderStreamOutput<Batch>>(
         {
           start: (c) => void (state.out = c as ReadableStreamDefaultController<unknown>),
           pull: () => state.pulled(),
