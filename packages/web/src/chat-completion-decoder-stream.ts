@@ -28,7 +28,9 @@ export type ChatCompletionDecoderStreamOutput<Batch extends boolean> = Batch ext
  *   side is cancelled first, with a `DeltafoldError` (`aborted`) whose `cause` is the cancel reason.
  *   Called while nobody reads the readable side, it reads (and discards) the events itself.
  * - `snapshot()` returns the completion so far at any time, also after an error or a cancel.
- * - Bytes after `data: [DONE]` are ignored. Events decoded before an error are delivered first.
+ * - `data: [DONE]` ends the events and errors the writable side, so that the pipe cancels the rest of
+ *   the body (as core does; a `pipeTo()` promise then rejects). Events decoded before an error are
+ *   delivered first; a body that fails is a `stream_failed` error whose `cause` is the failure.
  * - Backpressure: a write resolves once the events it produced have been read; cancelling the
  *   readable side errors the writable side, so a pipe into it cancels its source with the reason.
  * - `signal`: aborting errors both sides with `signal.reason` (given a non-enumerable `partial`).
@@ -54,8 +56,6 @@ export class ChatCompletionDecoderStream<Batch extends boolean = false>
   implements TransformStream<Uint8Array | string, ChatCompletionDecoderStreamOutput<Batch>>
 {
   constructor(options: ChatCompletionDecoderStreamOptions<Batch> = {}) {
-    const pump = new EventPump<Uint8Array | string>(options)
-    pump.engine = createChatCompletionStreamParser({ ...options, onEvent: pump.listener(options.onEvent) })
-    super(pump)
+    super(new EventPump({ ...options, body: true }, (onEvent) => createChatCompletionStreamParser({ ...options, onEvent })))
   }
 }

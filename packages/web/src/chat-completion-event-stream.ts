@@ -45,9 +45,7 @@ export class ChatCompletionEventStream
   implements TransformStream<ChatCompletionChunk, CompletionEvent>
 {
   constructor(options: ChatCompletionAccumulatorOptions = {}) {
-    const pump = new EventPump<ChatCompletionChunk>({})
-    pump.engine = new AccumulateEngine(createChatCompletionAccumulator({ ...options, onEvent: pump.listener(options.onEvent) }))
-    super(pump)
+    super(new EventPump({ onEvent: options.onEvent }, (onEvent) => new AccumulateEngine(createChatCompletionAccumulator({ ...options, onEvent }))))
   }
 }
 

@@ -67,14 +67,14 @@ export function fromResponse(response: Response, options: FromResponseOptions = 
   const signal = options.signal
   // Events of the chunk being processed, handed to the stream's queue after each upstream read.
   const queue: CompletionEvent[] = []
-  const userOnEvent = options.onEvent
-  const parser = createChatCompletionStreamParser({
-    ...options,
-    onEvent(event) {
-      queue.push(event)
-      userOnEvent?.(event)
-    },
-  })
+  const user = options.onEvent
+  const onEvent = user
+    ? (event: CompletionEvent) => {
+        queue.push(event)
+        user(event)
+      }
+    : (event: CompletionEvent) => void queue.push(event)
+  const parser = createChatCompletionStreamParser({ ...options, onEvent })
   const final = createFinalCompletion(parser.snapshot)
   let input: OpenedSource | undefined
   let controller!: ReadableStreamDefaultController<CompletionEvent>

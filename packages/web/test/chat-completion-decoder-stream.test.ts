@@ -38,7 +38,8 @@ describe('ChatCompletionDecoderStream', () => {
     expect(await collect(events)).toEqual(expected.events)
     expect(await decoder.finalChatCompletion()).toEqual(expected.completion)
     expect(decoder.snapshot()).toEqual(expected.completion)
-    expect(probe.cancels).toEqual([])
+    // [DONE] cancels the rest of the body, as core does.
+    expect(probe.cancels).toHaveLength(1)
   })
 
   test('dispatches an unterminated last event, as core does', async () => {
@@ -96,21 +97,28 @@ describe('ChatCompletionDecoderStream', () => {
     expect(source.locked).toBe(false)
   })
 
-  test('a source read failing mid-stream errors the readable side with that error, carrying a non-enumerable partial', async () => {
+  test('a body failing mid-stream is core\'s stream_failed error, with the failure as cause and partial', async () => {
     const cause = new TypeError('terminated')
     const { events, decoder } = decode([sse(delta('a')), sse(delta('b'))], {}, { failAt: 2, error: cause })
-    const error = await collect(events).catch((e: unknown) => e)
-    expect(error).toBe(cause)
-    expect(Object.keys(cause)).not.toContain('partial')
-    expect((cause as unknown as { partial: ChatCompletion }).partial.choices[0]?.message.content).toBe('ab')
-    await expect(decoder.finalChatCompletion()).rejects.toBe(cause)
+    const error = (await collect(events).catch((e: unknown) => e)) as DeltafoldError<ChatCompletion>
+    const reference = (await core(sse(delta('a'), delta('b'))).then(async () => {
+      const failing = probeStream([sse(delta('a')), sse(delta('b'))], { failAt: 2, error: cause }).stream
+      return streamChatCompletion(failing).finalChatCompletion().catch((e: unknown) => e)
+    })) as DeltafoldError<ChatCompletion>
+    expect(error).toMatchObject({ name: 'DeltafoldError', code: 'stream_failed', cause, message: reference.message })
+    expect(error.partial?.choices[0]?.message.content).toBe('ab')
+    await expect(decoder.finalChatCompletion()).rejects.toBe(error)
   })
 
-  test('bytes after [DONE] are ignored and the readable side closes at [DONE]', async () => {
-    const { events, decoder } = decode([sse(delta('a', 'stop'), '[DONE]'), sse(delta('after'))])
+  test('[DONE] closes the events and cancels the rest of the body once, unread', async () => {
+    const { events, decoder, probe, source } = decode([sse(delta('a', 'stop'), '[DONE]'), sse(delta('after')), sse(delta('more'))])
     const seen = await collect(events)
     expect(seen.at(-1)?.type).toBe('done')
     expect((await decoder.finalChatCompletion()).choices[0]?.message.content).toBe('a')
+    await settleSoon()
+    expect(probe.cancels).toHaveLength(1)
+    expect(probe.pulls).toBeLessThanOrEqual(2)
+    expect(source.locked).toBe(false)
   })
 
   test('cancelling the readable side cancels the byte source exactly once with the reason and rejects finalChatCompletion with aborted', async () => {
