@@ -35,10 +35,17 @@ export async function coreStreamEvents(chunks: readonly Uint8Array[]): Promise<E
   return { completion: await stream.finalChatCompletion(), events }
 }
 
-/** `body.pipeThrough(new ChatCompletionDecoderStream())`, events read. */
+/** `body.pipeThrough(new ChatCompletionDecoderStream(options))`, every event read (from the arrays with `batch`). */
 export async function webDecoderStream(chunks: readonly Uint8Array[], options: { chunkEvents?: boolean; batch?: boolean } = {}): Promise<EventsRun> {
-  const decoder = new ChatCompletionDecoderStream(options)
-  const events = await count(toReadableStream(chunks).pipeThrough(decoder))
+  const decoder = new ChatCompletionDecoderStream<boolean>(options)
+  const reader = toReadableStream(chunks).pipeThrough(decoder).getReader()
+  let events = 0
+  for (;;) {
+    const result = await reader.read()
+    if (result.done) break
+    if (Array.isArray(result.value)) for (const event of result.value) events += event.type.length > 0 ? 1 : 0
+    else events++
+  }
   return { completion: await decoder.finalChatCompletion(), events }
 }
 

@@ -20,5 +20,5 @@ export const scenarios: Scenario[] = [
   { id: 'parallel-tools', run: (size) => parallelTools.run(parallelTools[size]) },
   { id: 'long-event', run: (size) => longEvent.run(longEvent[size]) },
   { id: 'many-streams', run: (size) => manyStreams.run(manyStreams[size]) },
-  { id: 'adapters', run: (size) => adapters.run(adapters[process.env.ADAPTERS_SIZE === 'medium' ? 'medium' : size]) },
+  { id: 'adapters', run: (size) => adapters.run(adapters[size]) },
 ]

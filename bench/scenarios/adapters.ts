@@ -41,7 +41,7 @@ export interface AdaptersConfig {
 }
 
 export const full: AdaptersConfig = { seed: 1, targetBytes: 20_000_000, rounds: 5, streams: 5_000, repeats: 2 }
-/** A few seconds: for comparing before and after a change. */
+/** A few seconds: for comparing before and after a change (pass it to `run` from a scratch script). */
 export const medium: AdaptersConfig = { seed: 1, targetBytes: 2_000_000, rounds: 3, streams: 2_000, repeats: 1 }
 export const smoke: AdaptersConfig = { quick: true, seed: 1, targetBytes: 30_000, rounds: 1, streams: 50, repeats: 1 }
 
@@ -51,6 +51,8 @@ const NAMES = {
   coreStream: 'core streamChatCompletion(body), events iterated',
   decoder: 'web body.pipeThrough(new ChatCompletionDecoderStream()), events read',
   decoderNoChunks: 'web ChatCompletionDecoderStream({ chunkEvents: false }), events read',
+  decoderBatch: 'web ChatCompletionDecoderStream({ batch: true }), every event read from the arrays',
+  decoderBatchNoChunks: 'web ChatCompletionDecoderStream({ batch: true, chunkEvents: false }), every event read',
   fromResponse: 'web fromResponse(response).events, iterated',
   three: 'web SSEDecoderStream → ChatCompletionChunkStream → ChatCompletionEventStream, events read',
   nodeChain: 'node createSSEDecoderTransform → createChunkTransform → createEventTransform, events iterated',
@@ -79,6 +81,8 @@ async function throughput(config: AdaptersConfig): Promise<{ table: ThroughputTa
       stream(NAMES.coreStream, () => coreStreamEvents(chunks)),
       stream(NAMES.decoder, () => webDecoderStream(chunks)),
       stream(NAMES.decoderNoChunks, () => webDecoderStream(chunks, { chunkEvents: false })),
+      stream(NAMES.decoderBatch, () => webDecoderStream(chunks, { batch: true })),
+      stream(NAMES.decoderBatchNoChunks, () => webDecoderStream(chunks, { batch: true, chunkEvents: false })),
       stream(NAMES.fromResponse, () => webFromResponse(chunks)),
       stream(NAMES.three, () => webThreeClasses(chunks)),
       stream(NAMES.nodeChain, () => nodeChain(chunks)),
@@ -321,6 +325,7 @@ export async function run(config: AdaptersConfig): Promise<ScenarioReport> {
     metrics: {
       'adapters.core': core,
       'adapters.decoder': ms(NAMES.decoder),
+      'adapters.decoderBatch': ms(NAMES.decoderBatch),
       'adapters.fromResponse': ms(NAMES.fromResponse),
       'adapters.three': ms(NAMES.three),
       'adapters.nodeChain': ms(NAMES.nodeChain),
