@@ -27,14 +27,35 @@ const RESOLVE_DIR = fileURLToPath(new URL('.', import.meta.url))
 const CORE_ALL_GZIP_CEILING = 36_500
 /** Gzipped bytes; measured: 2,747 (min 6,493). */
 const SSE_DECODER_GZIP_CEILING = 3_050
-/** Gzipped bytes; measured: 16,676 (min 48,220). */
-const ACCUMULATE_GZIP_CEILING = 18_400
+/**
+ * Gzipped bytes; measured: 21,565 (min 64,488). Issue 13 asked for no growth past 16.5 KB; the
+ * not-a-stream checks (input head, JSON body, response check: +5.6 KB minified), custom tool calls,
+ * audio/annotations, kept unknown fields and legacy completions made it grow by 4.9 KB. The target is
+ * reported as missed; this ceiling only stops further growth. Before: 16,676, ceiling 18,400.
+ */
+const ACCUMULATE_GZIP_CEILING = 22_600
 /** Gzipped bytes; measured: 3,551 (min 7,534). */
 const PARTIAL_JSON_GZIP_CEILING = 4_150
 /** Gzipped bytes; measured: 11,246 (min 30,111): the fold, the SSE decoder, the partial-JSON parser, the sources. */
 const ANTHROPIC_GZIP_CEILING = 12_400
 /** Gzipped bytes; measured: 3,265 (min 8,944): what the `format` option adds for Anthropic upstreams. */
 const ANTHROPIC_TRANSLATOR_GZIP_CEILING = 3_650
+
+// @deltafold/web, one named import each (issue 13's budgets). The package is built one module per
+// class with `"sideEffects": false`, so a bundler keeps only the imported class and what it uses;
+// before, any one import pulled in all five classes (13.1 KB for SSEDecoderStream).
+/** Gzipped bytes; measured: 2,943 (the decoder plus the TransformStream glue). */
+const WEB_SSE_DECODER_STREAM_GZIP_CEILING = 3_500
+/** Gzipped bytes; measured: 21,022 after the core merges (issue 13's budget: 17,000, missed: core's stream parser grew, see ACCUMULATE). Before them: 16,528. */
+const WEB_DECODER_STREAM_GZIP_CEILING = 22_000
+/**
+ * Gzipped bytes; measured: 22,140 after the core merges (17,440 before). The issue's goal is 14 KB, below core's
+ * createChatCompletionStreamParser alone (15,354), which fromResponse needs: out of the adapter's
+ * reach. This ceiling only stops growth.
+ */
+const WEB_FROM_RESPONSE_GZIP_CEILING = 23_100
+/** Gzipped bytes; measured: 12,314 (the accumulator and the pump; 10,683 before the core merges). */
+const WEB_EVENT_STREAM_GZIP_CEILING = 12_900
 
 interface Size {
   minified: number
@@ -60,6 +81,7 @@ async function measure(contents: string): Promise<Size> {
 }
 
 const core = (names: string) => `export { ${names} } from ${JSON.stringify(CORE_DIST)}`
+const web = (names: string) => `export { ${names} } from ${JSON.stringify(WEB_DIST)}`
 
 const BUDGETS: [name: string, contents: string, ceiling: number][] = [
   ['@deltafold/core (every export)', `export * from ${JSON.stringify(CORE_DIST)}`, CORE_ALL_GZIP_CEILING],
@@ -68,6 +90,10 @@ const BUDGETS: [name: string, contents: string, ceiling: number][] = [
   ['createPartialJSONParser', core('createPartialJSONParser'), PARTIAL_JSON_GZIP_CEILING],
   ['accumulateAnthropicMessage', core('accumulateAnthropicMessage'), ANTHROPIC_GZIP_CEILING],
   ['createAnthropicChatChunkTranslator', core('createAnthropicChatChunkTranslator'), ANTHROPIC_TRANSLATOR_GZIP_CEILING],
+  ['@deltafold/web SSEDecoderStream', web('SSEDecoderStream'), WEB_SSE_DECODER_STREAM_GZIP_CEILING],
+  ['@deltafold/web ChatCompletionDecoderStream', web('ChatCompletionDecoderStream'), WEB_DECODER_STREAM_GZIP_CEILING],
+  ['@deltafold/web fromResponse', web('fromResponse'), WEB_FROM_RESPONSE_GZIP_CEILING],
+  ['@deltafold/web ChatCompletionEventStream', web('ChatCompletionEventStream'), WEB_EVENT_STREAM_GZIP_CEILING],
 ]
 
 /** Peers and adapters measured for the README table only (no ceiling here). */
@@ -75,25 +101,37 @@ const REFERENCES: [name: string, contents: string][] = [
   ['eventsource-parser createParser', `export { createParser } from 'eventsource-parser'`],
   ['eventsource-parser (every export)', `export * from 'eventsource-parser'`],
   ['eventsource-parser/stream EventSourceParserStream', `export { EventSourceParserStream } from 'eventsource-parser/stream'`],
-  ['@deltafold/web SSEDecoderStream', `export { SSEDecoderStream } from ${JSON.stringify(WEB_DIST)}`],
+  ['@deltafold/web (every export)', `export * from ${JSON.stringify(WEB_DIST)}`],
 ]
 
 const rows: string[] = []
 
 beforeAll(() => {
-  if (!existsSync(CORE_DIST)) throw new Error(`Missing ${CORE_DIST}: run \`npx -y pnpm@10 build\` first`)
+  for (const dist of [CORE_DIST, WEB_DIST]) if (!existsSync(dist)) throw new Error(`Missing ${dist}: run \`npx -y pnpm@10 build\` first`)
 })
 
-describe('bundle budget of @deltafold/core (esbuild, minified, gzip -9)', () => {
+describe('bundle budget of @deltafold/core and @deltafold/web (esbuild, minified, gzip -9)', () => {
   test.each(BUDGETS)('%s stays within its ceiling', async (name, contents, ceiling) => {
     const size = await measure(contents)
     rows.push(`${name.padEnd(52)} ${String(size.minified).padStart(7)} min ${String(size.gzip).padStart(7)} gzip  (ceiling ${ceiling})`)
     expect(size.gzip, `${name}: ${size.gzip} gzipped bytes, ceiling ${ceiling}`).toBeLessThanOrEqual(ceiling)
   })
 
+  test('one named import from @deltafold/web bundles that class and what it uses, not the other classes', async () => {
+    const code = async (contents: string) => {
+      const result = await build({ stdin: { contents, resolveDir: RESOLVE_DIR, loader: 'js' }, bundle: true, minifyWhitespace: true, minifySyntax: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' })
+      return result.outputFiles[0]!.text
+    }
+    const sse = await code(web('SSEDecoderStream'))
+    expect(sse).toMatch(/SSEDecoderStream=class extends TransformStream/)
+    for (const other of ['ChatCompletionDecoderStream', 'ChatCompletionEventStream', 'ChatCompletionChunkStream', 'SSEEncoderStream', 'function fromResponse']) expect(sse).not.toContain(other)
+    const decoder = await code(web('ChatCompletionDecoderStream'))
+    expect(decoder).toMatch(/ChatCompletionDecoderStream=class/)
+    for (const other of ['SSEDecoderStream=class', 'ChatCompletionEventStream', 'function fromResponse']) expect(decoder).not.toContain(other)
+  })
+
   test('reference sizes for the README (eventsource-parser, web adapter)', async () => {
     for (const [name, contents] of REFERENCES) {
-      if (name.startsWith('@deltafold/web') && !existsSync(WEB_DIST)) continue
       const size = await measure(contents)
       rows.push(`${name.padEnd(52)} ${String(size.minified).padStart(7)} min ${String(size.gzip).padStart(7)} gzip`)
       expect(size.gzip).toBeGreaterThan(0)

@@ -1,5 +1,6 @@
 /** Every scenario, in run order, with its full and smoke configurations. */
 import * as anthropic from '../scenarios/anthropic.js'
+import * as adapters from '../scenarios/adapters.js'
 import * as chatText from '../scenarios/chat-text.js'
 import * as gateway from '../scenarios/gateway.js'
 import * as longEvent from '../scenarios/long-event.js'
@@ -25,4 +26,5 @@ export const scenarios: Scenario[] = [
   { id: 'many-streams', run: (size) => manyStreams.run(manyStreams[size]) },
   { id: 'anthropic', run: (size) => anthropic.run(anthropic[size]) },
   { id: 'gateway', run: (size) => gateway.run(gateway[size]) },
+  { id: 'adapters', run: (size) => adapters.run(adapters[size]) },
 ]

@@ -35,11 +35,16 @@ export {
   createChatCompletionNormalizer,
   createChatCompletionStreamParser,
   createChatCompletionTap,
+  createChunkStage,
+  createFinalCompletion,
   createPartialJSONParser,
   createSSEDecoder,
+  createSSEDecoderStage,
   DeltafoldError,
   encodeSSE,
+  eventPositionOf,
   isDeltafoldError,
+  locateError,
   openSource,
   parseChunkEvent,
   ProviderError,
@@ -48,6 +53,7 @@ export {
   streamChatCompletion,
   toSSEStream,
   toSSEText,
+  recordEventPosition,
   withPartial,
 } from '@deltafold/core'
 
@@ -84,6 +90,9 @@ export type {
   ByteSource,
   ChatCompletion,
   ChatCompletionAccumulator,
+  ChunkStage,
+  FinalCompletion,
+  SSEDecoderStageOptions,
   ChatCompletionAccumulatorOptions,
   ChatChunkNormalizer,
   ChatChunkNormalizerOptions,
@@ -138,6 +147,7 @@ export type {
 // @ts-types="@deltafold/web/types"
 export {
   ChatCompletionChunkStream,
+  ChatCompletionDecoderStream,
   ChatCompletionEventStream,
   ChatCompletionNormalizeStream,
   ChatCompletionTapStream,
@@ -148,6 +158,8 @@ export {
 
 // @ts-types="@deltafold/web/types"
 export type {
+  ChatCompletionDecoderStreamOptions,
+  ChatCompletionDecoderStreamOutput,
   FromResponseOptions,
   ResponseCompletionStream,
   SSEDecoderStreamOptions,

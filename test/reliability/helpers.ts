@@ -13,7 +13,7 @@ import {
   type CompletionEvent,
 } from '@deltafold/core'
 import { accumulateFromReadable, createChunkTransform, createEventTransform, createSSEDecoderTransform } from '@deltafold/node'
-import { ChatCompletionChunkStream, ChatCompletionEventStream, fromResponse, SSEDecoderStream } from '@deltafold/web'
+import { ChatCompletionChunkStream, ChatCompletionDecoderStream, ChatCompletionEventStream, fromResponse, SSEDecoderStream } from '@deltafold/web'
 
 /** A loosely typed wire object: tests build shapes our types do not describe. */
 export type Loose = Record<string, unknown>
@@ -146,11 +146,11 @@ export function nodeSource(
 // ---------------------------------------------------------------------------------------------
 // Every entry point of the bytes → completion pipeline, driven the same way
 
-/** The entry points: core's two, web's two (the `Response` one and the `TransformStream` chain), node's two. */
-export const SURFACES = ['core.accumulate', 'core.stream', 'web.fromResponse', 'web.chain', 'node.accumulate', 'node.pipeline'] as const
+/** The entry points: core's two, web's three (the `Response` one, `ChatCompletionDecoderStream` and the three-class chain), node's two. */
+export const SURFACES = ['core.accumulate', 'core.stream', 'web.fromResponse', 'web.decoder', 'web.chain', 'node.accumulate', 'node.pipeline'] as const
 export type Surface = (typeof SURFACES)[number]
 /** The entry points that hand out events to a consumer loop (the others only return the completion). */
-export const LOOP_SURFACES = ['core.stream', 'web.fromResponse', 'web.chain', 'node.pipeline'] as const satisfies readonly Surface[]
+export const LOOP_SURFACES = ['core.stream', 'web.fromResponse', 'web.decoder', 'web.chain', 'node.pipeline'] as const satisfies readonly Surface[]
 
 /** Options of {@link runSurface}. */
 export interface RunOptions extends ChatCompletionStreamOptions {
@@ -264,6 +264,17 @@ export async function runSurface(surface: Surface, steps: readonly Step[], end: 
         error = e
       }
       await settle(() => stream.finalChatCompletion())
+      break
+    }
+    case 'web.decoder': {
+      const decoder = new ChatCompletionDecoderStream(pipelineOptions)
+      snapshot = () => decoder.snapshot()
+      try {
+        await consume((source as ReadableStream<Uint8Array>).pipeThrough(decoder))
+      } catch (e) {
+        error = e
+      }
+      await settle(() => decoder.finalChatCompletion())
       break
     }
     case 'web.chain': {

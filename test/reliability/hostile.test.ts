@@ -44,7 +44,7 @@ const partialContent = (value: unknown) => ((value as Loose | undefined)?.partia
 const snapshotContent = (run: RunResult) => run.snapshot().choices[0]?.message.content
 
 /** The surfaces that report failures as core does: typed errors for read failures, byte offsets. */
-const CORE_LIKE: readonly Surface[] = ['core.accumulate', 'core.stream', 'web.fromResponse', 'node.accumulate']
+const CORE_LIKE: readonly Surface[] = ['core.accumulate', 'core.stream', 'web.fromResponse', 'web.decoder', 'node.accumulate']
 
 describe('#36 AbortSignal fires mid-stream, on every entry point', () => {
   test.each(SURFACES)('%s: rejects with signal.reason, the source cancelled once and released, snapshot and partial hold "Hello", no listener left', async (surface) => {

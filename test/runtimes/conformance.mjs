@@ -156,6 +156,14 @@ function fixtureCases(core, web, fixtures) {
         const chunks = streamOf(splitBytes(bytes, size))
         await expectOutcome(async () => (await webPipeline(web, chunks)).completion, fixture.expected, 'web TransformStream pipeline')
       }
+      if (hasWeb(web, 'ChatCompletionDecoderStream')) {
+        const decoder = new web.ChatCompletionDecoderStream()
+        const run = async () => {
+          await collect(streamOf(splitBytes(bytes, size)).pipeThrough(decoder))
+          return decoder.finalChatCompletion()
+        }
+        await expectOutcome(run, fixture.expected, 'web ChatCompletionDecoderStream')
+      }
       if (hasWeb(web, 'fromResponse')) {
         const chunked = new Response(streamOf(splitBytes(bytes, size)), { headers: { 'content-type': 'text/event-stream' } })
         await expectOutcome(() => web.fromResponse(chunked).finalChatCompletion(), fixture.expected, 'web fromResponse')
@@ -413,6 +421,58 @@ function webCases(core, web) {
         await delay(20)
         equal(source.cancels, 1, 'cancel calls')
         equal(eventStream.snapshot().choices[0]?.message.content, 'Hi', 'snapshot after cancel')
+      },
+    },
+    {
+      name: 'web: ChatCompletionDecoderStream gives the events and completion streamChatCompletion gives',
+      skip: need('ChatCompletionDecoderStream'),
+      run: async () => {
+        const expected = []
+        const reference = core.streamChatCompletion(BODY)
+        for await (const event of reference) expected.push(event)
+        const decoder = new web.ChatCompletionDecoderStream()
+        const events = await collect(body().pipeThrough(decoder))
+        deepEqual(events, expected, 'events')
+        deepEqual(await decoder.finalChatCompletion(), await reference.finalChatCompletion(), 'finalChatCompletion()')
+      },
+    },
+    {
+      name: 'web: ChatCompletionDecoderStream dispatches an unterminated last event',
+      skip: need('ChatCompletionDecoderStream'),
+      run: async () => {
+        const decoder = new web.ChatCompletionDecoderStream()
+        await collect(streamOf([encoder.encode(HELLO.trimEnd())]).pipeThrough(decoder))
+        equal((await decoder.finalChatCompletion()).choices[0]?.message.content, 'Hi', 'content')
+      },
+    },
+    {
+      name: 'web: cancelling a ChatCompletionDecoderStream cancels the source once and rejects the completion with aborted',
+      skip: need('ChatCompletionDecoderStream'),
+      run: async () => {
+        const source = countingStream([HELLO, HELLO], { hangAtEnd: true })
+        const decoder = new web.ChatCompletionDecoderStream()
+        const reader = source.stream.pipeThrough(decoder).getReader()
+        await reader.read()
+        await reader.cancel(new Error('client went away'))
+        await delay(20)
+        equal(source.cancels, 1, 'cancel calls')
+        const error = await rejection(decoder.finalChatCompletion())
+        equal(error.code, 'aborted', 'code')
+        equal(decoder.snapshot().choices[0]?.message.content, 'Hi', 'snapshot after cancel')
+      },
+    },
+    {
+      name: 'web: ChatCompletionDecoderStream errors with invalid_json, its event number, byte offset and partial',
+      skip: need('ChatCompletionDecoderStream'),
+      run: async () => {
+        const decoder = new web.ChatCompletionDecoderStream()
+        const error = await rejection(collect(streamOf([encoder.encode(HELLO + 'data: {oops\n\n')]).pipeThrough(decoder)))
+        const reference = await rejection(core.accumulateChatCompletion(HELLO + 'data: {oops\n\n'))
+        equal(error.code, 'invalid_json', 'code')
+        equal(error.message, reference.message, 'message')
+        equal(error.eventNumber, reference.eventNumber, 'eventNumber')
+        equal(error.byteOffset, reference.byteOffset, 'byteOffset')
+        equal(error.partial?.choices[0]?.message.content, 'Hi', 'partial')
       },
     },
     {

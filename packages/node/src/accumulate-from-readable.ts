@@ -1,12 +1,9 @@
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import { accumulateChatCompletion, checkResponse, type ChatCompletion, type ChatCompletionStreamOptions } from '@deltafold/core'
-import { readText, readableIterator } from './internal/readable-iterator.js'
+import { readableIterator } from './internal/readable-iterator.js'
 
 /** Options of {@link accumulateFromReadable}: accumulator options, `maxEventBytes`, `signal`. */
 export type AccumulateFromReadableOptions = ChatCompletionStreamOptions
-
-/** How much of an error body is read for the `ProviderError`: 64 KiB, like core's `checkResponse`. */
-const MAX_ERROR_BODY_BYTES = 64 * 1024
 
 /**
  * Reads a chat-completion stream from a Node `Readable` (an `http.IncomingMessage`, a file stream,
@@ -49,7 +46,11 @@ export async function accumulateFromReadable(readable: Readable, options: Accumu
           ok: statusCode >= 200 && statusCode <= 299,
           status: statusCode,
           headers: new Headers(typeof contentType === 'string' ? { 'content-type': contentType } : {}),
-          text: () => readText(readable, MAX_ERROR_BODY_BYTES),
+          // Read by checkResponse only for an error (up to its limit, then cancelled), hence the getter.
+          get body() {
+            return Readable.toWeb(readable) as ReadableStream<Uint8Array>
+          },
+          text: () => Promise.resolve(''),
         },
         options.signal,
       )

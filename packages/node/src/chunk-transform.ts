@@ -1,5 +1,5 @@
 import { Transform } from 'node:stream'
-import { carriesData, parseChunkEvent, type ServerSentEvent } from '@deltafold/core'
+import { createChunkStage, type ChatCompletionChunk, type ServerSentEvent } from '@deltafold/core'
 
 /** Options of {@link createChunkTransform}. */
 export interface ChunkTransformOptions {
@@ -14,8 +14,8 @@ export interface ChunkTransformOptions {
  * `data: {"error": …}` payload destroys the stream with a `ProviderError` (`upstream_error`), and a
  * payload that is not a JSON object with a `DeltafoldError` (`invalid_json`, `invalid_chunk`).
  *
- * Errors carry `eventNumber` (1-based, counting the events this transform received) and `data`, but
- * no `byteOffset`: the events arrive already decoded. `accumulateFromReadable` reports it.
+ * Errors are core's for the same bytes: after `createSSEDecoderTransform`, which records each event's
+ * number and byte offset, they carry both; events from elsewhere are counted here and have no byte offset.
  *
  * @param options - `highWaterMark`
  * @example
@@ -32,28 +32,13 @@ export interface ChunkTransformOptions {
  * ```
  */
 export function createChunkTransform(options: ChunkTransformOptions = {}): Transform {
-  // Number of events received so far; the event being parsed is number `eventNumber`.
-  let eventNumber = 0
-  // `data: [DONE]` arrived: later events are ignored, as openai-node does.
-  let sawDone = false
-  return new Transform({
+  const stage = createChunkStage()
+  const transform: Transform = new Transform({
     objectMode: true,
     highWaterMark: options.highWaterMark ?? 16,
     transform(event: ServerSentEvent, _encoding, callback) {
-      if (sawDone) {
-        callback()
-        return
-      }
-      eventNumber++
       try {
-        const result = parseChunkEvent(event, { eventNumber })
-        if (result.kind === 'done') sawDone = true
-        else if (result.kind === 'chunk') {
-          // A chunk carrying an `error` beside choices or usage (OpenRouter) still goes downstream
-          // first, so that what it carries counts; an error-only payload is just the error.
-          if (!result.error || carriesData(result.chunk)) this.push(result.chunk)
-          if (result.error) throw result.error
-        }
+        stage.push(event, emit)
       } catch (error) {
         callback(error as Error)
         return
@@ -61,4 +46,6 @@ export function createChunkTransform(options: ChunkTransformOptions = {}): Trans
       callback()
     },
   })
+  const emit = (chunk: ChatCompletionChunk) => void transform.push(chunk)
+  return transform
 }

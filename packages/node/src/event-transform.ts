@@ -1,14 +1,15 @@
 import { Transform, type TransformCallback } from 'node:stream'
 import {
-  withPartial,
-  DeltafoldError,
   createChatCompletionAccumulator,
+  createFinalCompletion,
+  eventPositionOf,
+  locateError,
   type ChatCompletion,
   type ChatCompletionAccumulator,
   type ChatCompletionAccumulatorOptions,
   type ChatCompletionChunk,
+  type FinalCompletion,
 } from '@deltafold/core'
-import { deferred, type Deferred } from './internal/deferred.js'
 
 /** Options of {@link createEventTransform}: accumulator options plus `highWaterMark`. */
 export interface EventTransformOptions extends ChatCompletionAccumulatorOptions {
@@ -57,9 +58,7 @@ export function createEventTransform(options: EventTransformOptions = {}): Event
 
 class ChatCompletionEventTransform extends Transform implements EventTransform {
   readonly #accumulator: ChatCompletionAccumulator
-  readonly #final: Deferred<ChatCompletion> = deferred()
-  // The final completion is resolved or rejected: later failures change nothing.
-  #settled = false
+  readonly #final: FinalCompletion
 
   constructor(options: EventTransformOptions) {
     const { highWaterMark = 16, ...accumulatorOptions } = options
@@ -72,22 +71,16 @@ class ChatCompletionEventTransform extends Transform implements EventTransform {
         userOnEvent?.(event)
       },
     })
-  }
-
-  #fail(error: unknown): Error {
-    const wrapped = withPartial(error, this.#accumulator.snapshot) as Error
-    if (!this.#settled) {
-      this.#settled = true
-      this.#final.reject(wrapped)
-    }
-    return wrapped
+    this.#final = createFinalCompletion(this.#accumulator.snapshot)
   }
 
   override _transform(chunk: ChatCompletionChunk, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
       this.#accumulator.push(chunk)
     } catch (error) {
-      callback(this.#fail(error))
+      // The position of the event the chunk came from, when createChunkTransform recorded it.
+      const position = typeof chunk === 'object' && chunk !== null ? eventPositionOf(chunk) : undefined
+      callback(this.#final.fail(position ? locateError(error, position) : error) as Error)
       return
     }
     callback()
@@ -98,24 +91,17 @@ class ChatCompletionEventTransform extends Transform implements EventTransform {
     try {
       completion = this.#accumulator.finish()
     } catch (error) {
-      callback(this.#fail(error))
+      callback(this.#final.fail(error) as Error)
       return
     }
-    this.#settled = true
     this.#final.resolve(completion)
     callback()
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (error) callback(this.#fail(error))
+    if (error) callback(this.#final.fail(error) as Error)
     else {
-      if (!this.#settled) {
-        this.#fail(
-          new DeltafoldError('aborted', 'The event transform was destroyed before the completion ended', {
-            partial: this.#accumulator.snapshot(),
-          }),
-        )
-      }
+      this.#final.abort('The event transform was destroyed before the completion ended', undefined)
       callback(null)
     }
   }

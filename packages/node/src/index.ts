@@ -11,3 +11,36 @@ export { createTapTransform } from './tap-transform.js'
 export type { TapTransform } from './tap-transform.js'
 export { createNormalizeTransform } from './normalize-transform.js'
 export type { NormalizeTransform } from './normalize-transform.js'
+
+// Core's errors, guard and public types, so that an app importing only this package can catch,
+// narrow and type what it gets (the same classes as @deltafold/core's, not copies).
+export { DeltafoldError, ProviderError, isDeltafoldError } from '@deltafold/core'
+export type {
+  ChatCompletion,
+  ChatCompletionAccumulatorOptions,
+  ChatCompletionChoice,
+  ChatCompletionChoiceLogprobs,
+  ChatCompletionChunk,
+  ChatCompletionChunkChoice,
+  ChatCompletionChunkDelta,
+  ChatCompletionChunkToolCall,
+  ChatCompletionFinishReason,
+  ChatCompletionLimits,
+  ChatCompletionMessage,
+  ChatCompletionMessageCustomToolCall,
+  ChatCompletionMessageFunctionToolCall,
+  ChatCompletionMessageToolCall,
+  ChatCompletionServiceTier,
+  ChatCompletionStreamOptions,
+  ChatCompletionTokenLogprob,
+  CompletionEvent,
+  CompletionEventType,
+  CompletionUsage,
+  DeltafoldErrorCode,
+  DeltafoldErrorOptions,
+  DeltafoldErrorPosition,
+  ReasoningField,
+  ServerSentEvent,
+  SSEDecoderOptions,
+  SSEEventInit,
+} from '@deltafold/core'

@@ -1,12 +1,8 @@
 import { Transform } from 'node:stream'
-import { createSSEDecoder, type SSEDecoderHandlers, type SSEDecoderOptions } from '@deltafold/core'
+import { createSSEDecoderStage, type SSEDecoderStageOptions } from '@deltafold/core'
 
 /** Options of {@link createSSEDecoderTransform}. */
-export interface SSEDecoderTransformOptions extends SSEDecoderOptions {
-  /** Called for every comment line (`: keep-alive`), with the text after the colon and one optional space. */
-  onComment?: (text: string) => void
-  /** Called for every valid `retry:` field, in milliseconds. */
-  onRetry?: (ms: number) => void
+export interface SSEDecoderTransformOptions extends SSEDecoderStageOptions {
   /** Events buffered on the readable side before backpressure stops the writes. @defaultValue 16 */
   highWaterMark?: number
 }
@@ -30,13 +26,7 @@ export interface SSEDecoderTransformOptions extends SSEDecoderOptions {
  */
 export function createSSEDecoderTransform(options: SSEDecoderTransformOptions = {}): Transform {
   let transform: Transform | undefined
-  const handlers: SSEDecoderHandlers = { onEvent: (event) => transform!.push(event) }
-  if (options.onComment) handlers.onComment = options.onComment
-  if (options.onRetry) handlers.onRetry = options.onRetry
-  const decoderOptions: SSEDecoderOptions = {}
-  if (options.maxEventBytes !== undefined) decoderOptions.maxEventBytes = options.maxEventBytes
-  if (options.dispatchUnterminated !== undefined) decoderOptions.dispatchUnterminated = options.dispatchUnterminated
-  const decoder = createSSEDecoder(handlers, decoderOptions)
+  const decoder = createSSEDecoderStage((event) => void transform!.push(event), options)
   transform = new Transform({
     readableObjectMode: true,
     readableHighWaterMark: options.highWaterMark ?? 16,

@@ -1,4 +1,4 @@
-import { carriesData, parseChunkEvent, type ChatCompletionChunk, type ServerSentEvent } from '@deltafold/core'
+import { createChunkStage, type ChatCompletionChunk, type ServerSentEvent } from '@deltafold/core'
 
 /**
  * A `TransformStream` from Server-Sent Events to parsed `chat.completion.chunk` objects, wrapping
@@ -7,9 +7,8 @@ import { carriesData, parseChunkEvent, type ChatCompletionChunk, type ServerSent
  * errors the stream with a `ProviderError` (`upstream_error`), and a payload that is not a JSON
  * object with a `DeltafoldError` (`invalid_json`, `invalid_chunk`).
  *
- * Errors carry `eventNumber` (1-based, counting the events this stream received) and `data`, but no
- * `byteOffset`: the events arrive already decoded, so this layer cannot know it. `fromResponse`,
- * which sees the bytes, reports it.
+ * Errors are core's for the same bytes: after `SSEDecoderStream`, which records each event's number
+ * and byte offset, they carry both; events from elsewhere are counted here and have no byte offset.
  *
  * @example
  * ```ts
@@ -21,23 +20,11 @@ import { carriesData, parseChunkEvent, type ChatCompletionChunk, type ServerSent
  */
 export class ChatCompletionChunkStream extends TransformStream<ServerSentEvent, ChatCompletionChunk> {
   constructor() {
-    // Number of events received so far; the event being parsed is number `eventNumber`.
-    let eventNumber = 0
-    // `data: [DONE]` arrived: later events are ignored, as openai-node does.
-    let sawDone = false
+    const stage = createChunkStage()
+    let emit!: (chunk: ChatCompletionChunk) => void
     super({
-      transform(event, controller) {
-        if (sawDone) return
-        eventNumber++
-        const result = parseChunkEvent(event, { eventNumber })
-        if (result.kind === 'done') sawDone = true
-        else if (result.kind === 'chunk') {
-          // A chunk carrying an `error` beside choices or usage (OpenRouter) still goes downstream
-          // first, so that what it carries counts; an error-only payload is just the error.
-          if (!result.error || carriesData(result.chunk)) controller.enqueue(result.chunk)
-          if (result.error) throw result.error
-        }
-      },
+      start: (controller) => void (emit = (chunk) => controller.enqueue(chunk)),
+      transform: (event) => stage.push(event, emit),
     })
   }
 }

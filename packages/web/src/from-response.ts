@@ -1,7 +1,6 @@
 import {
-  withPartial,
-  DeltafoldError,
   createChatCompletionStreamParser,
+  createFinalCompletion,
   openSource,
   type ChatCompletion,
   type ChatCompletionStreamOptions,
@@ -9,7 +8,6 @@ import {
   type OpenedSource,
 } from '@deltafold/core'
 import { ensureAsyncIterable } from './internal/async-iterable.js'
-import { deferred } from './internal/deferred.js'
 
 /** Options of {@link fromResponse}: accumulator options (`onEvent`, `limits`, `strict`, `parseArguments`), `maxEventBytes`, `signal`. */
 export type FromResponseOptions = ChatCompletionStreamOptions
@@ -69,15 +67,15 @@ export function fromResponse(response: Response, options: FromResponseOptions = 
   const signal = options.signal
   // Events of the chunk being processed, handed to the stream's queue after each upstream read.
   const queue: CompletionEvent[] = []
-  const userOnEvent = options.onEvent
-  const parser = createChatCompletionStreamParser({
-    ...options,
-    onEvent(event) {
-      queue.push(event)
-      userOnEvent?.(event)
-    },
-  })
-  const final = deferred<ChatCompletion>()
+  const user = options.onEvent
+  const onEvent = user
+    ? (event: CompletionEvent) => {
+        queue.push(event)
+        user(event)
+      }
+    : (event: CompletionEvent) => void queue.push(event)
+  const parser = createChatCompletionStreamParser({ ...options, onEvent })
+  const final = createFinalCompletion(parser.snapshot)
   let input: OpenedSource | undefined
   let controller!: ReadableStreamDefaultController<CompletionEvent>
   // Nothing more is read: the final completion is settled, the body closed or being cancelled, the
@@ -98,8 +96,7 @@ export function fromResponse(response: Response, options: FromResponseOptions = 
   function onAbort(): void {
     if (settled) return
     settle()
-    pendingError = withPartial(signal!.reason, parser.snapshot)
-    final.reject(pendingError)
+    pendingError = final.fail(signal!.reason)
     queue.length = 0
     controller.error(pendingError)
     void input?.cancel(pendingError)
@@ -126,8 +123,7 @@ export function fromResponse(response: Response, options: FromResponseOptions = 
     } catch (error) {
       if (settled) return
       settle()
-      pendingError = withPartial(error, parser.snapshot)
-      final.reject(pendingError)
+      pendingError = final.fail(error)
       void input!.cancel(pendingError)
     }
   }
@@ -164,12 +160,7 @@ export function fromResponse(response: Response, options: FromResponseOptions = 
         queue.length = 0
         if (!settled) {
           settle()
-          final.reject(
-            new DeltafoldError('aborted', 'The events stream was cancelled before the completion ended', {
-              cause: reason,
-              partial: parser.snapshot(),
-            }),
-          )
+          final.abort('The events stream was cancelled before the completion ended', reason)
         }
         return input?.cancel(reason)
       },
@@ -192,8 +183,7 @@ export function fromResponse(response: Response, options: FromResponseOptions = 
     } catch (error) {
       if (settled) return
       settle()
-      pendingError = withPartial(error, parser.snapshot)
-      final.reject(pendingError)
+      pendingError = final.fail(error)
       c.error(pendingError)
       return
     }

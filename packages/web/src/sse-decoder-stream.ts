@@ -1,12 +1,7 @@
-import { createSSEDecoder, type ServerSentEvent, type SSEDecoderHandlers, type SSEDecoderOptions } from '@deltafold/core'
+import { createSSEDecoderStage, type ServerSentEvent, type SSEDecoderStageOptions } from '@deltafold/core'
 
 /** Options of {@link SSEDecoderStream}: the decoder's options plus its comment and retry callbacks. */
-export interface SSEDecoderStreamOptions extends SSEDecoderOptions {
-  /** Called for every comment line (`: keep-alive`), with the text after the colon and one optional space. */
-  onComment?: (text: string) => void
-  /** Called for every valid `retry:` field, in milliseconds. */
-  onRetry?: (ms: number) => void
-}
+export type SSEDecoderStreamOptions = SSEDecoderStageOptions
 
 /**
  * A `TransformStream` from response bytes (or text) to Server-Sent Events, wrapping core's
@@ -27,24 +22,12 @@ export interface SSEDecoderStreamOptions extends SSEDecoderOptions {
  */
 export class SSEDecoderStream extends TransformStream<Uint8Array | string, ServerSentEvent> {
   constructor(options: SSEDecoderStreamOptions = {}) {
-    let controller: TransformStreamDefaultController<ServerSentEvent> | undefined
-    const handlers: SSEDecoderHandlers = { onEvent: (event) => controller!.enqueue(event) }
-    if (options.onComment) handlers.onComment = options.onComment
-    if (options.onRetry) handlers.onRetry = options.onRetry
-    const decoderOptions: SSEDecoderOptions = {}
-    if (options.maxEventBytes !== undefined) decoderOptions.maxEventBytes = options.maxEventBytes
-    if (options.dispatchUnterminated !== undefined) decoderOptions.dispatchUnterminated = options.dispatchUnterminated
-    const decoder = createSSEDecoder(handlers, decoderOptions)
+    let controller!: TransformStreamDefaultController<ServerSentEvent>
+    const decoder = createSSEDecoderStage((event) => controller.enqueue(event), options)
     super({
-      start(c) {
-        controller = c
-      },
-      transform(chunk) {
-        decoder.feed(chunk)
-      },
-      flush() {
-        decoder.end()
-      },
+      start: (c) => void (controller = c),
+      transform: (chunk) => decoder.feed(chunk),
+      flush: () => decoder.end(),
     })
   }
 }

@@ -128,9 +128,9 @@ describe('ChatCompletionEventStream', () => {
     expect(deltas).toBe(60)
   })
 
-  test('the readable side is the pull-based wrapper and is async-iterable', () => {
+  test('is a readable/writable pair for pipeThrough whose readable side is async-iterable', () => {
     const eventStream = new ChatCompletionEventStream()
-    expect(eventStream).toBeInstanceOf(TransformStream)
+    expect(eventStream.writable).toBeInstanceOf(WritableStream)
     expect(eventStream.readable).toBeInstanceOf(ReadableStream)
     expect(typeof (eventStream.readable as unknown as AsyncIterable<unknown>)[Symbol.asyncIterator]).toBe('function')
     expect(eventStream.readable.locked).toBe(false)

@@ -85,26 +85,3 @@ export function readableIterator(readable: Readable): AsyncIterator<Uint8Array |
 function prematureClose(): Error {
   return Object.assign(new Error('The stream closed before it ended'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })
 }
-
-/** Reads up to `maxBytes` of a readable as text, then destroys it if anything is left. */
-export async function readText(readable: Readable, maxBytes: number): Promise<string> {
-  const iterator = readableIterator(readable)
-  const decoder = new TextDecoder()
-  const parts: string[] = []
-  let size = 0
-  try {
-    while (size < maxBytes) {
-      const result = await iterator.next()
-      if (result.done) break
-      const chunk = result.value
-      size += typeof chunk === 'string' ? chunk.length : chunk.byteLength
-      parts.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }))
-    }
-    parts.push(decoder.decode())
-  } catch {
-    // The body failed mid-way: report what arrived.
-  } finally {
-    await iterator.return?.()
-  }
-  return parts.join('')
-}
