@@ -64,6 +64,8 @@ const CODES = new Set<DeltafoldErrorCode>([
   'aborted',
   'unexpected_eof',
   'invalid_event',
+  // A choice with `text` and no delta, or object "text_completion": a legacy stream, refused by name in chat mode.
+  'unsupported_format',
 ])
 
 /**
