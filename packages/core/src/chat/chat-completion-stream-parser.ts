@@ -59,7 +59,7 @@ export interface ChatCompletionStreamParser {
   /**
    * Feeds one chunk object that an SDK already parsed (what openai's `Stream` yields), instead of
    * bytes: it is applied as the payload of one event would be. A parser takes either bytes/text or
-   * chunk objects, never both.
+   * chunk objects, never both. Call it on the parser (`parser.feedChunk(chunk)`), not detached.
    */
   feedChunk(chunk: object): void
   /** Ends the input and returns the final completion; later calls return the same completion. */
@@ -191,7 +191,6 @@ class ParserState implements FastPathSchedule {
  */
 class StreamParser implements ChatCompletionStreamParser {
   readonly feed: (chunk: Uint8Array | string) => void
-  readonly feedChunk: (chunk: object) => void
   readonly end: () => ChatCompletion
   readonly snapshot: () => ChatCompletion
   readonly #state: ParserState
@@ -201,9 +200,14 @@ class StreamParser implements ChatCompletionStreamParser {
     p.decoder = createSSEDecoder({ onEvent: (event) => onEvent(p, event) }, decoderOptions)
     this.#state = p
     this.feed = (chunk) => feed(p, chunk)
-    this.feedChunk = (chunk) => feedChunk(p, chunk)
     this.end = () => end(p)
     this.snapshot = () => takeSnapshot(p.acc)
+  }
+
+  // A prototype method, not an own closure like feed(): 40 bytes less per idle parser (many-streams
+  // bench); call it on the parser.
+  feedChunk(chunk: object): void {
+    feedChunk(this.#state, chunk)
   }
 
   get sawDone(): boolean {
