@@ -71,12 +71,21 @@ export interface ChatCompletionStreamParser {
   /** Number of SSE events decoded (of chunk objects fed, for `feedChunk`). */
   readonly eventCount: number
   /**
+   * What the input turned out to be: `event-stream`, `json` (a body that is one JSON value: a
+   * non-streamed completion once `end()` returned it), `chunks` (chunk objects fed), or `undecided`
+   * while too little has arrived. The CLI notes a non-streamed completion with it.
+   */
+  readonly inputKind: InputKind
+  /**
    * Where the complete part of the input ends: the offset (bytes for `Uint8Array` input, UTF-16
    * code units for strings) of the first line not yet terminated. With `eventCount`, what an error
    * raised outside the parser (a failed read, an abort) reports as its position.
    */
   position(): number
 }
+
+/** See {@link ChatCompletionStreamParser.inputKind}. */
+export type InputKind = 'undecided' | 'event-stream' | 'json' | 'chunks'
 
 // What the input turned out to be (see sniffHead). Until decided, fed chunks are held.
 const SNIFFING = 0
@@ -212,6 +221,11 @@ class StreamParser implements ChatCompletionStreamParser {
 
   get sawDone(): boolean {
     return this.#state.sawDone
+  }
+
+  get inputKind(): InputKind {
+    const mode = this.#state.mode
+    return mode === SNIFFING ? 'undecided' : mode === JSON_BODY ? 'json' : mode === OBJECTS ? 'chunks' : 'event-stream'
   }
 
   get eventCount(): number {
