@@ -34,7 +34,7 @@ export type {
   ChatFoldFormat,
 } from './chat/chat-completion-accumulator.js'
 export { createChatCompletionStreamParser } from './chat/chat-completion-stream-parser.js'
-export type { ChatCompletionStreamOptions, ChatCompletionStreamParser } from './chat/chat-completion-stream-parser.js'
+export type { ChatCompletionStreamOptions, ChatCompletionStreamParser, InputKind } from './chat/chat-completion-stream-parser.js'
 export { carriesData, parseChunkEvent } from './chat/parse-chunk-event.js'
 export type { ChunkEventResult, EventPosition } from './chat/parse-chunk-event.js'
 export { accumulateChatCompletion, streamChatCompletion } from './chat/stream-chat-completion.js'

@@ -235,6 +235,24 @@ describe('the async entry points', () => {
     }
   })
 
+  test('inputKind says what the input was: json for a non-streamed completion, event-stream, chunks, undecided', async () => {
+    const json = streamChatCompletion(JSON.stringify(COMPLETION))
+    expect(json.inputKind()).toBe('undecided')
+    await json.finalChatCompletion()
+    expect(json.inputKind()).toBe('json')
+    const sse = streamChatCompletion(`data: ${JSON.stringify(ONE_CHUNK)}\n\n`)
+    await sse.finalChatCompletion()
+    expect(sse.inputKind()).toBe('event-stream')
+    const chunks = streamChatCompletion([ONE_CHUNK])
+    await chunks.finalChatCompletion()
+    expect(chunks.inputKind()).toBe('chunks')
+    const parser = createChatCompletionStreamParser()
+    parser.feed('da')
+    expect(parser.inputKind).toBe('undecided')
+    parser.feed('ta: {}\n\n')
+    expect(parser.inputKind).toBe('event-stream')
+  })
+
   test('a non-streamed completion through accumulateChatCompletion', async () => {
     const completion = await accumulateChatCompletion([JSON.stringify(COMPLETION).slice(0, 1), JSON.stringify(COMPLETION).slice(1)])
     expect(completion.choices[1]!.message.content).toBe('Héllo 😀')

@@ -1,6 +1,7 @@
 import {
   createChatCompletionStreamParser,
   type ChatCompletionStreamOptions,
+  type InputKind,
 } from './chat-completion-stream-parser.js'
 import type { CompletionEvent } from './completion-event.js'
 import type { ByteSource, ChunkSource } from '../source/open-byte-source.js'
@@ -13,6 +14,8 @@ export interface StreamedChatCompletion extends AsyncIterable<CompletionEvent> {
   finalChatCompletion(): Promise<ChatCompletion>
   /** The completion so far (a copy). Never throws. */
   snapshot(): ChatCompletion
+  /** What the source turned out to be (see `ChatCompletionStreamParser.inputKind`): `json` for a non-streamed completion. */
+  inputKind(): InputKind
 }
 
 /**
@@ -154,5 +157,6 @@ export function streamChatCompletion(source: ByteSource | ChunkSource, options: 
       return final
     },
     snapshot: parser.snapshot,
+    inputKind: () => parser.inputKind,
   }
 }
