@@ -45,3 +45,54 @@ export { splitChatCompletion } from './encode/split-chat-completion.js'
 export type { FragmentSize, RandomFragmentSize, SplitChatCompletionOptions } from './encode/split-chat-completion.js'
 export { toSSEStream, toSSEText } from './encode/to-sse-stream.js'
 export type { ToSSEStreamOptions } from './encode/to-sse-stream.js'
+export { createResponseAccumulator } from './responses/response-accumulator.js'
+export type {
+  ResponseAccumulator,
+  ResponseAccumulatorOptions,
+  ResponseEventPosition,
+  ResponseLimits,
+} from './responses/response-accumulator.js'
+export { accumulateResponse, streamResponse } from './responses/stream-response.js'
+export type { ResponseStreamOptions, StreamedResponse } from './responses/stream-response.js'
+export type {
+  Response,
+  ResponseContentPart,
+  ResponseContentPartEvent,
+  ResponseCustomToolCall,
+  ResponseCustomToolCallInputDeltaEvent,
+  ResponseCustomToolCallInputDoneEvent,
+  ResponseError,
+  ResponseErrorEvent,
+  ResponseFunctionCallArgumentsDeltaEvent,
+  ResponseFunctionCallArgumentsDoneEvent,
+  ResponseFunctionToolCall,
+  ResponseLifecycleEvent,
+  ResponseOutputItem,
+  ResponseOutputItemEvent,
+  ResponseOutputMessage,
+  ResponseOutputRefusal,
+  ResponseOutputText,
+  ResponseOutputTextAnnotation,
+  ResponseOutputTextLogprob,
+  ResponseReasoningItem,
+  ResponseReasoningSummary,
+  ResponseReasoningSummaryPartEvent,
+  ResponseReasoningSummaryTextDeltaEvent,
+  ResponseReasoningSummaryTextDoneEvent,
+  ResponseReasoningText,
+  ResponseReasoningTextDeltaEvent,
+  ResponseReasoningTextDoneEvent,
+  ResponseRefusalDeltaEvent,
+  ResponseRefusalDoneEvent,
+  ResponseServerItemType,
+  ResponseServerToolItem,
+  ResponseStatus,
+  ResponseStreamEvent,
+  ResponseStreamEventType,
+  ResponseTerminalEvent,
+  ResponseTextAnnotationEvent,
+  ResponseTextDeltaEvent,
+  ResponseTextDoneEvent,
+  ResponseToolProgressEvent,
+  ResponseUsage,
+} from './responses/types.js'
