@@ -96,3 +96,6 @@ export type {
   ResponseToolProgressEvent,
   ResponseUsage,
 } from './responses/types.js'
+export { createResponseChatChunkTranslator } from './responses/response-chat-chunk-translator.js'
+export type { ResponseChatChunkTranslatorOptions } from './responses/response-chat-chunk-translator.js'
+export { responseToChatCompletion } from './responses/response-to-chat-completion.js'

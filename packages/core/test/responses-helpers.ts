@@ -125,3 +125,10 @@ export function decodeEvents(body: string): Array<Record<string, unknown>> {
   decoder.end()
   return out
 }
+
+/**
+ * The one fixture whose deltas disagree with its `.done` texts: vercel/ai's shell-container chunks
+ * stream "The command ran successfully." and then send `output_text.done` with "The command ran
+ * successfully in the container. …" (the fixture was edited by hand at its source).
+ */
+export const DIVERGENT = 'vercel-ai-openai-shell-container-1.sse'

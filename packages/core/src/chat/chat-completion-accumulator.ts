@@ -1099,7 +1099,9 @@ function buildChoice(choice: ChoiceState): Record<string, unknown> {
     message.tool_calls = sortedCalls(choice).map((call) => {
       const fn: Record<string, unknown> = { name: call.name, arguments: call.args }
       if (call.functionExtras) copyExtras(call.functionExtras, fn, FUNCTION_FIELDS)
-      const out: Record<string, unknown> = { id: call.id, type: call.type === '' ? 'function' : call.type, function: fn }
+      const out: Record<string, unknown> = { id: call.id, type: call.type === '' ? 'function' : call.type }
+      // A custom tool call (translated from the Responses API) carries `custom`, not `function`.
+      if (call.type !== 'custom' || call.name !== '' || call.args !== '' || call.functionExtras) out.function = fn
       if (call.extras) copyExtras(call.extras, out, TOOL_CALL_FIELDS)
       return out
     })
