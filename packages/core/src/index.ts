@@ -92,6 +92,7 @@ export type {
   ResponseTerminalEvent,
   ResponseTextAnnotationEvent,
   ResponseTextDeltaEvent,
+  ResponseTextDeltaLogprob,
   ResponseTextDoneEvent,
   ResponseToolProgressEvent,
   ResponseUsage,

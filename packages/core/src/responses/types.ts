@@ -40,6 +40,13 @@ export type ResponseOutputTextAnnotation =
   | { container_id: string; end_index: number; file_id: string; filename: string; start_index: number; type: 'container_file_citation' }
   | { file_id: string; index: number; type: 'file_path' }
 
+/** One token's log probability as a text delta event carries it. */
+export interface ResponseTextDeltaLogprob {
+  token: string
+  logprob: number
+  top_logprobs?: Array<{ token?: string; logprob?: number }>
+}
+
 /** A text part of a message. */
 export interface ResponseOutputText {
   annotations: Array<ResponseOutputTextAnnotation>
@@ -210,7 +217,7 @@ export interface ResponseTextDeltaEvent extends Sequenced {
   content_index: number
   item_id: string
   delta: string
-  logprobs?: Array<ResponseOutputTextLogprob>
+  logprobs?: Array<ResponseTextDeltaLogprob>
 }
 
 /** The whole text of an `output_text` part. */
@@ -220,7 +227,7 @@ export interface ResponseTextDoneEvent extends Sequenced {
   content_index: number
   item_id: string
   text: string
-  logprobs?: Array<ResponseOutputTextLogprob>
+  logprobs?: Array<ResponseTextDeltaLogprob>
 }
 
 /** An annotation (citation) of an `output_text` part. */
