@@ -3,6 +3,7 @@ import * as chatText from '../scenarios/chat-text.js'
 import * as longEvent from '../scenarios/long-event.js'
 import * as manyStreams from '../scenarios/many-streams.js'
 import * as parallelTools from '../scenarios/parallel-tools.js'
+import * as responses from '../scenarios/responses.js'
 import * as sseDecode from '../scenarios/sse-decode.js'
 import * as toolArgs from '../scenarios/tool-args.js'
 import type { ScenarioReport } from './report.js'
@@ -19,4 +20,5 @@ export const scenarios: Scenario[] = [
   { id: 'parallel-tools', run: (size) => parallelTools.run(parallelTools[size]) },
   { id: 'long-event', run: (size) => longEvent.run(longEvent[size]) },
   { id: 'many-streams', run: (size) => manyStreams.run(manyStreams[size]) },
+  { id: 'responses', run: (size) => responses.run(responses[size]) },
 ]
