@@ -34,7 +34,7 @@ export interface ResponsesConfig {
   rounds: number
 }
 
-export const full: ResponsesConfig = { seed: 11, textChars: 2_000_000, argsChars: 1_000_000, partialSizes: [25_000, 50_000, 100_000], iterations: 1, rounds: 4 }
+export const full: ResponsesConfig = { seed: 11, textChars: 2_000_000, argsChars: 1_000_000, partialSizes: [12_500, 25_000, 50_000], iterations: 1, rounds: 4 }
 export const smoke: ResponsesConfig = { quick: true, seed: 11, textChars: 20_000, argsChars: 10_000, partialSizes: [2_000, 4_000], iterations: 1, rounds: 1 }
 
 /** Fields the SDK adds (`maybeParseResponse`) to what the wire sent. */
