@@ -19,8 +19,13 @@ const RESOLVE_DIR = fileURLToPath(new URL('.', import.meta.url))
 // chat-text stream past 1.8x the JSON.parse floor) and the class-based SSE decoder (+0.6 KB: UTF-8
 // boundary handling and the ASCII decode path that make it faster than eventsource-parser). Before:
 // every export 18,400 (measured 15,714), decoder 2,550 (2,167), accumulateChatCompletion 14,200 (12,125).
-/** Gzipped bytes; measured: 20,336 (min 59,530). */
-const CORE_ALL_GZIP_CEILING = 22_400
+/**
+ * Gzipped bytes; measured: 20,336 (min 59,530) before the Responses API fold, 25,976 with it (+5.6 KB:
+ * accumulator, stream entry points, chat-chunk translator; issue 15), so the ceiling moved from 22,400.
+ */
+const CORE_ALL_GZIP_CEILING = 28_600
+/** Gzipped bytes; measured: 11,056 (min 31,068): SSE decoder, openSource, partial JSON parser and the Responses fold. */
+const ACCUMULATE_RESPONSE_GZIP_CEILING = 12_200
 /** Gzipped bytes; measured: 2,747 (min 6,493). */
 const SSE_DECODER_GZIP_CEILING = 3_050
 /** Gzipped bytes; measured: 16,676 (min 48,220). */
@@ -58,6 +63,7 @@ const BUDGETS: [name: string, contents: string, ceiling: number][] = [
   ['createSSEDecoder', core('createSSEDecoder'), SSE_DECODER_GZIP_CEILING],
   ['accumulateChatCompletion', core('accumulateChatCompletion'), ACCUMULATE_GZIP_CEILING],
   ['createPartialJSONParser', core('createPartialJSONParser'), PARTIAL_JSON_GZIP_CEILING],
+  ['accumulateResponse', core('accumulateResponse'), ACCUMULATE_RESPONSE_GZIP_CEILING],
 ]
 
 /** Peers and adapters measured for the README table only (no ceiling here). */
