@@ -63,10 +63,12 @@ function fnv(hash: number, text: string, end = text.length): number {
  * const translator = createResponseChatChunkTranslator()
  * const acc = createChatCompletionAccumulator()
  * const decoder = createSSEDecoder({ onEvent: (e) => { for (const c of translator.push(e, { eventNumber: decoder.eventCount })) acc.push(c) } })
- * decoder.feed(body)
+ * decoder.feed('data: {"type":"response.output_item.added","output_index":0,"item":{"type":"function_call","call_id":"call_1","name":"get","arguments":""}}\n\n')
+ * decoder.feed('data: {"type":"response.function_call_arguments.delta","output_index":0,"item_id":"fc_1","delta":"{}"}\n\n')
+ * decoder.feed('data: {"type":"response.completed","response":{"id":"resp_1","created_at":1,"model":"m","status":"completed","output":[]}}\n\n')
  * decoder.end()
  * for (const c of translator.end()) acc.push(c)
- * acc.finish().choices[0]?.message.content
+ * acc.finish().choices[0] // { message: { tool_calls: [{ id: 'call_1', function: { name: 'get', arguments: '{}' } … }] }, finish_reason: 'tool_calls' … }
  * ```
  */
 export function createResponseChatChunkTranslator(options: ResponseChatChunkTranslatorOptions = {}): ChatChunkTranslator {

@@ -68,9 +68,14 @@ export async function accumulateResponse(source: ByteSource, options: ResponseSt
  * @example
  * ```ts
  * import { streamResponse } from '@deltafold/core'
- * const stream = streamResponse(await fetch(url, init))
- * for await (const event of stream) if (event.type === 'response.output_text.delta') process.stdout.write(event.delta)
- * const response = await stream.finalResponse()
+ * const stream = streamResponse([
+ *   'data: {"type":"response.output_item.added","output_index":0,"item":{"type":"message","id":"m","role":"assistant","status":"in_progress","content":[]}}\n\n',
+ *   'data: {"type":"response.content_part.added","output_index":0,"content_index":0,"item_id":"m","part":{"type":"output_text","text":"","annotations":[]}}\n\n',
+ *   'data: {"type":"response.output_text.delta","output_index":0,"content_index":0,"item_id":"m","delta":"Hi"}\n\n',
+ *   'data: {"type":"response.completed","response":{"id":"resp_1","object":"response","created_at":1,"model":"m","status":"completed","output":[],"error":null,"incomplete_details":null}}\n\n',
+ * ])
+ * for await (const event of stream) if (event.type === 'response.output_text.delta') console.log(event.delta) // Hi
+ * const response = await stream.finalResponse() // output: the folded message (the terminal output was empty)
  * ```
  */
 export function streamResponse(source: ByteSource, options: ResponseStreamOptions = {}): StreamedResponse {
