@@ -12,7 +12,7 @@
  * property dictionary per closure (an empty accumulator measured 10.6 KB instead of 3.2 KB) and would
  * skew the comparison against the untransformed peers.
  *
- * Scenarios: chat-text, sse-decode, tool-args, parallel-tools, long-event, many-streams, one-buffer, anthropic, gateway.
+ * Scenarios: chat-text, sse-decode, tool-args, parallel-tools, long-event, many-streams, one-buffer, anthropic, gateway, responses.
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'

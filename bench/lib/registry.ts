@@ -7,6 +7,7 @@ import * as longEvent from '../scenarios/long-event.js'
 import * as manyStreams from '../scenarios/many-streams.js'
 import * as oneBuffer from '../scenarios/one-buffer.js'
 import * as parallelTools from '../scenarios/parallel-tools.js'
+import * as responses from '../scenarios/responses.js'
 import * as sseDecode from '../scenarios/sse-decode.js'
 import * as toolArgs from '../scenarios/tool-args.js'
 import type { ScenarioReport } from './report.js'
@@ -27,4 +28,5 @@ export const scenarios: Scenario[] = [
   { id: 'anthropic', run: (size) => anthropic.run(anthropic[size]) },
   { id: 'gateway', run: (size) => gateway.run(gateway[size]) },
   { id: 'adapters', run: (size) => adapters.run(adapters[size]) },
+  { id: 'responses', run: (size) => responses.run(responses[size]) },
 ]

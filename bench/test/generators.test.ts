@@ -5,6 +5,7 @@ import { generateLongEvent } from '../generators/long-event.js'
 import { eventsOf, generateStreamPrefixes } from '../generators/many-streams.js'
 import { generateParallelTools } from '../generators/parallel-tools.js'
 import { generateToolArgs } from '../generators/tool-args.js'
+import { generateResponsesStream } from '../generators/responses.js'
 import { compare, summarize } from '../lib/ground-truth.js'
 import { createRandom } from '../lib/random.js'
 import { chunksOf, concat, payloads } from './helpers.js'
@@ -203,5 +204,41 @@ describe('summarize and compare', () => {
   test('treats an empty content as null', () => {
     const empty = summarize({ choices: [{ index: 0, message: { role: 'assistant', content: '' } }] })
     expect(empty.choices[0]!.content).toBeNull()
+  })
+})
+
+describe('generateResponsesStream', () => {
+  const generated = generateResponsesStream({ seed: 5, textChars: 20_000, argsChars: 20_000 })
+  const blocks = new TextDecoder().decode(generated.bytes).slice(0, -2).split('\n\n')
+  const events = blocks.map((b) => JSON.parse(b.split('\n')[1]!.slice(6)) as Record<string, any>)
+
+  test('is deterministic for a seed', () => {
+    const same = (a: Uint8Array) => Buffer.from(a).equals(Buffer.from(generated.bytes))
+    expect(same(generateResponsesStream({ seed: 5, textChars: 20_000, argsChars: 20_000 }).bytes)).toBe(true)
+    expect(same(generateResponsesStream({ seed: 6, textChars: 20_000, argsChars: 20_000 }).bytes)).toBe(false)
+  })
+
+  test('every event has an event: line naming its type and increasing sequence numbers', () => {
+    expect(events).toHaveLength(generated.eventCount)
+    blocks.forEach((b, i) => expect(b.split('\n')[0]).toBe(`event: ${events[i]!.type}`))
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i))
+  })
+
+  test('the deltas join to the text and the arguments, which parse to the document', () => {
+    const text = events.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta).join('')
+    const args = events.filter((e) => e.type === 'response.function_call_arguments.delta').map((e) => e.delta)
+    expect(text).toBe(generated.text)
+    expect(text.length).toBeGreaterThanOrEqual(20_000)
+    expect(args.join('')).toBe(generated.argumentsText)
+    expect(args).toHaveLength(generated.argumentDeltas)
+    expect(args.every((a) => a.length >= 4 && a.length <= 13)).toBe(true)
+    expect(JSON.parse(generated.argumentsText)).toEqual(generated.document)
+  })
+
+  test('ends with response.completed holding both items and usage', () => {
+    const last = events.at(-1)!
+    expect(last.type).toBe('response.completed')
+    expect(last.response).toEqual(generated.response)
+    expect(last.response.output.map((i: { type: string }) => i.type)).toEqual(['message', 'function_call'])
   })
 })

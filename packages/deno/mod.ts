@@ -151,6 +151,68 @@ export type {
   ToSSEStreamOptions,
 } from '@deltafold/core'
 
+// The OpenAI Responses API fold (issue 15).
+// @ts-types="@deltafold/core/types"
+export {
+  accumulateResponse,
+  createResponseAccumulator,
+  createResponseChatChunkTranslator,
+  responseToChatCompletion,
+  streamResponse,
+} from '@deltafold/core'
+
+// @ts-types="@deltafold/core/types"
+export type {
+  Response,
+  ResponseAccumulator,
+  ResponseAccumulatorOptions,
+  ResponseChatChunkTranslatorOptions,
+  ResponseContentPart,
+  ResponseContentPartEvent,
+  ResponseCustomToolCall,
+  ResponseCustomToolCallInputDeltaEvent,
+  ResponseCustomToolCallInputDoneEvent,
+  ResponseError,
+  ResponseErrorEvent,
+  ResponseEventPosition,
+  ResponseFunctionCallArgumentsDeltaEvent,
+  ResponseFunctionCallArgumentsDoneEvent,
+  ResponseFunctionToolCall,
+  ResponseLifecycleEvent,
+  ResponseLimits,
+  ResponseOutputItem,
+  ResponseOutputItemEvent,
+  ResponseOutputMessage,
+  ResponseOutputRefusal,
+  ResponseOutputText,
+  ResponseOutputTextAnnotation,
+  ResponseOutputTextLogprob,
+  ResponseReasoningItem,
+  ResponseReasoningSummary,
+  ResponseReasoningSummaryPartEvent,
+  ResponseReasoningSummaryTextDeltaEvent,
+  ResponseReasoningSummaryTextDoneEvent,
+  ResponseReasoningText,
+  ResponseReasoningTextDeltaEvent,
+  ResponseReasoningTextDoneEvent,
+  ResponseRefusalDeltaEvent,
+  ResponseRefusalDoneEvent,
+  ResponseServerItemType,
+  ResponseServerToolItem,
+  ResponseStatus,
+  ResponseStreamEvent,
+  ResponseStreamEventType,
+  ResponseStreamOptions,
+  ResponseTerminalEvent,
+  ResponseTextAnnotationEvent,
+  ResponseTextDeltaEvent,
+  ResponseTextDeltaLogprob,
+  ResponseTextDoneEvent,
+  ResponseToolProgressEvent,
+  ResponseUsage,
+  StreamedResponse,
+} from '@deltafold/core'
+
 // @ts-types="@deltafold/web/types"
 export {
   ChatCompletionChunkStream,

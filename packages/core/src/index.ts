@@ -107,3 +107,58 @@ export { createSSEDecoderStage } from './sse/sse-decoder-stage.js'
 export type { SSEDecoderStageOptions } from './sse/sse-decoder-stage.js'
 export { createFinalCompletion } from './chat/final-completion.js'
 export type { FinalCompletion } from './chat/final-completion.js'
+export { createResponseAccumulator } from './responses/response-accumulator.js'
+export type {
+  ResponseAccumulator,
+  ResponseAccumulatorOptions,
+  ResponseEventPosition,
+  ResponseLimits,
+} from './responses/response-accumulator.js'
+export { accumulateResponse, streamResponse } from './responses/stream-response.js'
+export type { ResponseStreamOptions, StreamedResponse } from './responses/stream-response.js'
+export type {
+  Response,
+  ResponseContentPart,
+  ResponseContentPartEvent,
+  ResponseCustomToolCall,
+  ResponseCustomToolCallInputDeltaEvent,
+  ResponseCustomToolCallInputDoneEvent,
+  ResponseError,
+  ResponseErrorEvent,
+  ResponseFunctionCallArgumentsDeltaEvent,
+  ResponseFunctionCallArgumentsDoneEvent,
+  ResponseFunctionToolCall,
+  ResponseLifecycleEvent,
+  ResponseOutputItem,
+  ResponseOutputItemEvent,
+  ResponseOutputMessage,
+  ResponseOutputRefusal,
+  ResponseOutputText,
+  ResponseOutputTextAnnotation,
+  ResponseOutputTextLogprob,
+  ResponseReasoningItem,
+  ResponseReasoningSummary,
+  ResponseReasoningSummaryPartEvent,
+  ResponseReasoningSummaryTextDeltaEvent,
+  ResponseReasoningSummaryTextDoneEvent,
+  ResponseReasoningText,
+  ResponseReasoningTextDeltaEvent,
+  ResponseReasoningTextDoneEvent,
+  ResponseRefusalDeltaEvent,
+  ResponseRefusalDoneEvent,
+  ResponseServerItemType,
+  ResponseServerToolItem,
+  ResponseStatus,
+  ResponseStreamEvent,
+  ResponseStreamEventType,
+  ResponseTerminalEvent,
+  ResponseTextAnnotationEvent,
+  ResponseTextDeltaEvent,
+  ResponseTextDeltaLogprob,
+  ResponseTextDoneEvent,
+  ResponseToolProgressEvent,
+  ResponseUsage,
+} from './responses/types.js'
+export { createResponseChatChunkTranslator } from './responses/response-chat-chunk-translator.js'
+export type { ResponseChatChunkTranslatorOptions } from './responses/response-chat-chunk-translator.js'
+export { responseToChatCompletion } from './responses/response-to-chat-completion.js'

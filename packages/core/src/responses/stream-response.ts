@@ -1,0 +1,172 @@
+import { DeltafoldError } from '../errors.js'
+import { withPartial } from '../chat/pull-chat-completion.js'
+import { openByteSource, type ByteSource, type OpenedSource } from '../source/open-byte-source.js'
+import { createResponseStreamParser, type ResponseStreamOptions } from './internal/response-stream-parser.js'
+import type { Response, ResponseStreamEvent } from './types.js'
+
+export type { ResponseStreamOptions } from './internal/response-stream-parser.js'
+
+/** What {@link streamResponse} returns: the events in wire order, and the final response. */
+export interface StreamedResponse extends AsyncIterable<ResponseStreamEvent> {
+  /** Resolves with the final response; rejects with the pipeline's error (which carries `partial`). */
+  finalResponse(): Promise<Response>
+  /** The response so far (a copy). Never throws. */
+  snapshot(): Response
+}
+
+/**
+ * Reads a whole OpenAI Responses API stream and resolves with the final `Response`: the terminal
+ * event's `response`, checked against nothing but built alongside from the deltas, so that every
+ * failure carries a real `partial`. A stream without `response.completed`/`.incomplete`/`.failed`
+ * rejects `unexpected_eof`; `response.failed` and `error` events reject with a `ProviderError`; an
+ * abort rejects with `signal.reason`. Bytes after the terminal event (or `data: [DONE]`) are not read:
+ * the source is cancelled.
+ *
+ * @param source - `response.body`, a `Response`, any (async) iterable of `Uint8Array`/string chunks, or a string
+ * @param options - `limits`, `parseArguments`, `onEvent`, `maxEventBytes`, `signal`
+ * @example
+ * ```ts
+ * import { accumulateResponse } from '@deltafold/core'
+ * const response = await accumulateResponse(
+ *   'event: response.completed\ndata: {"type":"response.completed","response":{"id":"resp_1","object":"response","created_at":1,"model":"gpt-4o","status":"completed","output":[],"error":null,"incomplete_details":null}}\n\n',
+ * )
+ * response.status // 'completed'
+ * ```
+ */
+export async function accumulateResponse(source: ByteSource, options: ResponseStreamOptions = {}): Promise<Response> {
+  const parser = createResponseStreamParser(options)
+  let input: OpenedSource | undefined
+  try {
+    input = await openByteSource(source, options.signal)
+    for (;;) {
+      const result = await input.next()
+      if (result.done) break
+      parser.feed(result.value)
+      if (parser.stopped) {
+        // Not awaited: a source whose cancel never settles must not hang the result.
+        void input.cancel()
+        break
+      }
+    }
+    input.close()
+    return parser.end()
+  } catch (error) {
+    void input?.cancel(error)
+    throw withPartial(error, parser.snapshot as never)
+  }
+}
+
+/**
+ * Streams the events of an OpenAI Responses API stream as an async iterable (each event as the wire
+ * sent it, in order; with `parseArguments`, function-call argument deltas carry `partial`), with
+ * `finalResponse()` for the result. The source is read only as fast as events are consumed; breaking
+ * out of `for await` cancels it, and `finalResponse()` then rejects `aborted` with `partial`. On an
+ * error the events decoded before it are handed out first, then the loop throws the error.
+ *
+ * @param source - as for {@link accumulateResponse}
+ * @param options - as for {@link accumulateResponse}
+ * @example
+ * ```ts
+ * import { streamResponse } from '@deltafold/core'
+ * const stream = streamResponse([
+ *   'data: {"type":"response.output_item.added","output_index":0,"item":{"type":"message","id":"m","role":"assistant","status":"in_progress","content":[]}}\n\n',
+ *   'data: {"type":"response.content_part.added","output_index":0,"content_index":0,"item_id":"m","part":{"type":"output_text","text":"","annotations":[]}}\n\n',
+ *   'data: {"type":"response.output_text.delta","output_index":0,"content_index":0,"item_id":"m","delta":"Hi"}\n\n',
+ *   'data: {"type":"response.completed","response":{"id":"resp_1","object":"response","created_at":1,"model":"m","status":"completed","output":[],"error":null,"incomplete_details":null}}\n\n',
+ * ])
+ * for await (const event of stream) if (event.type === 'response.output_text.delta') console.log(event.delta) // Hi
+ * const response = await stream.finalResponse() // output: the folded message (the terminal output was empty)
+ * ```
+ */
+export function streamResponse(source: ByteSource, options: ResponseStreamOptions = {}): StreamedResponse {
+  const queue: ResponseStreamEvent[] = []
+  const userOnEvent = options.onEvent
+  const parser = createResponseStreamParser({
+    ...options,
+    onEvent(event) {
+      queue.push(event)
+      userOnEvent?.(event)
+    },
+  })
+  let resolveFinal!: (response: Response) => void
+  let rejectFinal!: (error: unknown) => void
+  const final = new Promise<Response>((resolve, reject) => {
+    resolveFinal = resolve
+    rejectFinal = reject
+  })
+  // Nobody may be waiting for the final response: don't report an unhandled rejection for it.
+  final.catch(() => {})
+  // The generator was handed out (to `for await` or to finalResponse's drain).
+  let started = false
+
+  async function* run(): AsyncGenerator<ResponseStreamEvent, void, undefined> {
+    let input: OpenedSource | undefined
+    // The stream ended, normally or with an error: no cancellation needed on return().
+    let settled = false
+    // Next event of `queue` to hand out; the queue holds the events of one fed chunk.
+    let head = 0
+    try {
+      input = await openByteSource(source, options.signal)
+      for (;;) {
+        const result = await input.next()
+        if (result.done) break
+        parser.feed(result.value)
+        const stopped = parser.stopped
+        if (stopped) void input.cancel()
+        while (head < queue.length) {
+          options.signal?.throwIfAborted()
+          yield queue[head++]!
+        }
+        queue.length = 0
+        head = 0
+        if (stopped) break
+      }
+      input.close()
+      const response = parser.end()
+      settled = true
+      resolveFinal(response)
+      while (head < queue.length) yield queue[head++]!
+    } catch (error) {
+      settled = true
+      const wrapped = withPartial(error, parser.snapshot as never)
+      rejectFinal(wrapped)
+      void input?.cancel(wrapped)
+      // The events decoded before the failure first: what a consumer sees must not depend on chunking.
+      if (!options.signal?.aborted) while (head < queue.length) yield queue[head++]!
+      throw wrapped
+    } finally {
+      queue.length = 0
+      if (!settled) {
+        const reason = new DeltafoldError('aborted', 'The consumer stopped reading the stream')
+        reason.partial = parser.snapshot()
+        rejectFinal(reason)
+        void input?.cancel(reason)
+      }
+    }
+  }
+
+  const iterator = run()
+  return {
+    [Symbol.asyncIterator]() {
+      if (started) throw new TypeError('This stream can be iterated only once: call streamResponse() again for a new one')
+      started = true
+      return iterator
+    },
+    finalResponse() {
+      if (!started) {
+        started = true
+        void (async () => {
+          try {
+            for await (const _ of iterator) {
+              // Draining: only the response is wanted.
+            }
+          } catch {
+            // Reported through `final`.
+          }
+        })()
+      }
+      return final
+    },
+    snapshot: parser.snapshot,
+  }
+}
