@@ -50,6 +50,9 @@ const OPTIONS: ChatCompletionStreamOptions = {
 const BOUND = 12 * MAX_BYTES + 24 * MAX_EVENT_BYTES + MAX_CHOICES * (512 + MAX_TOOL_CALLS * 256)
 
 const CODES = new Set<DeltafoldErrorCode>([
+  // Input with no event, or no chunk (issue 16).
+  'not_event_stream',
+  'empty_stream',
   'event_too_large',
   'invalid_json',
   'invalid_chunk',

@@ -38,7 +38,7 @@ export type { ChatCompletionStreamOptions, ChatCompletionStreamParser, InputKind
 export { carriesData, parseChunkEvent } from './chat/parse-chunk-event.js'
 export type { ChunkEventResult, EventPosition } from './chat/parse-chunk-event.js'
 export { accumulateChatCompletion, streamChatCompletion } from './chat/stream-chat-completion.js'
-export { pullChatCompletion, withPartial } from './chat/pull-chat-completion.js'
+export { abortReason, pullChatCompletion, withPartial } from './chat/pull-chat-completion.js'
 export type { ChatCompletionPull } from './chat/pull-chat-completion.js'
 export type { StreamedChatCompletion } from './chat/stream-chat-completion.js'
 export { openByteSource, openSource } from './source/open-byte-source.js'

@@ -155,6 +155,7 @@ describe('empty input', () => {
     ['only [DONE]', 'data: [DONE]\n\n', /1 event but no chunk/],
     ['only null payloads', 'data: null\n\ndata:\n\n', /2 events but no chunk/],
     ['a comment then [DONE]', ': OPENROUTER PROCESSING\n\ndata: [DONE]\n\n', /1 event but no chunk/],
+    ['a stream cut inside its first field name', 'da', /no event/],
   ])('%s is empty_stream, and an empty completion with allowEmpty', (_name, input, message) => {
     atAnySplit(input, ({ error }) => {
       expect(error).toMatchObject({ code: 'empty_stream', partial: { choices: [] } })

@@ -102,7 +102,7 @@ export function pullChatCompletion(
   }
 
   function normalize(error: unknown): unknown {
-    const wrapped = withPartial(error, parser.snapshot)
+    const wrapped = signal?.aborted && error === signal.reason ? abortReason(error, parser.snapshot) : withPartial(error, parser.snapshot)
     if (wrapped instanceof DeltafoldError) {
       if (wrapped.eventNumber === undefined) {
         // Raised outside the parser (a failed read, an abort, a stop): where the input was complete.
@@ -119,11 +119,32 @@ export function pullChatCompletion(
 }
 
 /**
- * Attaches the partial completion to an error leaving a pipeline; the abort contract in one place.
- * A `DeltafoldError` gets `partial` when it has none; a foreign object (an abort reason, an upstream
- * error) gets it as a non-enumerable property and passes through otherwise unchanged; a primitive or
- * non-extensible value (`controller.abort('stop')`, a frozen reason) is wrapped in a `DeltafoldError`
- * with code `aborted`, the value as its `cause`. Narrow the result with `hasPartial` or
+ * The abort contract for `signal.reason`: an extensible object is rejected as it is, with `partial`
+ * attached (non-enumerable); a primitive or non-extensible reason (`controller.abort('stop')`, a
+ * frozen object) is wrapped in a `DeltafoldError` with code `aborted`, the reason as its `cause`.
+ *
+ * @param reason - the signal's reason
+ * @param snapshot - returns the completion so far
+ * @example
+ * ```ts
+ * import { abortReason, createChatCompletionAccumulator } from '@deltafold/core'
+ * const acc = createChatCompletionAccumulator()
+ * abortReason('stop', acc.snapshot) // DeltafoldError { code: 'aborted', cause: 'stop', partial: {…} }
+ * ```
+ */
+export function abortReason(reason: unknown, snapshot: () => ChatCompletion): unknown {
+  if (reason instanceof DeltafoldError || (typeof reason === 'object' && reason !== null && Object.isExtensible(reason))) {
+    return withPartial(reason, snapshot)
+  }
+  const detail = typeof reason === 'string' ? JSON.stringify(reason) : typeof reason === 'object' ? 'a frozen object' : String(reason)
+  return new DeltafoldError('aborted', `The stream was aborted: ${detail}`, { cause: reason, partial: snapshot() })
+}
+
+/**
+ * Attaches the partial completion to an error leaving a pipeline: a `DeltafoldError` gets `partial`
+ * when it has none; a foreign object (an abort reason, an upstream error) gets it as a non-enumerable
+ * property and passes through otherwise unchanged, as does a primitive (an abort reason goes through
+ * {@link abortReason} instead, which wraps primitives). Narrow the result with `hasPartial` or
  * `isDeltafoldError`.
  *
  * @param error - what was thrown
@@ -141,13 +162,9 @@ export function withPartial(error: unknown, snapshot: () => ChatCompletion): unk
     error.partial ??= snapshot()
     return error
   }
-  if (typeof error === 'object' && error !== null && Object.isExtensible(error)) {
+  if (typeof error === 'object' && error !== null && Object.isExtensible(error) && !('partial' in error)) {
     // An abort reason (or another foreign error) passes through as it is, carrying the partial result.
-    if (!('partial' in error)) {
-      Object.defineProperty(error, 'partial', { value: snapshot(), enumerable: false, configurable: true, writable: true })
-    }
-    return error
+    Object.defineProperty(error, 'partial', { value: snapshot(), enumerable: false, configurable: true, writable: true })
   }
-  const detail = typeof error === 'string' ? JSON.stringify(error) : typeof error === 'object' ? 'a frozen object' : String(error)
-  return new DeltafoldError('aborted', `The stream was aborted: ${detail}`, { cause: error, partial: snapshot() })
+  return error
 }

@@ -41,8 +41,8 @@ export function sniffHead(text: string, complete: boolean): HeadKind {
     const end = i + name.length
     if (text.length <= end) {
       // Cut inside or right after a possible field name: wait for more unless the input ended.
-      if (!complete && name.startsWith(text.slice(i))) return undefined
-      if (complete && text.slice(i) === name) return 'sse'
+      // At the end, a cut field name (`da`: a connection dropped at byte 2) is a stream that was cut.
+      if (name.startsWith(text.slice(i))) return complete ? 'sse' : undefined
       continue
     }
     if (!text.startsWith(name, i)) continue
