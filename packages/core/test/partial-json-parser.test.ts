@@ -85,15 +85,46 @@ describe('partial values', () => {
     expect(valueAfter(pieces)).toStrictEqual(expected)
   })
 
-  test('updates the value in place rather than rebuilding it', () => {
+  test('never changes a value it handed out: later pieces copy the open path', () => {
     const parser = createPartialJSONParser()
-    parser.feed('{"list":[1,')
-    const first = parser.value as { list: number[] }
-    const list = first.list
+    parser.feed('{"done":{"a":[1]},"list":[1,')
+    const first = parser.value as { done: unknown; list: unknown[] }
     parser.feed('2,"x')
+    const second = parser.value as { done: unknown; list: unknown[] }
+    expect(first).toStrictEqual({ done: { a: [1] }, list: [1] })
+    expect(second).toStrictEqual({ done: { a: [1] }, list: [1, 2, 'x'] })
+    expect(second).not.toBe(first)
+    expect(second.list).not.toBe(first.list)
+    parser.feed('y"]}')
+    expect(second).toStrictEqual({ done: { a: [1] }, list: [1, 2, 'x'] })
+    expect(parser.end()).toStrictEqual({ done: { a: [1] }, list: [1, 2, 'xy'] })
+  })
+
+  test('shares finished values between snapshots', () => {
+    const parser = createPartialJSONParser()
+    parser.feed('{"done":{"a":[1]},"open":[')
+    const first = parser.value as { done: unknown }
+    parser.feed('1,2')
+    const second = parser.value as { done: unknown }
+    expect(second).not.toBe(first)
+    expect(second.done).toBe(first.done)
+  })
+
+  test('gives the same object when read again with nothing new', () => {
+    const parser = createPartialJSONParser()
+    parser.feed('{"a":"x')
+    const first = parser.value
     expect(parser.value).toBe(first)
-    expect(first.list).toBe(list)
-    expect(list).toEqual([1, 2, 'x'])
+    parser.feed('')
+    expect(parser.value).toBe(first)
+    // An unfinished number shows nothing yet, so the value stays the same object.
+    parser.feed('","n":12')
+    expect(parser.value).toBe(first)
+    parser.feed('3')
+    expect(parser.value).toBe(first)
+    parser.feed(',')
+    expect(parser.value).not.toBe(first)
+    expect(first).toStrictEqual({ a: 'x' })
   })
 
   test('shows the same key once when an open string is read several times', () => {
