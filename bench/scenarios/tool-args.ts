@@ -10,7 +10,6 @@
 import { deltafoldParseEvents, deltafoldParsePartial, deltafoldPartialParser, loadWebContenders, type PartialRun } from '../contenders/deltafold.js'
 import { createOpenAIClient, openaiChatCompletionStream, type OpenAITools } from '../contenders/openai.js'
 import { partialJsonReparse } from '../contenders/partial-json.js'
-import { createPartialJSONParser as createLivePartialJSONParser } from '../contenders/live-partial-json-parser.js'
 import { splitRandom } from '../generators/common.js'
 import { generateToolArgs, type ToolArgsStream } from '../generators/tool-args.js'
 import { completionContenders, type WebOption } from '../lib/contender-sets.js'
@@ -193,13 +192,6 @@ export async function run(config: ToolArgsConfig): Promise<ScenarioReport> {
         peer: 'deltafold',
         input: 'sync',
         run: () => deltafoldPartialParser(chunks),
-        check: (r) => checkPartial(r, generated),
-      },
-      {
-        name: 'deltafold createPartialJSONParser BEFORE snapshots (live value), .value every delta',
-        peer: 'deltafold',
-        input: 'sync',
-        run: () => deltafoldPartialParser(chunks, createLivePartialJSONParser),
         check: (r) => checkPartial(r, generated),
       },
     ]
