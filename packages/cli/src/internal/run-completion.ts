@@ -93,13 +93,16 @@ export async function runCompletion(run: CompletionRun): Promise<number> {
   const code = interrupted ? EXIT.interrupted : exitCodeFor(failure, run.network)
   renderer?.end(describeExit(code, failure))
   const partial = (failure as { partial?: ChatCompletion } | undefined)?.partial ?? stream.snapshot()
-  if (mode === 'completion') stdout.push(JSON.stringify(partial, null, 2) + '\n')
+  // Input that is no event stream has no partial completion: an empty one on stdout would pass
+  // for an answer in a pipeline (the failure this exit code exists to prevent).
+  const nothing = isDeltafoldError(failure) && NOT_A_STREAM.has(failure.code)
+  if (mode === 'completion' && !nothing) stdout.push(JSON.stringify(partial, null, 2) + '\n')
   else if (ndjson) stdout.push(JSON.stringify(errorLine(failure, code, partial), replacer) + '\n')
   const lines = interrupted ? [describeInterrupt(io.signal?.reason)] : describeFailure(failure, code)
   for (const line of lines) stderr.push(errColors.paint(errColors.red, `deltafold: ${line}`) + '\n')
   const where = mode === 'completion' || ndjson ? 'stdout' : 'stderr'
-  stderr.push(`deltafold: the partial completion received so far is on ${where}\n`)
-  if (!ndjson && mode === 'events') {
+  if (!nothing) stderr.push(`deltafold: the partial completion received so far is on ${where}\n`)
+  if (!ndjson && mode === 'events' && !nothing) {
     // `events --text` renders on stdout: the partial JSON goes to stderr so stdout stays text.
     stderr.push(JSON.stringify(partial, null, 2) + '\n')
   }
@@ -111,6 +114,8 @@ export async function runCompletion(run: CompletionRun): Promise<number> {
 }
 
 const LEFT_BRACE = 0x7b
+/** Codes of input that is not an event stream at all (core decides them from the first bytes and the end). */
+const NOT_A_STREAM = new Set<string>(['not_event_stream', 'empty_stream', 'not_streamed'])
 
 /** The note for a body that was one JSON completion, which core accepts as a one-chunk stream. */
 function notStreamedNote(completion: ChatCompletion): string | undefined {
@@ -173,8 +178,11 @@ export function describeFailure(failure: unknown, code: number): string[] {
     return [`${what}: ${failure instanceof Error ? failure.message : String(failure)}`]
   }
   let where = ''
-  if (failure.eventNumber !== undefined) where += ` at event ${failure.eventNumber}`
-  if (failure.byteOffset !== undefined) where += ` (byte ${failure.byteOffset})`
+  // Event 0 is "before any event" (a body that was not a stream): no position worth naming.
+  if (failure.eventNumber !== undefined && failure.eventNumber > 0) {
+    where += ` at event ${failure.eventNumber}`
+    if (failure.byteOffset !== undefined) where += ` (byte ${failure.byteOffset})`
+  } else if (failure.eventNumber === undefined && failure.byteOffset !== undefined) where += ` (byte ${failure.byteOffset})`
   // The pipeline appends "(event N, byte M)" to accumulator messages: it is said once, in `where`.
   const message = failure.message.replace(/ \(event \d+, byte \d+\)$/, '')
   if (failure.code === 'upstream_error') {
@@ -186,7 +194,7 @@ export function describeFailure(failure: unknown, code: number): string[] {
     return [`${what}${where}: ${text}`, `provider error: ${JSON.stringify(detail)}`]
   }
   const lines = [`${what}${where}: ${message} [${failure.code}${failure.path === undefined ? '' : ` at ${failure.path}`}]`]
-  if (failure.code === 'not_event_stream' || failure.code === 'empty_stream' || failure.code === 'not_streamed') {
+  if (failure.code === 'not_event_stream') {
     lines.push('hint: did the request set "stream": true? (deltafold reads the body of a streamed response)')
   }
   if (failure.cause instanceof Error && !message.includes(failure.cause.message)) lines.push(`cause: ${failure.cause.message}`)
