@@ -77,14 +77,17 @@ export function deltafoldParsePartial(chunks: readonly Uint8Array[], chunkEvents
 }
 
 /** `createPartialJSONParser()` per tool call, fed each arguments delta from `onEvent`, `value` read each time. */
-export function deltafoldPartialParser(chunks: readonly Uint8Array[]): PartialRun {
+export function deltafoldPartialParser(
+  chunks: readonly Uint8Array[],
+  create: () => PartialJSONParser = createPartialJSONParser,
+): PartialRun {
   const parsers: PartialJSONParser[] = []
   const partials: unknown[] = []
   let reads = 0
   const parser = createChatCompletionStreamParser({
     onEvent(event) {
       if (event.type !== 'tool_call.arguments.delta') return
-      const json = (parsers[event.toolCallIndex] ??= createPartialJSONParser({}))
+      const json = (parsers[event.toolCallIndex] ??= create())
       json.feed(event.delta)
       partials[event.toolCallIndex] = json.value
       reads++

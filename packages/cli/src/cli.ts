@@ -3,12 +3,12 @@ import { main } from './main.js'
 // SIGINT/SIGTERM stop the command through an AbortSignal so it can clean up: `replay` closes its
 // server, reading commands print the partial completion. A second signal exits at once.
 const controller = new AbortController()
-function stop(): void {
+function stop(how: string): void {
   if (controller.signal.aborted) process.exit(130)
-  controller.abort(new Error('Interrupted'))
+  controller.abort(new Error(how))
 }
-process.on('SIGINT', stop)
-process.on('SIGTERM', stop)
+process.on('SIGINT', () => stop('stopped by Ctrl-C (SIGINT)'))
+process.on('SIGTERM', () => stop('stopped by SIGTERM'))
 // A reader that goes away (`deltafold sse big.sse | head`) raises EPIPE on stdout; the command
 // notices through its own listener and stops. This one keeps a late EPIPE from crashing the process.
 process.stdout.on('error', () => {})

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { version } from '../package.json'
 import type { CliIO } from './cli-io.js'
 import { parseArgs, type OptionSpecs, type ParsedArgs } from './internal/args.js'
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, Command> = {
       ...CHAT_OPTIONS,
       data: { kind: 'value', short: 'd' },
       header: { kind: 'list', short: 'H' },
+      save: { kind: 'value' },
     },
     run: fetchCommand,
   },
@@ -53,7 +56,7 @@ const COMMANDS: Record<string, Command> = {
  * Runs the `deltafold` command line and resolves with its exit code; it never calls `process.exit`
  * and reads and writes only through `io`, so it can be run in-process. Stream failures, usage errors
  * and HTTP failures are reported on `io.stderr` and turned into exit codes (0 complete, 2 bad usage,
- * 3 provider error, 4 malformed stream, 5 HTTP failure, 1 anything else, 130 interrupted).
+ * 3 provider error, 4 malformed stream or not an event stream, 5 HTTP error status or failed connection, 1 anything else, 130 stopped).
  *
  * @param argv - the arguments after the program name (`process.argv.slice(2)`)
  * @param io - stdin, stdout, stderr, env, and optionally cwd and an abort signal (SIGINT)
@@ -63,7 +66,7 @@ const COMMANDS: Record<string, Command> = {
  * import { main } from '@deltafold/cli'
  * let json = ''
  * const stdout = new Writable({ write(chunk, _encoding, done) { json += chunk; done() } })
- * const code = await main(['examples/openai-text.sse'], { stdin: process.stdin, stdout, stderr: process.stderr, env: {} })
+ * const code = await main(['example:openai-text'], { stdin: process.stdin, stdout, stderr: process.stderr, env: {} })
  * console.log(code, JSON.parse(json).choices[0].message.content)
  * ```
  */
@@ -77,6 +80,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       io.stdout.write(HELP[topic]!)
       return EXIT.ok
     }
+    if (name === '' && first !== undefined) rejectMistypedCommand(first, io)
     const command = COMMANDS[name]!
     const args = parseArgs(name === '' ? argv : argv.slice(1), command.options, name)
     if (args.flags.has('help')) {
@@ -96,4 +100,37 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.stderr.write(`deltafold: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
     return EXIT.failure
   }
+}
+
+/**
+ * `deltafold evnts x.sse`: a first word that is no file but is one or two edits away from a
+ * command is a mistyped command, not a FILE; say so rather than "no such file" or "unexpected
+ * argument".
+ */
+function rejectMistypedCommand(word: string, io: CliIO): void {
+  if (!/^[a-z][a-z-]*$/.test(word) || existsSync(resolve(io.cwd ?? process.cwd(), word))) return
+  let best = ''
+  let bestDistance = 3
+  for (const name of [...Object.keys(COMMANDS), 'help']) {
+    if (name === '') continue
+    const distance = editDistance(word, name)
+    if (distance < bestDistance) {
+      best = name
+      bestDistance = distance
+    }
+  }
+  if (best !== '') throw new UsageError(`Unknown command '${word}': did you mean 'deltafold ${best}'? (a FILE of that name does not exist)`)
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions), for short words. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.length]!
 }

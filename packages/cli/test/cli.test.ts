@@ -258,9 +258,10 @@ describe('exit codes', () => {
     child.kill('SIGINT')
     expect(await closed).toBe(130)
     const last = ndjson(stdout).at(-1)!
-    expect(last).toMatchObject({ type: 'error', exitCode: 130, message: 'Interrupted' })
+    expect(last).toMatchObject({ type: 'error', exitCode: 130, message: 'stopped by Ctrl-C (SIGINT)' })
     expect((last.partial as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toBe('so far')
-    expect(stderr).toContain('deltafold: interrupted: Interrupted')
+    expect(stderr).toContain('deltafold: stopped by Ctrl-C (SIGINT)\n')
+    expect(stderr).not.toContain('Interrupted')
   })
 
   test.each([
@@ -268,7 +269,11 @@ describe('exit codes', () => {
     [['events', '--comments', 'x.sse'], "Unknown option '--comments': see 'deltafold events --help'"],
     [['sse', '--text', 'x.sse'], "Unknown option '--text': see 'deltafold sse --help'"],
     [['missing.sse'], "Cannot read 'missing.sse': no such file (commands are events, sse, fetch and replay; pass - to read stdin)"],
-    [['evnts'], "Cannot read 'evnts': no such file"],
+    [['evnts'], "Unknown command 'evnts': did you mean 'deltafold events'?"],
+    [['evnts', 'x.sse'], "Unknown command 'evnts': did you mean 'deltafold events'?"],
+    [['fetc', 'http://x'], "Unknown command 'fetc': did you mean 'deltafold fetch'?"],
+    [['example:nope'], "No example 'nope': the examples are example:deepseek-reasoning, "],
+    [['bogus'], "Cannot read 'bogus': no such file"],
     [['events', 'examples'], "Cannot read 'examples': it is a directory"],
     [['a.sse', 'b.sse'], "Unexpected argument 'b.sse': usage is deltafold [FILE|-] [options]"],
     [['--max-event-bytes', 'lots', 'x.sse'], "Option '--max-event-bytes' must be an integer from 1 to"],

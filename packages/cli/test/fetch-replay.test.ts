@@ -200,7 +200,12 @@ describe('fetch requests', () => {
     expect(JSON.parse(result.stdout).choices[0].message.content).toBe('ok')
     const [req] = server.requests
     expect(req?.method).toBe('POST')
-    expect(JSON.parse(req!.body)).toEqual({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true })
+    expect(JSON.parse(req!.body)).toEqual({
+      model: 'm',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    })
     expect(req?.headers['authorization']).toBe('Bearer sk-test')
     expect(req?.headers['content-type']).toBe('application/json')
     expect(req?.headers['accept']).toBe('text/event-stream')
@@ -237,8 +242,8 @@ describe('fetch requests', () => {
     const result = await runCli(['fetch', server.url, '-d', BODY])
     expect(result.code).toBe(5)
     expect(result.stdout).toBe('')
-    expect(result.stderr).toContain(`deltafold: HTTP failure: The provider answered with HTTP ${status}: ${body.error.message}\n`)
-    expect(result.stderr).toContain(`deltafold: HTTP ${status} `)
+    expect(result.stderr).toMatch(new RegExp(`^deltafold: HTTP ${status} .* from POST http://127\\.0\\.0\\.1:\\d+/v1/chat/completions: The provider answered with HTTP ${status}: `))
+    expect(result.stderr).toContain(body.error.message)
     expect(result.stderr).toContain(JSON.stringify(body, null, 2))
   })
 
@@ -253,16 +258,6 @@ describe('fetch requests', () => {
     expect(result.stderr).toContain('<html>Bad Gateway</html>\n')
   })
 
-  test('5: a JSON body where a stream was expected', async () => {
-    const server = await httpServer((res) => {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end('{"object":"chat.completion","choices":[]}')
-    })
-    const result = await runCli(['fetch', server.url, '-d', BODY])
-    expect(result.code).toBe(5)
-    expect(result.stderr).toContain('a JSON body instead of an event stream')
-  })
-
   test('5: a connection that breaks mid-stream prints the partial completion', async () => {
     const server = await httpServer((res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' })
@@ -271,7 +266,8 @@ describe('fetch requests', () => {
     const result = await runCli(['fetch', server.url, '-d', BODY])
     expect(result.code).toBe(5)
     expect(JSON.parse(result.stdout).choices[0].message.content).toBe('half')
-    expect(result.stderr).toContain('deltafold: HTTP failure: Reading the stream failed')
+    expect(result.stderr).toContain('deltafold: the connection failed: Reading the stream failed')
+    expect(result.stderr).not.toContain('HTTP failure')
   })
 
   test('5: nothing listening on the port', async () => {
@@ -280,6 +276,50 @@ describe('fetch requests', () => {
     await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()))
     const result = await runCli(['fetch', url, '-d', BODY])
     expect(result.code).toBe(5)
-    expect(result.stderr).toMatch(/^deltafold: HTTP failure: POST http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions failed: connect ECONNREFUSED/)
+    expect(result.stderr).toMatch(/^deltafold: connection failed: POST http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions: connect ECONNREFUSED/)
+  })
+})
+
+describe('fetch: request and recording', () => {
+  const answerStream = (res: import('node:http').ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' })
+    res.end('data: {"choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n')
+  }
+  test('keeps the stream_options the request body sets', async () => {
+    const server = await httpServer(answerStream)
+    await runCli(['fetch', server.url, '-d', '{"model":"m","messages":[],"stream_options":{"include_usage":false}}'])
+    expect(JSON.parse(server.requests[0]!.body).stream_options).toEqual({ include_usage: false })
+  })
+
+  test('--save FILE writes the body byte for byte as received, and the completion is unchanged', async () => {
+    const recorded = readFileSync(example('openai-tool-call.sse'))
+    const server = await httpServer((res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.end(recorded)
+    })
+    const file = join(tmp, 'saved.sse')
+    const result = await runCli(['fetch', server.url, '-d', BODY, '--save', file])
+    expect(result.code).toBe(0)
+    expect(readFileSync(file).equals(recorded)).toBe(true)
+    expect(result.stdout).toBe((await runCli([example('openai-tool-call.sse')])).stdout)
+  })
+
+  test('--save FILE also records an error body', async () => {
+    const server = await httpServer((res) => {
+      res.writeHead(429, { 'content-type': 'application/json' })
+      res.end('{"error":{"message":"Rate limit"}}')
+    })
+    const file = join(tmp, 'error.json')
+    const result = await runCli(['fetch', server.url, '-d', BODY, '--save', file])
+    expect(result.code).toBe(5)
+    expect(readFileSync(file, 'utf8')).toBe('{"error":{"message":"Rate limit"}}')
+  })
+
+  test('--save into a missing directory is bad usage, before any request', async () => {
+    const server = await httpServer(answerStream)
+    const result = await runCli(['fetch', server.url, '-d', BODY, '--save', join(tmp, 'no', 'such', 'dir.sse')])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('(--save)')
+    expect(server.requests).toHaveLength(0)
   })
 })

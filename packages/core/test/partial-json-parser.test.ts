@@ -85,15 +85,89 @@ describe('partial values', () => {
     expect(valueAfter(pieces)).toStrictEqual(expected)
   })
 
-  test('updates the value in place rather than rebuilding it', () => {
+  test('never changes a value it handed out: later pieces copy the open path', () => {
     const parser = createPartialJSONParser()
-    parser.feed('{"list":[1,')
-    const first = parser.value as { list: number[] }
-    const list = first.list
+    parser.feed('{"done":{"a":[1]},"list":[1,')
+    const first = parser.value as { done: unknown; list: unknown[] }
     parser.feed('2,"x')
+    const second = parser.value as { done: unknown; list: unknown[] }
+    expect(first).toStrictEqual({ done: { a: [1] }, list: [1] })
+    expect(second).toStrictEqual({ done: { a: [1] }, list: [1, 2, 'x'] })
+    expect(second).not.toBe(first)
+    expect(second.list).not.toBe(first.list)
+    parser.feed('y"]}')
+    expect(second).toStrictEqual({ done: { a: [1] }, list: [1, 2, 'x'] })
+    expect(parser.end()).toStrictEqual({ done: { a: [1] }, list: [1, 2, 'xy'] })
+  })
+
+  test('shares finished values between snapshots', () => {
+    const parser = createPartialJSONParser()
+    parser.feed('{"done":{"a":[1]},"open":[')
+    const first = parser.value as { done: unknown }
+    parser.feed('1,2')
+    const second = parser.value as { done: unknown }
+    expect(second).not.toBe(first)
+    expect(second.done).toBe(first.done)
+  })
+
+  test('bounds the copying of reads after every piece: a wide array shows earlier snapshots rather than a copy per piece', () => {
+    const numbers = Array.from({ length: 20_000 }, (_, i) => i)
+    const text = JSON.stringify(numbers)
+    const parser = createPartialJSONParser()
+    const distinct: unknown[][] = []
+    const lengthsAtHandOut: number[] = []
+    for (const piece of splitEvery(text, 1)) {
+      parser.feed(piece)
+      const value = parser.value as unknown[] | undefined
+      if (value !== undefined && value !== distinct.at(-1)) {
+        distinct.push(value)
+        lengthsAtHandOut.push(value.length)
+      }
+    }
+    // Each new snapshot is an earlier state of the array, never changed afterwards...
+    for (const [i, value] of distinct.entries()) {
+      expect(value.length).toBe(lengthsAtHandOut[i])
+      expect(value.every((n, at) => n === at)).toBe(true)
+      if (i > 0) expect(value.length).toBeGreaterThanOrEqual(distinct[i - 1]!.length)
+    }
+    // ...the members they hold (what copying them cost) stay within 64 per character fed (plus the
+    // first read, which may overdraw by its width), where a copy per piece would hold ~1.1 billion.
+    const copied = distinct.reduce((sum, value) => sum + value.length, 0)
+    expect(copied).toBeLessThanOrEqual(64 * text.length + numbers.length)
+    expect(distinct.length).toBeGreaterThan(100)
+    // ...and once the array is closed the value is exact again.
+    expect(distinct.at(-1)).toStrictEqual(numbers)
+    expect(parser.end()).toStrictEqual(numbers)
+  })
+
+  test('reads stay exact for objects of named fields fed one character at a time', () => {
+    const text = JSON.stringify({ path: 'src/main.ts', edits: [{ at: 4, text: 'const a = "x"' }], note: 'done' })
+    const parser = createPartialJSONParser()
+    for (let end = 1; end <= text.length; end++) {
+      parser.feed(text.charAt(end - 1))
+      // A fresh parser's first read shows exactly the state of that prefix.
+      const fresh = createPartialJSONParser()
+      fresh.feed(text.slice(0, end))
+      expect(parser.value).toStrictEqual(fresh.value)
+    }
+    expect(parser.end()).toStrictEqual(JSON.parse(text))
+  })
+
+  test('gives the same object when read again with nothing new', () => {
+    const parser = createPartialJSONParser()
+    parser.feed('{"a":"x')
+    const first = parser.value
     expect(parser.value).toBe(first)
-    expect(first.list).toBe(list)
-    expect(list).toEqual([1, 2, 'x'])
+    parser.feed('')
+    expect(parser.value).toBe(first)
+    // An unfinished number shows nothing yet, so the value stays the same object.
+    parser.feed('","n":12')
+    expect(parser.value).toBe(first)
+    parser.feed('3')
+    expect(parser.value).toBe(first)
+    parser.feed(',')
+    expect(parser.value).not.toBe(first)
+    expect(first).toStrictEqual({ a: 'x' })
   })
 
   test('shows the same key once when an open string is read several times', () => {

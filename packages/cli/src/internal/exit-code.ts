@@ -14,9 +14,10 @@ export const EXIT = {
 } as const
 
 /**
- * Maps an error that ended a stream to an exit code: a provider error payload is 3, an HTTP failure
- * (and, for `fetch`, a connection that broke mid-body) is 5, any other deltafold error (bad JSON, a
- * limit, strict mode) is a malformed stream, 4.
+ * Maps an error that ended a stream to an exit code: a provider error payload (in the stream, or a
+ * JSON error body where a stream was expected) is 3, an HTTP failure (a non-2xx status, and for
+ * `fetch` a connection that broke mid-body) is 5, any other deltafold error (input that is not an
+ * event stream, bad JSON, a limit, strict mode) is a malformed stream, 4.
  */
 export function exitCodeFor(error: unknown, network: boolean): number {
   if (!isDeltafoldError(error)) return EXIT.failure
@@ -35,7 +36,11 @@ export function exitCodeFor(error: unknown, network: boolean): number {
 }
 
 /** Says what kind of failure an exit code stands for, for the message on stderr. */
-export function describeExit(code: number): string {
+export function describeExit(code: number, failure?: unknown): string {
+  if (isDeltafoldError(failure)) {
+    if (failure.code === 'stream_failed') return code === EXIT.http ? 'the connection failed' : 'reading the input failed'
+    if (failure.code === 'not_event_stream' || failure.code === 'empty_stream' || failure.code === 'not_streamed') return 'not an event stream'
+  }
   switch (code) {
     case EXIT.provider:
       return 'the provider sent an error'
@@ -44,7 +49,7 @@ export function describeExit(code: number): string {
     case EXIT.http:
       return 'HTTP failure'
     case EXIT.interrupted:
-      return 'interrupted'
+      return 'interrupted (Ctrl-C)'
     default:
       return 'reading the stream failed'
   }

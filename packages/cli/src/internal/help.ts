@@ -14,8 +14,14 @@ Usage
   deltafold replay FILE [options]           serve a recorded stream as /v1/chat/completions
   deltafold replay --from-completion C.json serve a chat.completion re-encoded as a stream
 
-FILE is a recorded response body (the bytes after the HTTP headers). With - or no FILE, stdin is read.
-A file whose name is a command (events, sse...) can be passed as ./events.
+FILE is a recorded response body. Output of curl -i or curl -D - (status line and headers first) is
+recognised: a non-2xx status exits 5 with the body, then the body after the headers is read. With - or
+no FILE, stdin is read. example:NAME is a stream shipped with deltafold (example:openai-text,
+example:openai-tool-call, example:deepseek-reasoning, example:deepseek-reasoning-tool-call,
+example:openai-provider-error). A file whose name is a command (events, sse...) can be passed as ./events.
+
+A stream that ends without data: [DONE] while a choice has no finish_reason or a tool call's
+arguments are not valid JSON was probably cut short: a warning line says so on stderr (exit 0).
 
 Options
   --text                 render content, reasoning (dimmed) and tool calls live on stderr as they
@@ -28,20 +34,20 @@ Options
   --version              print the version
 
 Exit codes
-  0  complete stream               4  malformed stream (invalid chunk JSON, a limit exceeded)
-  2  bad usage (with a hint)       5  HTTP failure in fetch (status and body shown)
-  3  the provider sent an error    1  anything else (an I/O error)      130  interrupted
+  0  complete stream               4  malformed stream, or input that is not an event stream
+  2  bad usage (with a hint)       5  a non-2xx HTTP status (status and body shown), a failed connection
+  3  the provider sent an error    1  anything else (an I/O error)      130  stopped (Ctrl-C)
   On 3 and 4 the partial completion received so far is still printed to stdout, and stderr says
   what happened and where (event number, byte offset).
 
 Colours (--text) follow the terminal; NO_COLOR=1 turns them off, FORCE_COLOR=1 forces them on.
 
 Examples
-  deltafold examples/openai-text.sse
-  deltafold --text --stats examples/deepseek-reasoning-tool-call.sse
-  curl -sN https://api.openai.com/v1/chat/completions -H "Authorization: Bearer $OPENAI_API_KEY" \\
+  deltafold example:openai-text
+  deltafold --text --stats example:deepseek-reasoning-tool-call
+  curl -isN https://api.openai.com/v1/chat/completions -H "Authorization: Bearer $OPENAI_API_KEY" \\
     -H 'Content-Type: application/json' -d @request.json | deltafold --text
-  deltafold events --parse-arguments examples/openai-tool-call.sse | grep tool_call.done
+  deltafold events --parse-arguments example:openai-tool-call | grep tool_call.done
 `,
   events: `deltafold events - one typed CompletionEvent per line (NDJSON)
 
@@ -65,9 +71,12 @@ Options
 Memory stays constant in the size of the input; only the completion itself is held (as it must
 be, to report it), so it grows with the text the stream carries, not with its bytes.
 
+Each line shows the state at its event and never a later one: with --parse-arguments, the
+"partial" of each tool_call.arguments.delta line is the arguments parsed up to that delta.
+
 Examples
-  deltafold events examples/openai-tool-call.sse
-  deltafold events --parse-arguments examples/openai-tool-call.sse | grep '"tool_call.done"'
+  deltafold events example:openai-tool-call
+  deltafold events --parse-arguments example:openai-tool-call | grep '"tool_call.arguments.delta"'
   cat response.sse | deltafold events - --stats > events.ndjson
 `,
   sse: `deltafold sse - raw Server-Sent Events, one per line (NDJSON)
@@ -87,7 +96,7 @@ Options
   --max-event-bytes N    largest SSE event accepted (default 16777216; exit 4 above it)
 
 Examples
-  deltafold sse examples/openai-text.sse
+  deltafold sse example:openai-text
   deltafold sse --comments capture.sse | grep comment
   deltafold sse --stats huge.sse > /dev/null
 `,
@@ -96,7 +105,8 @@ Examples
 Usage
   deltafold fetch URL -d BODY [-H 'Name: value']... [options]
 
-POSTs the request body to URL with "stream": true set for you, and the header
+POSTs the request body to URL with "stream": true set for you (and "stream_options":
+{"include_usage": true}, so token usage arrives, unless the body sets stream_options), and the header
 "Authorization: Bearer $OPENAI_API_KEY" when OPENAI_API_KEY is set (a -H Authorization wins).
 While it streams, the text is rendered live on stderr when stderr is a terminal (or with --text);
 the final chat.completion is printed as JSON on stdout.
@@ -104,19 +114,21 @@ the final chat.completion is printed as JSON on stdout.
 Options
   -d, --data BODY        the request: '{json}', @file.json, or @- to read it from stdin
   -H, --header H         an extra request header 'Name: value' (repeatable)
+  --save FILE            also write the response body to FILE, byte for byte as received
   --text                 render live text on stderr even when it is not a terminal
   --stats                bytes, chunks, events, time (from the request), MB/s, time to first token
   --parse-arguments      parse tool arguments as they stream
   --strict               treat provider leniencies as errors (exit 4)
   --max-event-bytes N    largest SSE event accepted (default 16777216)
 
-A non-2xx answer (or a JSON body where a stream was expected) exits 5 with the status and the
-body on stderr; so does a connection that fails or breaks.
+A non-2xx answer exits 5 with the status and the body on stderr; so does a connection that fails
+or breaks. A provider's JSON error exits 3; a 2xx body that is not an event stream (HTML, plain text)
+exits 4 with a hint.
 
 Examples
   deltafold fetch https://api.openai.com/v1/chat/completions \\
     -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}]}'
-  deltafold fetch http://127.0.0.1:8080/v1/chat/completions -d @request.json --stats
+  deltafold fetch http://127.0.0.1:8080/v1/chat/completions -d @request.json --stats --save answer.sse
   deltafold fetch https://openrouter.ai/api/v1/chat/completions -H "Authorization: Bearer $KEY" -d @req.json
 `,
   replay: `deltafold replay - serve a recorded stream as /v1/chat/completions
@@ -143,11 +155,13 @@ Options
                          streamed the way OpenAI would send it, chunk by chunk, ending with [DONE]
   --fragment-size N      with --from-completion: characters of text per chunk (default 4)
 
+FILE may be example:NAME, a stream shipped with deltafold (see deltafold --help).
+
 Examples
-  deltafold replay examples/openai-text.sse --port 0 --delay 20
-  deltafold examples/openai-text.sse > completion.json
+  deltafold replay example:openai-text --port 0 --delay 20
+  deltafold example:openai-text > completion.json
   deltafold replay --from-completion completion.json --fragment-size 1 --delay 10
-  deltafold replay examples/openai-tool-call.sse --split byte &
+  deltafold replay example:openai-tool-call --split byte &
   deltafold fetch http://127.0.0.1:8080/v1/chat/completions -d '{"model":"x","messages":[]}'
 `,
 }

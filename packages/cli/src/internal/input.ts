@@ -1,5 +1,7 @@
+import { readdirSync } from 'node:fs'
 import { open } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { CliIO } from '../cli-io.js'
 import { UsageError } from './usage-error.js'
 
@@ -10,6 +12,34 @@ export interface Input {
   label: string
 }
 
+
+const EXAMPLE_PREFIX = 'example:'
+
+/** The `examples/` directory shipped in the package, beside `dist/` (ESM and CJS builds alike). */
+function examplesDir(): string {
+  const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url)
+  return join(dirname(here), '..', 'examples')
+}
+
+/** The example streams shipped with the CLI, by name (`openai-text` for `examples/openai-text.sse`). */
+export function exampleNames(): string[] {
+  return readdirSync(examplesDir())
+    .filter((name) => name.endsWith('.sse'))
+    .map((name) => name.slice(0, -'.sse'.length))
+    .sort()
+}
+
+/**
+ * The path to read for FILE: `example:NAME` is one of the streams shipped in the package (so the
+ * help's examples work wherever the CLI is installed); anything else resolves against the cwd.
+ */
+function resolvePath(file: string, io: CliIO): string {
+  if (!file.startsWith(EXAMPLE_PREFIX)) return resolve(io.cwd ?? process.cwd(), file)
+  const name = file.slice(EXAMPLE_PREFIX.length).replace(/\.sse$/, '')
+  const names = exampleNames()
+  if (!names.includes(name)) throw new UsageError(`No example '${name}': the examples are ${names.map((n) => EXAMPLE_PREFIX + n).join(', ')}`)
+  return join(examplesDir(), `${name}.sse`)
+}
 
 /**
  * Opens FILE for streaming (never read whole), or stdin for `-` and a missing FILE. A missing,
@@ -23,7 +53,7 @@ export async function openInput(file: string | undefined, io: CliIO, usage: stri
     }
     return { source: io.stdin, label: 'stdin' }
   }
-  const path = resolve(io.cwd ?? process.cwd(), file)
+  const path = resolvePath(file, io)
   let handle
   try {
     handle = await open(path, 'r')
@@ -40,7 +70,7 @@ export async function openInput(file: string | undefined, io: CliIO, usage: stri
 
 /** Reads a whole small file (a request body, a recording to replay), with the messages of {@link openInput}. */
 export async function readSmallFile(file: string, io: CliIO): Promise<Buffer> {
-  const path = resolve(io.cwd ?? process.cwd(), file)
+  const path = resolvePath(file, io)
   let handle
   try {
     handle = await open(path, 'r')

@@ -10,6 +10,7 @@ import { colorEnabled, createColors } from './color.js'
 import { describeExit, EXIT, exitCodeFor } from './exit-code.js'
 import { createOutput } from './output.js'
 import { countBytes, createStats } from './stats.js'
+import { probeStream, type StreamProbe } from './stream-probe.js'
 import { createTextRenderer, type TextRenderer } from './text-renderer.js'
 
 /** What one run of the bytes → completion pipeline prints, and where. */
@@ -54,7 +55,8 @@ export async function runCompletion(run: CompletionRun): Promise<number> {
 
   const options: ChatCompletionStreamOptions = { ...run.options }
   if (io.signal) options.signal = io.signal
-  const stream = streamChatCompletion(countBytes(run.source, stats), options)
+  const probe: StreamProbe = { firstByte: -1, sawDone: false }
+  const stream = streamChatCompletion(probeStream(countBytes(run.source, stats), probe), options)
   let completion: ChatCompletion | undefined
   let failure: unknown
   try {
@@ -78,6 +80,8 @@ export async function runCompletion(run: CompletionRun): Promise<number> {
   if (completion !== undefined) {
     renderer?.end()
     if (run.stats) stderr.push(errColors.paint(errColors.dim, `deltafold: ${stats.format()}`) + '\n')
+    const note = probe.firstByte === LEFT_BRACE ? notStreamedNote(completion) : cutStreamWarning(completion, probe)
+    if (note) stderr.push(errColors.paint(errColors.yellow, `deltafold: ${note}`) + '\n')
     // In a terminal: the live text, the stats line, then the completion last.
     await stderr.end()
     if (mode === 'completion') stdout.push(JSON.stringify(completion, null, 2) + '\n')
@@ -87,14 +91,18 @@ export async function runCompletion(run: CompletionRun): Promise<number> {
 
   const interrupted = io.signal?.aborted === true && (failure === io.signal.reason || isAborted(failure))
   const code = interrupted ? EXIT.interrupted : exitCodeFor(failure, run.network)
-  renderer?.end(describeExit(code))
+  renderer?.end(describeExit(code, failure))
   const partial = (failure as { partial?: ChatCompletion } | undefined)?.partial ?? stream.snapshot()
-  if (mode === 'completion') stdout.push(JSON.stringify(partial, null, 2) + '\n')
+  // Input that is no event stream has no partial completion: an empty one on stdout would pass
+  // for an answer in a pipeline (the failure this exit code exists to prevent).
+  const nothing = isDeltafoldError(failure) && NOT_A_STREAM.has(failure.code)
+  if (mode === 'completion' && !nothing) stdout.push(JSON.stringify(partial, null, 2) + '\n')
   else if (ndjson) stdout.push(JSON.stringify(errorLine(failure, code, partial), replacer) + '\n')
-  for (const line of describeFailure(failure, code)) stderr.push(errColors.paint(errColors.red, `deltafold: ${line}`) + '\n')
+  const lines = interrupted ? [describeInterrupt(io.signal?.reason)] : describeFailure(failure, code)
+  for (const line of lines) stderr.push(errColors.paint(errColors.red, `deltafold: ${line}`) + '\n')
   const where = mode === 'completion' || ndjson ? 'stdout' : 'stderr'
-  stderr.push(`deltafold: the partial completion received so far is on ${where}\n`)
-  if (!ndjson && mode === 'events') {
+  if (!nothing) stderr.push(`deltafold: the partial completion received so far is on ${where}\n`)
+  if (!ndjson && mode === 'events' && !nothing) {
     // `events --text` renders on stdout: the partial JSON goes to stderr so stdout stays text.
     stderr.push(JSON.stringify(partial, null, 2) + '\n')
   }
@@ -103,6 +111,47 @@ export async function runCompletion(run: CompletionRun): Promise<number> {
   await stdout.end()
   await stderr.end()
   return code
+}
+
+const LEFT_BRACE = 0x7b
+/** Codes of input that is not an event stream at all (core decides them from the first bytes and the end). */
+const NOT_A_STREAM = new Set<string>(['not_event_stream', 'empty_stream', 'not_streamed'])
+
+/** The note for a body that was one JSON completion, which core accepts as a one-chunk stream. */
+function notStreamedNote(completion: ChatCompletion): string | undefined {
+  if (completion.choices.length === 0) return undefined
+  return 'note: the input is a complete chat.completion, not an event stream (the request did not set "stream": true)'
+}
+
+/**
+ * One warning line when a stream ended without `[DONE]` and looks cut short: a choice without a
+ * finish_reason, or tool arguments that are not valid JSON. The exit code stays 0 (`--strict` makes
+ * the missing finish_reason an error instead).
+ */
+export function cutStreamWarning(completion: ChatCompletion, probe: StreamProbe): string | undefined {
+  if (probe.sawDone) return undefined
+  const problems: string[] = []
+  for (const choice of completion.choices) {
+    if (choice.finish_reason === null || choice.finish_reason === undefined) problems.push(`choice ${choice.index} has no finish_reason`)
+    const calls = (choice.message as { tool_calls?: unknown }).tool_calls
+    if (!Array.isArray(calls)) continue
+    calls.forEach((call: { id?: unknown; function?: { arguments?: unknown } }, i) => {
+      const args = call.function?.arguments
+      if (typeof args !== 'string' || args === '' || isJSON(args)) return
+      problems.push(`the arguments of tool call ${i}${typeof call.id === 'string' && call.id ? ` (${call.id})` : ''} are not valid JSON`)
+    })
+  }
+  if (problems.length === 0) return undefined
+  return `warning: the stream ended without [DONE] and ${problems.join(', ')}: it was probably cut short`
+}
+
+function isJSON(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** The last NDJSON line of `events` when the stream fails: not a CompletionEvent, marked `error`. */
@@ -124,13 +173,16 @@ function errorLine(failure: unknown, code: number, partial: ChatCompletion): Rec
  * provider's own error object or the underlying cause.
  */
 export function describeFailure(failure: unknown, code: number): string[] {
-  const what = describeExit(code)
+  const what = describeExit(code, failure)
   if (!isDeltafoldError(failure)) {
     return [`${what}: ${failure instanceof Error ? failure.message : String(failure)}`]
   }
   let where = ''
-  if (failure.eventNumber !== undefined) where += ` at event ${failure.eventNumber}`
-  if (failure.byteOffset !== undefined) where += ` (byte ${failure.byteOffset})`
+  // Event 0 is "before any event" (a body that was not a stream): no position worth naming.
+  if (failure.eventNumber !== undefined && failure.eventNumber > 0) {
+    where += ` at event ${failure.eventNumber}`
+    if (failure.byteOffset !== undefined) where += ` (byte ${failure.byteOffset})`
+  } else if (failure.eventNumber === undefined && failure.byteOffset !== undefined) where += ` (byte ${failure.byteOffset})`
   // The pipeline appends "(event N, byte M)" to accumulator messages: it is said once, in `where`.
   const message = failure.message.replace(/ \(event \d+, byte \d+\)$/, '')
   if (failure.code === 'upstream_error') {
@@ -142,8 +194,16 @@ export function describeFailure(failure: unknown, code: number): string[] {
     return [`${what}${where}: ${text}`, `provider error: ${JSON.stringify(detail)}`]
   }
   const lines = [`${what}${where}: ${message} [${failure.code}${failure.path === undefined ? '' : ` at ${failure.path}`}]`]
+  if (failure.code === 'not_event_stream') {
+    lines.push('hint: did the request set "stream": true? (deltafold reads the body of a streamed response)')
+  }
   if (failure.cause instanceof Error && !message.includes(failure.cause.message)) lines.push(`cause: ${failure.cause.message}`)
   return lines
+}
+
+/** `stopped by Ctrl-C (SIGINT)`: the reason `cli.js` gives, or a plain `interrupted`. */
+function describeInterrupt(reason: unknown): string {
+  return reason instanceof Error && reason.message !== '' ? reason.message : 'interrupted'
 }
 
 function isAborted(error: unknown): boolean {

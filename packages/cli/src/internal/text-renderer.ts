@@ -11,7 +11,8 @@ export interface TextRenderer {
 
 /**
  * Creates the `--text` renderer: content as it is, reasoning dimmed, refusals in red, each tool call
- * as `→ name id` followed by its arguments as they stream, then the finish reason and the final
+ * as `→ name id` followed by its arguments as they stream (a custom tool call as `→ name (custom) id`
+ * followed by its free-form input), then the finish reason and the final
  * token usage dimmed. A new section (another choice, reasoning → content, another tool call) starts
  * on a new line; with several choices each section is labelled `[choice N]`.
  */
@@ -30,6 +31,8 @@ export function createTextRenderer(out: Output, colors: Colors): TextRenderer {
   let usage: CompletionUsage | undefined
   const finishes: string[] = []
   const toolNames = new Map<string, string>()
+  // Sections whose header was printed at least once.
+  const shown = new Set<string>()
 
   function write(text: string, style: Style): void {
     if (text.length === 0) return
@@ -61,6 +64,7 @@ export function createTextRenderer(out: Output, colors: Colors): TextRenderer {
 
   function enter(key: string, index: number, label: string): void {
     if (key === section) return
+    shown.add(key)
     // Reasoning then its answer: a blank line between them.
     const afterReasoning = section.endsWith(':reasoning') && key === `${index}:content`
     section = key
@@ -94,13 +98,23 @@ export function createTextRenderer(out: Output, colors: Colors): TextRenderer {
           return
         case 'tool_call.start': {
           const key = `${event.index}:tool:${event.toolCallIndex}`
-          toolNames.set(key, event.name)
-          enter(key, event.index, toolLabel(colors, event.name, event.id))
+          // A custom tool call (`toolType: 'custom'`) streams free-form input, not JSON arguments.
+          const custom = (event as { toolType?: unknown }).toolType === 'custom'
+          toolNames.set(key, custom ? `${event.name} (custom)` : event.name)
+          // The header waits for the call's first fragment (or its end): parallel calls that all
+          // start in one chunk would otherwise each print a header with nothing after it.
+          return
+        }
+        case 'tool_call.done': {
+          const key = `${event.index}:tool:${event.toolCallIndex}`
+          // A call with no fragments at all still shows its header once.
+          if (!shown.has(key)) enter(key, event.index, toolLabel(colors, toolNames.get(key) ?? event.name, event.id))
           return
         }
         case 'tool_call.arguments.delta': {
           const key = `${event.index}:tool:${event.toolCallIndex}`
-          // Parallel calls can interleave: resuming an earlier call repeats its label.
+          // Parallel calls can interleave: the header is printed once per switch to another call
+          // (resuming an earlier call repeats it, so each line names its call), never per fragment.
           enter(key, event.index, toolLabel(colors, toolNames.get(key) ?? '', event.id))
           write(sanitize(event.delta), colors.yellow)
           return

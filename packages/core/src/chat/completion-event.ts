@@ -42,7 +42,7 @@ export type CompletionEvent =
       type: 'content.delta'
       index: number
       delta: string
-      /** The content parsed as JSON so far (only with `parseArguments: true`); a live value, as for tool arguments. */
+      /** The content parsed as JSON so far (only with `parseArguments: true`); a snapshot, as for tool arguments. */
       partial?: unknown
     }
   | {
@@ -75,7 +75,7 @@ export type CompletionEvent =
       delta: string
       /**
        * The arguments parsed so far (only with `parseArguments: true`; `undefined` once they stopped
-       * being JSON). A live value that later events keep filling in: copy it to keep it.
+       * being JSON). A snapshot at this event: later events never change it (they share its finished parts).
        */
       partial?: unknown
     }

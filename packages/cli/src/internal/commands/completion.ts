@@ -2,8 +2,11 @@ import { performance } from 'node:perf_hooks'
 import type { ChatCompletionStreamOptions } from '@deltafold/core'
 import type { CliIO } from '../../cli-io.js'
 import { atMostPositionals, integerOption, type OptionSpecs, type ParsedArgs } from '../args.js'
+import type { HttpHead } from '../http-head.js'
+import { splitHttpHead } from '../http-head.js'
 import { openInput } from '../input.js'
-import { runCompletion } from '../run-completion.js'
+import { runCompletion, type CompletionRun } from '../run-completion.js'
+import { runResponse, toReadableStream } from '../run-response.js'
 
 /** Options shared by the commands that run the chat pipeline (default, events, fetch). */
 export const CHAT_OPTIONS: OptionSpecs = {
@@ -31,8 +34,7 @@ export async function completionCommand(args: ParsedArgs, io: CliIO): Promise<nu
   const options = streamOptions(args)
   const start = performance.now()
   const input = await openInput(args.positionals[0], io, usage)
-  return runCompletion({
-    source: input.source,
+  return runInput(input.label, input.source, {
     mode: 'completion',
     text: args.flags.has('text') ? 'stderr' : 'none',
     stats: args.flags.has('stats'),
@@ -51,8 +53,7 @@ export async function eventsCommand(args: ParsedArgs, io: CliIO): Promise<number
   const options = streamOptions(args)
   const start = performance.now()
   const input = await openInput(args.positionals[0], io, usage)
-  return runCompletion({
-    source: input.source,
+  return runInput(input.label, input.source, {
     mode: 'events',
     text: args.flags.has('text') ? 'stdout' : 'none',
     stats: args.flags.has('stats'),
@@ -62,4 +63,23 @@ export async function eventsCommand(args: ParsedArgs, io: CliIO): Promise<number
     start,
     io,
   })
+}
+
+/**
+ * Folds FILE or stdin. Output saved with `curl -i` or `curl -D -` starts with the HTTP status line
+ * and headers: they are checked as `fetch` checks a live response (a non-2xx status exits 5 with the
+ * body, a 2xx that is not an event stream exits 4), then the body after them is folded.
+ */
+async function runInput(label: string, source: AsyncIterable<Uint8Array | string>, run: Omit<CompletionRun, 'source'>): Promise<number> {
+  const split = await splitHttpHead(source)
+  if (split.head === undefined) return runCompletion({ ...run, source: split.body })
+  return runResponse({ ...run, response: toResponse(split.head, split.body), origin: label })
+}
+
+function toResponse(head: HttpHead, body: AsyncIterable<Uint8Array | string>): Response {
+  // 204, 205 and 304 have no body by definition (the Response constructor refuses one).
+  const empty = head.status === 204 || head.status === 205 || head.status === 304
+  let statusText = head.statusText
+  if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(statusText)) statusText = ''
+  return new Response(empty ? null : toReadableStream(body), { status: head.status, statusText, headers: head.headers })
 }

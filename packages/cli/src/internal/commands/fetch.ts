@@ -1,11 +1,12 @@
+import { createWriteStream, type WriteStream } from 'node:fs'
+import { resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { checkResponse, isDeltafoldError, ProviderError } from '@deltafold/core'
 import type { CliIO } from '../../cli-io.js'
 import { atMostPositionals, type ParsedArgs } from '../args.js'
 import { colorEnabled, createColors } from '../color.js'
 import { EXIT } from '../exit-code.js'
 import { readAll, readSmallFile } from '../input.js'
-import { runCompletion } from '../run-completion.js'
+import { runResponse } from '../run-response.js'
 import { UsageError } from '../usage-error.js'
 import { streamOptions } from './completion.js'
 
@@ -31,6 +32,8 @@ export async function fetchCommand(args: ParsedArgs, io: CliIO): Promise<number>
   }
   const options = streamOptions(args)
   const body = await requestBody(args.values.get('data'), io)
+  const savePath = args.values.get('save')
+  const save = savePath === undefined ? undefined : await openSaveFile(savePath, io)
   const headers = requestHeaders(args.lists.get('header') ?? [], io.env)
 
   const stderr = io.stderr
@@ -48,28 +51,14 @@ export async function fetchCommand(args: ParsedArgs, io: CliIO): Promise<number>
     }
     const cause = (error as { cause?: unknown }).cause
     const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error)
-    stderr.write(colors.paint(colors.red, `deltafold: HTTP failure: POST ${url.href} failed: ${detail}`) + '\n')
+    stderr.write(colors.paint(colors.red, `deltafold: connection failed: POST ${url.href}: ${detail}`) + '\n')
     return EXIT.http
   }
 
-  try {
-    await checkResponse(response)
-  } catch (error) {
-    if (!isDeltafoldError(error)) throw error
-    const status = error instanceof ProviderError && error.status !== undefined ? error.status : response.status
-    stderr.write(colors.paint(colors.red, `deltafold: HTTP failure: ${error.message}`) + '\n')
-    stderr.write(`deltafold: HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''} from POST ${url.href}, body:\n`)
-    const detail = error instanceof ProviderError ? error.error : undefined
-    stderr.write((typeof detail === 'string' ? detail : JSON.stringify(detail, null, 2)) + '\n')
-    return EXIT.http
-  }
-  if (response.body === null) {
-    stderr.write(colors.paint(colors.red, `deltafold: HTTP failure: HTTP ${response.status} from POST ${url.href} has no body`) + '\n')
-    return EXIT.http
-  }
-
-  return runCompletion({
-    source: readBody(response.body),
+  if (save !== undefined) response = saveBody(response, save)
+  const code = await runResponse({
+    response,
+    origin: `POST ${url.href}`,
     mode: 'completion',
     text: args.flags.has('text') || stderr.isTTY === true ? 'stderr' : 'none',
     stats: args.flags.has('stats'),
@@ -79,6 +68,35 @@ export async function fetchCommand(args: ParsedArgs, io: CliIO): Promise<number>
     start,
     io,
   })
+  if (save !== undefined) await new Promise<void>((done) => save.end(() => done()))
+  return code
+}
+
+/**
+ * `--save FILE`: the same response with a body that also writes every byte read, as received, to
+ * FILE (the stream that is folded, or the error body that is reported).
+ */
+function saveBody(response: Response, file: WriteStream): Response {
+  if (response.body === null) {
+    file.end()
+    return response
+  }
+  const reader = response.body.getReader()
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read()
+      if (done) {
+        controller.close()
+        return
+      }
+      if (!file.write(value)) await new Promise<void>((resolve) => file.once('drain', () => resolve()))
+      controller.enqueue(value)
+    },
+    async cancel(reason) {
+      await reader.cancel(reason)
+    },
+  })
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers })
 }
 
 /** Reads `-d`: inline JSON, `@file`, or `@-` for stdin; it must be a JSON object. */
@@ -104,7 +122,10 @@ async function requestBody(data: string | undefined, io: CliIO): Promise<Record<
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UsageError(`The request body in ${from} must be a JSON object such as {"model":"…","messages":[…]}`)
   }
-  return { ...(value as Record<string, unknown>), stream: true }
+  const request: Record<string, unknown> = { ...(value as Record<string, unknown>), stream: true }
+  // Ask for the usage chunk (OpenAI sends token counts only then) unless the body chose its own.
+  if (!Object.hasOwn(request, 'stream_options')) request['stream_options'] = { include_usage: true }
+  return request
 }
 
 /** `-H` headers over the defaults; OPENAI_API_KEY becomes a bearer token unless -H sets Authorization. */
@@ -125,22 +146,12 @@ function requestHeaders(raw: readonly string[], env: Record<string, string | und
   return headers
 }
 
-/** The response body as an async iterable; returning early cancels the request. */
-async function* readBody(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
-  const reader = body.getReader()
-  // The body was read to its end: nothing to cancel.
-  let finished = false
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) {
-        finished = true
-        return
-      }
-      yield value
-    }
-  } finally {
-    if (!finished) await reader.cancel().catch(() => {})
-    reader.releaseLock()
-  }
+/** Opens `--save FILE` for writing (truncating it); a path that cannot be written is a usage error. */
+async function openSaveFile(path: string, io: CliIO): Promise<WriteStream> {
+  const stream = createWriteStream(resolve(io.cwd ?? process.cwd(), path))
+  await new Promise<void>((done, fail) => {
+    stream.once('open', () => done())
+    stream.once('error', (error) => fail(new UsageError(`Cannot write '${path}' (--save): ${error.message}`)))
+  })
+  return stream
 }
