@@ -230,7 +230,9 @@ describe('exit codes', () => {
     expect((await runCli(['-'], { input })).code).toBe(0)
     const strict = await runCli(['--strict', '-'], { input })
     expect(strict.code).toBe(4)
-    expect(strict.stderr).toContain('deltafold: malformed stream: The stream ended before choice 0 sent a finish_reason (strict mode) [unexpected_eof')
+    expect(strict.stderr).toContain(
+      'deltafold: malformed stream at event 1 (byte 59): The stream ended before choice 0 sent a finish_reason (strict mode) [unexpected_eof at $.choices[0].finish_reason]',
+    )
     expect(JSON.parse(strict.stdout).choices[0].message.content).toBe('cut')
   })
 

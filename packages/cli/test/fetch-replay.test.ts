@@ -266,7 +266,8 @@ describe('fetch requests', () => {
     const result = await runCli(['fetch', server.url, '-d', BODY])
     expect(result.code).toBe(5)
     expect(JSON.parse(result.stdout).choices[0].message.content).toBe('half')
-    expect(result.stderr).toContain('deltafold: the connection failed: Reading the stream failed')
+    // The position is said once, where the line names it.
+    expect(result.stderr).toContain('deltafold: the connection failed at event 1 (byte 60): Reading the stream failed: terminated [stream_failed]\n')
     expect(result.stderr).not.toContain('HTTP failure')
   })
 

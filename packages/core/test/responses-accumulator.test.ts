@@ -145,9 +145,9 @@ describe('createResponseAccumulator', () => {
   test('parseArguments: arguments that stop being JSON give no partial value and keep their text', () => {
     const partials: unknown[] = []
     const acc = createResponseAccumulator({ parseArguments: true, onEvent: (e) => e.type === 'response.function_call_arguments.delta' && partials.push(e.partial) })
-    for (const e of [created, added(0, call), args(0, '{"a":1'), args(0, ']'), args(0, '}')]) acc.push(e)
+    for (const e of [created, added(0, call), args(0, '{"a":1,'), args(0, ']'), args(0, '}')]) acc.push(e)
     expect(partials).toEqual([{ a: 1 }, undefined, undefined])
-    expect((acc.snapshot().output[0] as { arguments: string }).arguments).toBe('{"a":1]}')
+    expect((acc.snapshot().output[0] as { arguments: string }).arguments).toBe('{"a":1,]}')
   })
 
   test('finish without a terminal event throws unexpected_eof with everything received as partial', () => {

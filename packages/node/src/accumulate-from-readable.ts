@@ -11,8 +11,10 @@ export type AccumulateFromReadableOptions = ChatCompletionStreamOptions
  * `accumulateChatCompletion`.
  *
  * When the readable has a `statusCode` (an `IncomingMessage`), it is checked first with core's
- * `checkResponse`: a non-2xx status, or a 2xx JSON body where an event stream was expected, rejects
- * with a `ProviderError` (`http_error`) carrying the parsed body (first 64 KiB) and the status.
+ * `checkResponse`: a non-2xx status rejects with a `ProviderError` (`http_error`) carrying the parsed
+ * body (first 64 KiB) and the status. A 2xx JSON body is read as core reads one: a provider error
+ * object is a `ProviderError` (`upstream_error`), a non-streamed `chat.completion` is accepted, anything
+ * else is `not_event_stream`.
  *
  * Data is read only as fast as it is parsed. `data: [DONE]` ends the completion and destroys the
  * readable (for a response, closing its socket); any failure or abort destroys it too. When `signal`
@@ -46,10 +48,10 @@ export async function accumulateFromReadable(readable: Readable, options: Accumu
           ok: statusCode >= 200 && statusCode <= 299,
           status: statusCode,
           headers: new Headers(typeof contentType === 'string' ? { 'content-type': contentType } : {}),
-          // Read by checkResponse only for an error (up to its limit, then cancelled), hence the getter.
-          get body() {
-            return Readable.toWeb(readable) as ReadableStream<Uint8Array>
-          },
+          // checkResponse looks at `locked` on every response but reads the body only for an error (up
+          // to its limit, then cancelled): the web view of the readable, with its listeners, is made
+          // only then.
+          body: { locked: false, getReader: () => (Readable.toWeb(readable) as ReadableStream<Uint8Array>).getReader() } as ReadableStream<Uint8Array>,
           text: () => Promise.resolve(''),
         },
         options.signal,

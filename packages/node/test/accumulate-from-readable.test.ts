@@ -29,8 +29,19 @@ describe('accumulateFromReadable', () => {
     expect(error).toMatchObject({ code: 'http_error', status: 503, error: { error: { message: 'overloaded' } } })
   })
 
-  test('a 200 with a JSON content type is an http_error', async () => {
-    await expect(accumulateFromReadable(fakeResponse(200, 'application/json', '{"id":"x"}'))).rejects.toMatchObject({ code: 'http_error', status: 200 })
+  test('a 200 JSON body that is neither a completion nor an error is not_event_stream, quoting its head', async () => {
+    const error = (await accumulateFromReadable(fakeResponse(200, 'application/json', '{"id":"x"}')).catch((e: unknown) => e)) as DeltafoldError
+    expect(error).toBeInstanceOf(DeltafoldError)
+    expect(error.code).toBe('not_event_stream')
+    expect(error.message).toContain('{\\"id\\":\\"x\\"}')
+  })
+
+  test('a 200 JSON error body is the provider error (upstream_error) carrying its object', async () => {
+    const body = '{"error":{"message":"Rate limit","type":"rate_limit"}}'
+    await expect(accumulateFromReadable(fakeResponse(200, 'application/json', body))).rejects.toMatchObject({
+      code: 'upstream_error',
+      error: { message: 'Rate limit', type: 'rate_limit' },
+    })
   })
 
   test('a 200 event stream is read', async () => {
@@ -84,11 +95,15 @@ describe('accumulateFromReadable', () => {
     expect(readable.destroyed).toBe(true)
   })
 
-  test('an already ended readable is an empty completion', async () => {
-    const readable = Readable.from([])
-    readable.resume()
-    await new Promise((resolve) => readable.once('end', resolve))
-    expect((await accumulateFromReadable(readable)).choices).toEqual([])
+  test('an already ended readable is an empty_stream error, or an empty completion with allowEmpty', async () => {
+    const ended = async () => {
+      const readable = Readable.from([])
+      readable.resume()
+      await new Promise((resolve) => readable.once('end', resolve))
+      return readable
+    }
+    await expect(accumulateFromReadable(await ended())).rejects.toMatchObject({ code: 'empty_stream' })
+    expect((await accumulateFromReadable(await ended(), { allowEmpty: true })).choices).toEqual([])
   })
 
   test('rejects a non-readable with a TypeError saying what to pass', async () => {

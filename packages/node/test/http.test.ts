@@ -2,7 +2,7 @@ import { getEventListeners } from 'node:events'
 import { Agent, get, type IncomingMessage } from 'node:http'
 import { pipeline } from 'node:stream/promises'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { accumulateChatCompletion, type ChatCompletion, type CompletionEvent } from '@deltafold/core'
+import { accumulateChatCompletion, ProviderError, type ChatCompletion, type CompletionEvent } from '@deltafold/core'
 import { accumulateFromReadable, createChunkTransform, createEventTransform, createSSEDecoderTransform } from '@deltafold/node'
 import { activeResources, delta, eventually, random, randomSplit, recordedFixtures, sse, startServer, writeSlowly, type TestServer } from './helpers.js'
 
@@ -152,9 +152,12 @@ describe('over HTTP: failures and aborts', () => {
     })
   })
 
-  test('a 200 application/json response is an http_error: the request was not streamed', async () => {
+  test('a 200 application/json error body is the provider error (upstream_error) with its object and headers', async () => {
     const response = await request(`${server.url}/json`)
-    await expect(accumulateFromReadable(response)).rejects.toMatchObject({ code: 'http_error', status: 200 })
+    const error = (await accumulateFromReadable(response).catch((e: unknown) => e)) as ProviderError
+    expect(error).toBeInstanceOf(ProviderError)
+    expect(error).toMatchObject({ code: 'upstream_error', error: { message: 'stream must be true' } })
+    expect(response.destroyed || response.readableEnded).toBe(true)
   })
 
   test('a huge error body is read only up to 64 KiB and the connection closed', async () => {

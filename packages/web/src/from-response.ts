@@ -2,6 +2,8 @@ import {
   createChatCompletionStreamParser,
   createFinalCompletion,
   openSource,
+  ProviderError,
+  responseHeaders,
   type ChatCompletion,
   type ChatCompletionStreamOptions,
   type CompletionEvent,
@@ -123,6 +125,8 @@ export function fromResponse(response: Response, options: FromResponseOptions = 
     } catch (error) {
       if (settled) return
       settle()
+      // A provider error object in a 2xx body or an event: the response's headers say which request it was.
+      if (error instanceof ProviderError && error.headers === undefined) error.headers = responseHeaders(response)
       pendingError = final.fail(error)
       void input!.cancel(pendingError)
     }

@@ -36,14 +36,29 @@ describe('fromResponse status checks', () => {
     expect(response.bodyUsed).toBe(true)
   })
 
-  test('a 200 application/json error body is an http_error: the request was not streamed', async () => {
-    const response = new Response('{"error":{"message":"stream must be true"}}', { status: 200, headers: { 'content-type': 'application/json' } })
-    await expect(fromResponse(response).finalChatCompletion()).rejects.toMatchObject({
-      name: 'ProviderError',
-      code: 'http_error',
+  test('a 200 application/json error body is the provider error (upstream_error) with its object and headers', async () => {
+    const response = new Response('{"error":{"message":"stream must be true"}}', {
       status: 200,
-      error: { error: { message: 'stream must be true' } },
+      headers: { 'content-type': 'application/json', 'x-request-id': 'req_1' },
     })
+    const error = await fromResponse(response).finalChatCompletion().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ProviderError)
+    expect(error).toMatchObject({ code: 'upstream_error', error: { message: 'stream must be true' }, headers: { 'x-request-id': 'req_1' } })
+  })
+
+  test('a 200 application/json non-streamed chat.completion is accepted as the final completion', async () => {
+    const completion = {
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'm',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'stop', logprobs: null }],
+    }
+    const response = new Response(JSON.stringify(completion), { status: 200, headers: { 'content-type': 'application/json' } })
+    const final = await fromResponse(response).finalChatCompletion()
+    expect(final.choices[0]?.message.content).toBe('Hi')
+    expect(final.choices[0]?.finish_reason).toBe('stop')
+    expect(final.id).toBe('chatcmpl-1')
   })
 
   test('checks the status at once, before anything is read', async () => {

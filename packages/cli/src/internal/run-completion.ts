@@ -183,8 +183,8 @@ export function describeFailure(failure: unknown, code: number): string[] {
     where += ` at event ${failure.eventNumber}`
     if (failure.byteOffset !== undefined) where += ` (byte ${failure.byteOffset})`
   } else if (failure.eventNumber === undefined && failure.byteOffset !== undefined) where += ` (byte ${failure.byteOffset})`
-  // The pipeline appends "(event N, byte M)" to accumulator messages: it is said once, in `where`.
-  const message = failure.message.replace(/ \(event \d+, byte \d+\)$/, '')
+  // The pipeline appends "(event N, byte M)" or "(after event N, byte M)" to messages: it is said once, in `where`.
+  const message = failure.message.replace(/ \((?:after )?event \d+, byte \d+\)$/, '')
   if (failure.code === 'upstream_error') {
     const detail = (failure as { error?: unknown }).error
     const text =

@@ -8,6 +8,9 @@ export interface PumpEngine<In> {
   snapshot(): ChatCompletion
   /** `[DONE]` arrived: the completion ends at this write. */
   readonly sawDone?: boolean
+  /** Complete events so far and the byte offset after them (the stream parser): where a failed body stopped. */
+  readonly eventCount?: number
+  position?(): number
 }
 
 /** Options of an {@link EventPump}. */
@@ -68,7 +71,7 @@ export class EventPump<In> {
       start: (c) => void (this.in = c),
       write: (input) => this.write(input),
       close: () => this.close(),
-      abort: (reason) => void this.fail(this.body ? sourceFailed(reason) : reason),
+      abort: (reason) => void this.fail(this.body ? sourceFailed(reason, this.engine) : reason),
     })
     this.signal = options.signal
     if (this.signal) {
@@ -180,9 +183,15 @@ export class EventPump<In> {
   }
 }
 
-/** A body that failed mid-stream, reported as core's pull loop reports it. */
-function sourceFailed(cause: unknown): DeltafoldError {
-  return new DeltafoldError('stream_failed', `Reading the stream failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+/** A body that failed mid-stream, reported as core's pull loop reports it: the cause, and where the input was complete. */
+function sourceFailed(cause: unknown, engine: PumpEngine<unknown>): DeltafoldError {
+  const error = new DeltafoldError('stream_failed', `Reading the stream failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+  if (engine.eventCount !== undefined && engine.position) {
+    error.eventNumber = engine.eventCount
+    error.byteOffset = engine.position()
+    error.message += ` (after event ${error.eventNumber}, byte ${error.byteOffset})`
+  }
+  return error
 }
 
 /** Reads and discards the events nobody reads, so that the final completion can settle. */
