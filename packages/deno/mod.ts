@@ -18,10 +18,10 @@
  * @module
  */
 
-// The `@ts-types` directives give Deno the declarations tsup emits beside each dist file (Deno does
-// not look for a sibling `.d.ts` of a local `.js`); deno.json maps both specifiers.
+// `@deltafold/core` and `@deltafold/web` are the sibling members of the Deno workspace (the root
+// deno.json): Deno resolves them to their TypeScript sources here, and `deno publish` rewrites them
+// to `jsr:@deltafold/core@^<version>` and `jsr:@deltafold/web@^<version>` in the published package.
 
-// @ts-types="@deltafold/core/types"
 export {
   accumulateChatCompletion,
   carriesData,
@@ -43,7 +43,6 @@ export {
   withPartial,
 } from '@deltafold/core'
 
-// @ts-types="@deltafold/core/types"
 export type {
   ByteSource,
   ChatCompletion,
@@ -90,7 +89,6 @@ export type {
   ToSSEStreamOptions,
 } from '@deltafold/core'
 
-// @ts-types="@deltafold/web/types"
 export {
   ChatCompletionChunkStream,
   ChatCompletionEventStream,
@@ -99,7 +97,6 @@ export {
   SSEEncoderStream,
 } from '@deltafold/web'
 
-// @ts-types="@deltafold/web/types"
 export type {
   FromResponseOptions,
   ResponseCompletionStream,

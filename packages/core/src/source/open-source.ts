@@ -181,7 +181,7 @@ function fromReader(reader: ReadableStreamDefaultReader<Uint8Array | string>, si
     }
   }
   return wrap(
-    () => reader.read(),
+    () => reader.read() as Promise<IteratorResult<Uint8Array | string>>, // Deno with @types/node in the program types read() as `value?: T`
     async (reason) => {
       // reader.cancel() settles pending reads at once (ReadableStreamCancel → ReadableStreamClose
       // resolves the read requests), so the lock can be released before the source's cancel
