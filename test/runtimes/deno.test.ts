@@ -17,33 +17,53 @@ beforeAll(async () => {
   fixtureCount = await generateFixtures()
 })
 
-test.skipIf(!deno)('deno: `deno task check` type-checks mod.ts, the gateway example and the tests', async () => {
-  const ran = await run(deno!, ['task', 'check'], { cwd: denoPackage, env: QUIET_ENV, timeoutMs: 90_000 })
-  expect(ran.code, `${ran.stdout}\n${ran.stderr}`).toBe(0)
-}, 120_000)
+test.skipIf(!deno)(
+  'deno: `deno task check` type-checks mod.ts, the gateway example and the tests',
+  async () => {
+    const ran = await run(deno!, ['task', 'check'], { cwd: denoPackage, env: QUIET_ENV, timeoutMs: 90_000 })
+    expect(ran.code, `${ran.stdout}\n${ran.stderr}`).toBe(0)
+  },
+  120_000,
+)
 
-test.skipIf(!deno)('deno: `deno task test` passes (JSR names, gateway on globalThis.Deno.serve, adapters, doc examples)', async () => {
-  const ran = await run(deno!, ['task', 'test'], { cwd: denoPackage, env: QUIET_ENV, timeoutMs: 90_000 })
-  const output = `${ran.stdout}\n${ran.stderr}`
-  expect(ran.code, output).toBe(0)
-  expect(output).toMatch(/ok \| \d+ passed \| 0 failed/)
-  expect(output).toContain('jsr names: @deltafold/core, @deltafold/web and @deltafold/deno resolve to the TypeScript sources')
-}, 120_000)
+test.skipIf(!deno)(
+  'deno: `deno task test` passes (JSR names, gateway on globalThis.Deno.serve, adapters, doc examples)',
+  async () => {
+    const ran = await run(deno!, ['task', 'test'], { cwd: denoPackage, env: QUIET_ENV, timeoutMs: 90_000 })
+    const output = `${ran.stdout}\n${ran.stderr}`
+    expect(ran.code, output).toBe(0)
+    expect(output).toMatch(/ok \| \d+ passed \| 0 failed/)
+    expect(output).toContain('jsr names: @deltafold/core, @deltafold/web and @deltafold/deno resolve to the TypeScript sources')
+  },
+  120_000,
+)
 
-test.skipIf(!deno)('deno: the conformance suite passes on the source packages, imported by their JSR names', async () => {
-  const ran = await run(deno!, ['run', '--config', join(ROOT, 'deno.json'), join(RUNTIMES_DIR, 'deno-run-conformance.mjs')], { cwd: ROOT, env: QUIET_ENV, timeoutMs: 90_000 })
-  const output = `${ran.stdout}\n${ran.stderr}`
-  if (ran.timedOut) throw new Error(`deno timed out:\n${output.slice(-2000)}`)
-  const result = parseResult(ran.stdout)
-  expect(result.runtime).toMatch(/^deno \d+\.\d+\.\d+ \(sources\)$/)
-  checkResult(result, fixtureCount)
-  expect(ran.code, output).toBe(0)
-}, 120_000)
+test.skipIf(!deno)(
+  'deno: the conformance suite passes on the source packages, imported by their JSR names',
+  async () => {
+    const ran = await run(deno!, ['run', '--config', join(ROOT, 'deno.json'), join(RUNTIMES_DIR, 'deno-run-conformance.mjs')], {
+      cwd: ROOT,
+      env: QUIET_ENV,
+      timeoutMs: 90_000,
+    })
+    const output = `${ran.stdout}\n${ran.stderr}`
+    if (ran.timedOut) throw new Error(`deno timed out:\n${output.slice(-2000)}`)
+    const result = parseResult(ran.stdout)
+    expect(result.runtime).toMatch(/^deno \d+\.\d+\.\d+ \(sources\)$/)
+    checkResult(result, fixtureCount)
+    expect(ran.code, output).toBe(0)
+  },
+  120_000,
+)
 
-test.skipIf(!deno)('deno: `deno publish --dry-run` accepts the workspace offline (source exports, no slow types)', async () => {
-  const ran = await run(deno!, ['publish', '--dry-run', '--allow-dirty'], { cwd: ROOT, env: QUIET_ENV, timeoutMs: 90_000 })
-  const output = `${ran.stdout}\n${ran.stderr}`
-  expect(ran.code, output).toBe(0)
-  for (const name of ['@deltafold/core', '@deltafold/web', '@deltafold/deno']) expect(output).toContain(`Simulating publish of ${name}@`)
-  expect(output).not.toContain('/dist/')
-}, 120_000)
+test.skipIf(!deno)(
+  'deno: `deno publish --dry-run` accepts the workspace offline (source exports, no slow types)',
+  async () => {
+    const ran = await run(deno!, ['publish', '--dry-run', '--allow-dirty'], { cwd: ROOT, env: QUIET_ENV, timeoutMs: 90_000 })
+    const output = `${ran.stdout}\n${ran.stderr}`
+    expect(ran.code, output).toBe(0)
+    for (const name of ['@deltafold/core', '@deltafold/web', '@deltafold/deno']) expect(output).toContain(`Simulating publish of ${name}@`)
+    expect(output).not.toContain('/dist/')
+  },
+  120_000,
+)

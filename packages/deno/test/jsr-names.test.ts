@@ -12,7 +12,8 @@ const BODY =
   'data: [DONE]\n\n'
 
 Deno.test('jsr names: @deltafold/core, @deltafold/web and @deltafold/deno resolve to the TypeScript sources', () => {
-  for (const name of ['@deltafold/core', '@deltafold/web']) ok(import.meta.resolve(name).endsWith('/src/index.ts'), import.meta.resolve(name))
+  for (const name of ['@deltafold/core', '@deltafold/web'])
+    ok(import.meta.resolve(name).endsWith('/src/index.ts'), import.meta.resolve(name))
   ok(import.meta.resolve('@deltafold/deno').endsWith('/packages/deno/mod.ts'), import.meta.resolve('@deltafold/deno'))
 })
 
@@ -25,8 +26,8 @@ Deno.test('jsr names: @deltafold/core folds a stream to the final completion', a
 Deno.test('jsr names: @deltafold/web pipes a Response body through its TransformStreams', async () => {
   const events = new web.ChatCompletionEventStream()
   const deltas: string[] = []
-  const read = new Response(BODY).body!
-    .pipeThrough(new web.SSEDecoderStream({ dispatchUnterminated: true }))
+  const read = new Response(BODY)
+    .body!.pipeThrough(new web.SSEDecoderStream({ dispatchUnterminated: true }))
     .pipeThrough(new web.ChatCompletionChunkStream())
     .pipeThrough(events)
   for await (const event of read) if (event.type === 'content.delta') deltas.push(event.delta)

@@ -37,7 +37,14 @@ function exportedNames(source: string): string[] {
 function names(list: string): string[] {
   return list
     .split(',')
-    .map((item) => item.trim().replace(/^type\s+/, '').split(/\s+as\s+/).at(-1)!.trim())
+    .map((item) =>
+      item
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .at(-1)!
+        .trim(),
+    )
     .filter((name) => name !== '')
 }
 
@@ -72,7 +79,10 @@ Deno.test('mod: the partial-JSON parser shows tool arguments as they arrive', ()
 })
 
 Deno.test('mod: fromResponse reads a real fetch() Response from Deno.serve', async () => {
-  const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, () => new Response(BODY, { headers: { 'content-type': 'text/event-stream' } }))
+  const server = Deno.serve(
+    { hostname: '127.0.0.1', port: 0, onListen() {} },
+    () => new Response(BODY, { headers: { 'content-type': 'text/event-stream' } }),
+  )
   try {
     const stream: mod.ResponseCompletionStream = mod.fromResponse(await fetch(`http://127.0.0.1:${server.addr.port}/`))
     const deltas: string[] = []
@@ -86,8 +96,8 @@ Deno.test('mod: fromResponse reads a real fetch() Response from Deno.serve', asy
 
 Deno.test('mod: the TransformStream pipeline runs on a Deno ReadableStream', async () => {
   const eventStream = new mod.ChatCompletionEventStream()
-  const events = new Response(BODY).body!
-    .pipeThrough(new mod.SSEDecoderStream({ dispatchUnterminated: true }))
+  const events = new Response(BODY)
+    .body!.pipeThrough(new mod.SSEDecoderStream({ dispatchUnterminated: true }))
     .pipeThrough(new mod.ChatCompletionChunkStream())
     .pipeThrough(eventStream)
   const types: string[] = []
