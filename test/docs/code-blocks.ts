@@ -3,7 +3,7 @@
 // own compiler options, `@deltafold/*` resolved to the package sources), and run where they can be.
 //
 // Running: each block is written as a module under test/docs/.tmp and imported (vitest compiles it),
-// with `@deltafold/*` rewritten to the sources. `fetch` is replaced, for the run only, by a local
+// with `@deltafold/*` rewritten to the sources, in the directory of the block's package. `fetch` is replaced, for the run only, by a local
 // replay of a recorded OpenAI stream, so blocks that call a real API run offline. A line
 // `console.log(x) // 'Hello'` or `x // { a: 1 }`, where the comment is a literal, becomes an
 // assertion that `x` deep-equals it. Info strings: ```ts no-run (type-checked only: the block needs a
@@ -62,7 +62,9 @@ export function tsdocExamples(path: string): CodeBlock[] {
   for (const comment of text.matchAll(/\/\*\*[\s\S]*?\*\//g)) {
     const lines = comment[0].split('\n').map((l) => l.replace(/^\s*\/?\*\*?\/?\s?/, '').replace(/\s*\*\/$/, ''))
     const startLine = text.slice(0, comment.index).split('\n').length
-    const after = text.slice(comment.index! + comment[0].length).match(/^\s*(?:export\s+)?(?:declare\s+)?(?:async\s+)?(?:function\*?|class|const|let|interface|type|readonly)?\s*([\w$#]+)/)
+    const after = text
+      .slice(comment.index! + comment[0].length)
+      .match(/^\s*(?:export\s+)?(?:declare\s+)?(?:async\s+)?(?:function\*?|class|const|let|interface|type|readonly)?\s*([\w$#]+)/)
     let inExample = false
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!
@@ -183,7 +185,10 @@ export async function runBlock(block: CodeBlock): Promise<{ assertions: number; 
   )
   writeFileSync(file, `${resolved}\nexport {}\n`)
   const output: string[] = []
-  const saved = { fetch: globalThis.fetch, log: console.log, write: process.stdout.write }
+  const saved = { fetch: globalThis.fetch, log: console.log, write: process.stdout.write, cwd: process.cwd() }
+  // A package's example runs in the package's directory (the CLI's reads its shipped examples/).
+  const packageDir = /^packages\/[\w-]+\//.exec(block.id)?.[0]
+  if (packageDir) process.chdir(join(ROOT, packageDir))
   const failures: string[] = []
   Object.assign(globalThis, {
     fetch: replayFetch(),
@@ -197,6 +202,7 @@ export async function runBlock(block: CodeBlock): Promise<{ assertions: number; 
     await import(`${pathToFileURL(file).href}?t=${Date.now()}`)
   } finally {
     Object.assign(globalThis, { fetch: saved.fetch })
+    process.chdir(saved.cwd)
     console.log = saved.log
     process.stdout.write = saved.write
   }

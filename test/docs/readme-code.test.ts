@@ -30,9 +30,13 @@ describe.each(blocks.map((block) => [`${block.id} (${block.title})`, block] as c
   test.skipIf(!block.check).runIf(!known)('type-checks under --strict', () => {
     expect(diagnostics.get(block.id)).toEqual([])
   })
-  test.skipIf(!block.run).runIf(!known)('runs without throwing, and its stated values hold', async () => {
-    await runBlock(block)
-  }, 20_000)
+  test.skipIf(!block.run).runIf(!known)(
+    'runs without throwing, and its stated values hold',
+    async () => {
+      await runBlock(block)
+    },
+    20_000,
+  )
   test.runIf(known)('known failure, listed in KNOWN_FAILING: still fails to type-check', () => {
     expect(diagnostics.get(block.id)).not.toEqual([])
   })

@@ -87,7 +87,7 @@ export async function openSource(source: ByteSource, signal?: AbortSignal): Prom
  * ```ts
  * import { checkResponse } from '@deltafold/core'
  * const response = new Response('{"error":{"message":"Rate limited"}}', { status: 429, headers: { 'content-type': 'application/json' } })
- * await checkResponse(response).catch((e) => [e.code, e.status, e.error]) // ['http_error', 429, { message: 'Rate limited' }]
+ * await checkResponse(response).catch((e) => [e.code, e.status, e.error]) // ['http_error', 429, { error: { message: 'Rate limited' } }]
  * ```
  */
 export async function checkResponse(response: ResponseLike, signal?: AbortSignal): Promise<void> {
