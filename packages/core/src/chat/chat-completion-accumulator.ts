@@ -1,3 +1,4 @@
+// @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming and https://platform.openai.com/docs/api-reference/chat/object
 import type { CompletionEvent, ReasoningField } from './completion-event.js'
 import { DeltafoldError, ProviderError, type DeltafoldErrorCode } from '../errors.js'
 import { chunkOf, intact, type FastTemplate } from './internal/fast-path.js'

@@ -1,3 +1,4 @@
+// @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation (the WHATWG steps quoted below)
 import { DeltafoldError } from '../errors.js'
 
 /** One dispatched Server-Sent Event, with the fields of the browser's `MessageEvent`. */
