@@ -4,7 +4,8 @@
 //   3. `npm pack --dry-run` of each npm package: the tarball holds dist/, README.md, LICENSE and
 //      package.json, nothing else (the CLI also ships examples/)
 //   4. `deno publish --dry-run` of the Deno workspace: source exports, no slow types, no `dist/`
-// Exits non-zero at the first failing step.
+// Exits non-zero at the first failing step. `--skip-test` skips step 1 (to re-run the packaging steps
+// after a full run on the same tree).
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 
@@ -17,7 +18,8 @@ function step(title, command, args, options = {}) {
   return execFileSync(command, args, { cwd: root, stdio: options.capture ? 'pipe' : 'inherit', encoding: 'utf8', ...options })
 }
 
-step('build and the README test command', pnpm[0], [...pnpm.slice(1), 'test'])
+if (process.argv.includes('--skip-test')) step('build only (--skip-test)', pnpm[0], [...pnpm.slice(1), 'build'])
+else step('build and the README test command', pnpm[0], [...pnpm.slice(1), 'test'])
 step('versions', process.execPath, ['scripts/sync-versions.mjs', '--check'])
 
 const allowed = {

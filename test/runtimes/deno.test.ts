@@ -20,7 +20,7 @@ beforeAll(async () => {
 test.skipIf(!deno)(
   'deno: `deno task check` type-checks mod.ts, the gateway example and the tests',
   async () => {
-    const ran = await run(deno!, ['task', 'check'], { cwd: denoPackage, env: QUIET_ENV, timeoutMs: 90_000 })
+    const ran = await run(deno!, ['task', 'check'], { cwd: denoPackage, env: QUIET_ENV, timeoutMs: 240_000 })
     expect(ran.code, `${ran.stdout}\n${ran.stderr}`).toBe(0)
   },
   120_000,
@@ -29,7 +29,7 @@ test.skipIf(!deno)(
 test.skipIf(!deno)(
   'deno: `deno task test` passes (JSR names, gateway on globalThis.Deno.serve, adapters, doc examples)',
   async () => {
-    const ran = await run(deno!, ['task', 'test'], { cwd: denoPackage, env: QUIET_ENV, timeoutMs: 90_000 })
+    const ran = await run(deno!, ['task', 'test'], { cwd: denoPackage, env: QUIET_ENV, timeoutMs: 240_000 })
     const output = `${ran.stdout}\n${ran.stderr}`
     expect(ran.code, output).toBe(0)
     expect(output).toMatch(/ok \| \d+ passed \| 0 failed/)
@@ -44,7 +44,7 @@ test.skipIf(!deno)(
     const ran = await run(deno!, ['run', '--config', join(ROOT, 'deno.json'), join(RUNTIMES_DIR, 'deno-run-conformance.mjs')], {
       cwd: ROOT,
       env: QUIET_ENV,
-      timeoutMs: 90_000,
+      timeoutMs: 240_000,
     })
     const output = `${ran.stdout}\n${ran.stderr}`
     if (ran.timedOut) throw new Error(`deno timed out:\n${output.slice(-2000)}`)
@@ -59,7 +59,7 @@ test.skipIf(!deno)(
 test.skipIf(!deno)(
   'deno: `deno publish --dry-run` accepts the workspace offline (source exports, no slow types)',
   async () => {
-    const ran = await run(deno!, ['publish', '--dry-run', '--allow-dirty'], { cwd: ROOT, env: QUIET_ENV, timeoutMs: 90_000 })
+    const ran = await run(deno!, ['publish', '--dry-run', '--allow-dirty'], { cwd: ROOT, env: QUIET_ENV, timeoutMs: 240_000 })
     const output = `${ran.stdout}\n${ran.stderr}`
     expect(ran.code, output).toBe(0)
     for (const name of ['@deltafold/core', '@deltafold/web', '@deltafold/deno']) expect(output).toContain(`Simulating publish of ${name}@`)
