@@ -3,7 +3,7 @@
 //
 //   node scripts/sync-versions.mjs          writes the npm version into every deno.json
 //   node scripts/sync-versions.mjs --check  exits 1 when any version differs (part of release:check)
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
@@ -34,6 +34,19 @@ for (const name of jsrPackages) {
     config.version = version
     writeFileSync(join(root, path), `${JSON.stringify(config, null, 2)}\n`)
     console.log(`${path}: ${version}`)
+  }
+}
+// changesets writes the npm packages' changelogs; @deltafold/deno (JSR only) gets a pointer to them.
+const denoLog = join(root, 'packages/deno/CHANGELOG.md')
+if (existsSync(denoLog) && !readFileSync(denoLog, 'utf8').includes(`\n## ${version}\n`)) {
+  if (check) {
+    console.error(`✗ packages/deno/CHANGELOG.md has no ${version} section: run \`pnpm version-packages\``)
+    wrong++
+  } else {
+    const [title, ...rest] = readFileSync(denoLog, 'utf8').split('\n\n')
+    const entry = `## ${version}\n\nThe release of \`@deltafold/core\` and \`@deltafold/web\` ${version}: see their changelogs.`
+    writeFileSync(denoLog, [title, entry, ...rest].join('\n\n'))
+    console.log(`packages/deno/CHANGELOG.md: ${version}`)
   }
 }
 if (wrong > 0) process.exit(1)
