@@ -12,8 +12,8 @@ import {
   type ChatCompletion,
 } from '@deltafold/core'
 import { createParser } from 'eventsource-parser'
-import { createHandAccumulator, type HandCompletion, type LooseChunk } from '../contenders/hand-accumulator.js'
-import { createQueuedOpenAIClient, openaiChatCompletionStream } from '../contenders/openai.js'
+import { createHandAccumulator, type LooseChunk } from '../contenders/hand-accumulator.js'
+import { createQueuedOpenAIClient } from '../contenders/openai.js'
 import { eventsOf, generateStreamPrefixes, type StreamPrefixes } from '../generators/many-streams.js'
 import { gc } from '../lib/gc.js'
 import { compare, type CheckResult } from '../lib/ground-truth.js'

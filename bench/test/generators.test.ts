@@ -220,7 +220,7 @@ describe('generateResponsesStream', () => {
 
   test('every event has an event: line naming its type and increasing sequence numbers', () => {
     expect(events).toHaveLength(generated.eventCount)
-    blocks.forEach((b, i) => expect(b.split('\n')[0]).toBe(`event: ${events[i]!.type}`))
+    for (const [i, b] of blocks.entries()) expect(b.split('\n')[0]).toBe(`event: ${events[i]!.type}`)
     expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i))
   })
 

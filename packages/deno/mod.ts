@@ -18,10 +18,10 @@
  * @module
  */
 
-// The `@ts-types` directives give Deno the declarations tsup emits beside each dist file (Deno does
-// not look for a sibling `.d.ts` of a local `.js`); deno.json maps both specifiers.
+// `@deltafold/core` and `@deltafold/web` are the sibling members of the Deno workspace (the root
+// deno.json): Deno resolves them to their TypeScript sources here, and `deno publish` rewrites them
+// to `jsr:@deltafold/core@^<version>` and `jsr:@deltafold/web@^<version>` in the published package.
 
-// @ts-types="@deltafold/core/types"
 export {
   accumulateAnthropicMessage,
   abortReason,
@@ -64,7 +64,6 @@ export {
   withPartial,
 } from '@deltafold/core'
 
-// @ts-types="@deltafold/core/types"
 export type {
   AnthropicChatChunkTranslatorOptions,
   AnthropicCompactionBlock,
@@ -163,7 +162,6 @@ export type {
 } from '@deltafold/core'
 
 // The OpenAI Responses API fold (issue 15).
-// @ts-types="@deltafold/core/types"
 export {
   accumulateResponse,
   createResponseAccumulator,
@@ -172,7 +170,6 @@ export {
   streamResponse,
 } from '@deltafold/core'
 
-// @ts-types="@deltafold/core/types"
 export type {
   Response,
   ResponseAccumulator,
@@ -224,7 +221,6 @@ export type {
   StreamedResponse,
 } from '@deltafold/core'
 
-// @ts-types="@deltafold/web/types"
 export {
   ChatCompletionChunkStream,
   ChatCompletionDecoderStream,
@@ -236,7 +232,6 @@ export {
   SSEEncoderStream,
 } from '@deltafold/web'
 
-// @ts-types="@deltafold/web/types"
 export type {
   ChatCompletionDecoderStreamOptions,
   ChatCompletionDecoderStreamOutput,

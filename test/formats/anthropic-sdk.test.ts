@@ -97,7 +97,7 @@ function expectDeepPartial(actual: unknown, expected: unknown, path = '$'): void
   if (Array.isArray(expected)) {
     expect(Array.isArray(actual), path).toBe(true)
     expect((actual as unknown[]).length, `${path}.length`).toBe(expected.length)
-    expected.forEach((item, i) => expectDeepPartial((actual as unknown[])[i], item, `${path}[${i}]`))
+    for (const [i, item] of expected.entries()) expectDeepPartial((actual as unknown[])[i], item, `${path}[${i}]`)
     return
   }
   if (typeof expected === 'object') {

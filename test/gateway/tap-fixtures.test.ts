@@ -63,7 +63,7 @@ describe.each(fixtures)('%s', (_name, bytes) => {
         const pieces = splitAt(bytes, cuts)
         const { out, result } = await webTap(pieces)
         expect(out.length).toBe(pieces.length)
-        out.forEach((chunk, i) => expect(chunk).toBe(pieces[i]))
+        for (const [i, chunk] of out.entries()) expect(chunk).toBe(pieces[i])
         expectSameFold(result, expected)
       }),
       { seed: 14, numRuns: 10 },
@@ -77,7 +77,7 @@ describe.each(fixtures)('%s', (_name, bytes) => {
         const pieces = splitAt(bytes, cuts).map((piece) => Buffer.from(piece))
         const { out, result } = await nodeTap(pieces)
         expect(out.length).toBe(pieces.length)
-        out.forEach((chunk, i) => expect(chunk).toBe(pieces[i]))
+        for (const [i, chunk] of out.entries()) expect(chunk).toBe(pieces[i])
         expectSameFold(result, expected)
       }),
       { seed: 14, numRuns: 10 },

@@ -46,7 +46,7 @@ const snapshotContent = (run: RunResult) => run.snapshot().choices[0]?.message.c
 /** The surfaces that report failures as core does: typed errors for read failures, byte offsets. */
 const CORE_LIKE: readonly Surface[] = ['core.accumulate', 'core.stream', 'web.fromResponse', 'web.decoder', 'node.accumulate']
 
-describe('#36 AbortSignal fires mid-stream, on every entry point', () => {
+describe('an AbortSignal fired mid-stream rejects with its reason and the partial, on every entry point (#36)', () => {
   test.each(SURFACES)('%s: rejects with signal.reason, the source cancelled once and released, snapshot and partial hold "Hello", no listener left', async (surface) => {
     const controller = new AbortController()
     const reason = new Error('user pressed stop')
@@ -78,7 +78,7 @@ describe('#36 AbortSignal fires mid-stream, on every entry point', () => {
   })
 })
 
-describe('#37 a consumer breaks out of the loop, on every entry point with one', () => {
+describe('a consumer that breaks out of the loop cancels the source once, on every entry point with a loop (#37)', () => {
   test.each(LOOP_SURFACES)('%s: the source is cancelled once and released; finalChatCompletion rejects with the partial', async (surface) => {
     const run = await runSurface(surface, [HELLO, sse(content(' more'))], 'stall', {
       onConsumed: (event) => (event.type === 'content.delta' ? 'break' : undefined),
@@ -102,7 +102,7 @@ describe('#37 a consumer breaks out of the loop, on every entry point with one',
   })
 })
 
-describe('#38 the upstream read rejects after 3 events, on every entry point', () => {
+describe('an upstream read that rejects after 3 events fails with the cause and the 3 deltas, on every entry point (#38)', () => {
   test.each(SURFACES)('%s: fails with the cause attached and the 3 deltas in partial', async (surface) => {
     const cause = new Error('connection reset')
     const run = await runSurface(surface, [sse(content('1')), sse(content('2')), sse(content('3')), { error: cause }], 'close')
@@ -140,29 +140,29 @@ interface PayloadCase {
 
 const DEEP = '['.repeat(100_000) + ']'.repeat(100_000)
 const PAYLOADS: PayloadCase[] = [
-  { id: '#18 data: not-json', body: 'data: not-json\n\n', code: 'invalid_json' },
-  { id: '#18 a truncated chunk', body: 'data: {"choices":[{"index":0,"delta":{"content":"x"\n\n', code: 'invalid_json' },
-  { id: '#18 an array payload', body: 'data: [1,2]\n\n', code: 'invalid_chunk' },
-  { id: '#20 data: {"error": …}', body: sse('{"error":{"message":"overloaded","code":503}}'), code: 'upstream_error' },
-  { id: '#20 event: error', body: 'event: error\ndata: {"error":{"message":"overloaded","code":503}}\n\n', code: 'upstream_error' },
-  { id: '#21 tool-call index 1e9', body: sse('{"choices":[{"index":0,"delta":{"tool_calls":[{"index":1e9,"id":"a"}]}}]}'), code: 'invalid_index', path: '$.choices[0].delta.tool_calls[0].index' },
-  { id: '#22 choice index -1', body: sse('{"choices":[{"index":-1,"delta":{"content":"x"}}]}'), code: 'invalid_index', path: '$.choices[0].index' },
-  { id: '#22 choice index 1e400', body: sse('{"choices":[{"index":1e400,"delta":{"content":"x"}}]}'), code: 'invalid_index', path: '$.choices[0].index' },
-  { id: '#23 tool-call index "__proto__"', body: sse('{"choices":[{"index":0,"delta":{"tool_calls":[{"index":"__proto__","id":"a","function":{"arguments":"{\\"polluted\\":1}"}}]}}]}'), code: 'invalid_index', path: '$.choices[0].delta.tool_calls[0].index' },
-  { id: '#23 choice index "constructor"', body: sse('{"choices":[{"index":"constructor","delta":{"content":"polluted"}}]}'), code: 'invalid_index', path: '$.choices[0].index' },
-  { id: '#27 index 0 reused by a new id (strict)', body: sse(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: 'a', function: { name: 'f' } }] } }]), chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: 'b', function: { name: 'g' } }] } }])), code: 'index_conflict', path: '$.choices[0].delta.tool_calls[0].index', options: { strict: true } },
-  { id: '#29 content as an object', body: sse('{"choices":[{"index":0,"delta":{"content":{"text":"x"}}}]}'), code: 'invalid_type', path: '$.choices[0].delta.content' },
-  { id: '#29 arguments as a number', body: sse('{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"a","function":{"arguments":5}}]}}]}'), code: 'invalid_type', path: '$.choices[0].delta.tool_calls[0].function.arguments' },
-  { id: '#33 choice index at maxChoices', body: sse('{"choices":[{"index":2,"delta":{"content":"x"}}]}'), code: 'invalid_index', path: '$.choices[0].index', options: { limits: { maxChoices: 2 } } },
-  { id: '#33 a tool call past maxToolCalls', body: sse(...[0, 1, 2].map((i) => `{"choices":[{"index":0,"delta":{"tool_calls":[{"id":"c${i}","function":{"name":"f"}}]}}]}`)), code: 'limit_exceeded', path: '$.choices[0].delta.tool_calls[0]', options: { limits: { maxToolCalls: 2 } } },
-  { id: '#34 logprobs past maxBytes', body: sse(...Array.from({ length: 20 }, () => chunk([{ index: 0, delta: {}, logprobs: { content: Array.from({ length: 100 }, () => ({ token: 't', logprob: -1, bytes: [116], top_logprobs: [] })) } }]))), code: 'limit_exceeded', options: { limits: { maxBytes: 16 * 1024 } } },
-  { id: '#35 100k-deep nesting in an unknown field', body: sse(`{"choices":[],"deep":${DEEP}}`), code: 'max_depth', path: '$.deep' },
-  { id: '#10 an event past maxEventBytes', body: 'data: ' + 'x'.repeat(5000), code: 'event_too_large', options: { maxEventBytes: 4096 } },
-  { id: '#11 endless data lines past maxEventBytes', body: 'data: x\n'.repeat(3000), code: 'event_too_large', options: { maxEventBytes: 4096 } },
-  { id: '#14 EOF before finish_reason (strict)', body: sse(content(' world')), code: 'unexpected_eof', path: '$.choices[0].finish_reason', options: { strict: true }, end: 'close' },
+  { id: 'data: not-json (#18)', body: 'data: not-json\n\n', code: 'invalid_json' },
+  { id: 'a truncated chunk (#18)', body: 'data: {"choices":[{"index":0,"delta":{"content":"x"\n\n', code: 'invalid_json' },
+  { id: 'an array payload (#18)', body: 'data: [1,2]\n\n', code: 'invalid_chunk' },
+  { id: 'data: {"error": …} (#20)', body: sse('{"error":{"message":"overloaded","code":503}}'), code: 'upstream_error' },
+  { id: 'event: error (#20)', body: 'event: error\ndata: {"error":{"message":"overloaded","code":503}}\n\n', code: 'upstream_error' },
+  { id: 'tool-call index 1e9 (#21)', body: sse('{"choices":[{"index":0,"delta":{"tool_calls":[{"index":1e9,"id":"a"}]}}]}'), code: 'invalid_index', path: '$.choices[0].delta.tool_calls[0].index' },
+  { id: 'choice index -1 (#22)', body: sse('{"choices":[{"index":-1,"delta":{"content":"x"}}]}'), code: 'invalid_index', path: '$.choices[0].index' },
+  { id: 'choice index 1e400 (#22)', body: sse('{"choices":[{"index":1e400,"delta":{"content":"x"}}]}'), code: 'invalid_index', path: '$.choices[0].index' },
+  { id: 'tool-call index "__proto__" (#23)', body: sse('{"choices":[{"index":0,"delta":{"tool_calls":[{"index":"__proto__","id":"a","function":{"arguments":"{\\"polluted\\":1}"}}]}}]}'), code: 'invalid_index', path: '$.choices[0].delta.tool_calls[0].index' },
+  { id: 'choice index "constructor" (#23)', body: sse('{"choices":[{"index":"constructor","delta":{"content":"polluted"}}]}'), code: 'invalid_index', path: '$.choices[0].index' },
+  { id: 'index 0 reused by a new id (strict) (#27)', body: sse(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: 'a', function: { name: 'f' } }] } }]), chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: 'b', function: { name: 'g' } }] } }])), code: 'index_conflict', path: '$.choices[0].delta.tool_calls[0].index', options: { strict: true } },
+  { id: 'content as an object (#29)', body: sse('{"choices":[{"index":0,"delta":{"content":{"text":"x"}}}]}'), code: 'invalid_type', path: '$.choices[0].delta.content' },
+  { id: 'arguments as a number (#29)', body: sse('{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"a","function":{"arguments":5}}]}}]}'), code: 'invalid_type', path: '$.choices[0].delta.tool_calls[0].function.arguments' },
+  { id: 'choice index at maxChoices (#33)', body: sse('{"choices":[{"index":2,"delta":{"content":"x"}}]}'), code: 'invalid_index', path: '$.choices[0].index', options: { limits: { maxChoices: 2 } } },
+  { id: 'a tool call past maxToolCalls (#33)', body: sse(...[0, 1, 2].map((i) => `{"choices":[{"index":0,"delta":{"tool_calls":[{"id":"c${i}","function":{"name":"f"}}]}}]}`)), code: 'limit_exceeded', path: '$.choices[0].delta.tool_calls[0]', options: { limits: { maxToolCalls: 2 } } },
+  { id: 'logprobs past maxBytes (#34)', body: sse(...Array.from({ length: 20 }, () => chunk([{ index: 0, delta: {}, logprobs: { content: Array.from({ length: 100 }, () => ({ token: 't', logprob: -1, bytes: [116], top_logprobs: [] })) } }]))), code: 'limit_exceeded', options: { limits: { maxBytes: 16 * 1024 } } },
+  { id: '100k-deep nesting in an unknown field (#35)', body: sse(`{"choices":[],"deep":${DEEP}}`), code: 'max_depth', path: '$.deep' },
+  { id: 'an event past maxEventBytes (#10)', body: 'data: ' + 'x'.repeat(5000), code: 'event_too_large', options: { maxEventBytes: 4096 } },
+  { id: 'endless data lines past maxEventBytes (#11)', body: 'data: x\n'.repeat(3000), code: 'event_too_large', options: { maxEventBytes: 4096 } },
+  { id: 'EOF before finish_reason (strict) (#14)', body: sse(content(' world')), code: 'unexpected_eof', path: '$.choices[0].finish_reason', options: { strict: true }, end: 'close' },
 ]
 
-describe.each(PAYLOADS)('$id, on every entry point', ({ body, code, path, options = {}, end = 'stall' as SourceEnd }) => {
+describe.each(PAYLOADS)('a hostile payload fails with its typed error on every entry point: $id', ({ body, code, path, options = {}, end = 'stall' as SourceEnd }) => {
   test.each(SURFACES)('%s: the exact typed error, the partial before it, the source cancelled once', async (surface) => {
     const run = await runSurface(surface, [HELLO, body], end, options)
     expect(run.completion).toBeUndefined()
@@ -221,7 +221,7 @@ test('not a stream: a non-streamed chat.completion body is accepted on the core 
   }
 })
 
-describe('#24 own __proto__ keys everywhere, on every entry point', () => {
+describe('own __proto__ keys anywhere in a chunk are dropped and no prototype changes, on every entry point (#24)', () => {
   const POLLUTING = [
     '{"__proto__":{"polluted":"top"},"choices":[{"index":0,"__proto__":{"polluted":"choice"},"delta":{"content":" world","__proto__":{"polluted":"delta"}}}]}',
     '{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"a","__proto__":{"polluted":1},"function":{"name":"f","arguments":"{}","__proto__":{"polluted":2}}}]},"logprobs":{"__proto__":{"polluted":3},"content":[{"token":"x","__proto__":{"polluted":4}}]}}]}',
@@ -246,7 +246,7 @@ describe('#24 own __proto__ keys everywhere, on every entry point', () => {
   })
 })
 
-describe('#39 1,000 concurrent streams through streamChatCompletion, with interleaved awaits', () => {
+describe('1,000 concurrent streams through streamChatCompletion share no state, with interleaved awaits (#39)', () => {
   /** What stream `s` sends: its own id, content and tool calls, spread over pieces cut mid-event. */
   function streamBytes(s: number): string {
     const text =
@@ -348,7 +348,7 @@ describe('#39 1,000 concurrent streams through streamChatCompletion, with interl
   })
 })
 
-describe('#40 every JSONTestSuite file as the data: of an event, on every entry point', () => {
+describe('every JSONTestSuite file as the data: of an event is accepted exactly or a typed error, on every entry point (#40)', () => {
   const suite = jsonTestSuite()
   const SSE_INPUT = (input: string) => {
     // data: lines cannot hold CR or LF: a file with line breaks becomes one data: line per line,
@@ -405,7 +405,7 @@ describe('#40 every JSONTestSuite file as the data: of an event, on every entry 
   })
 })
 
-describe('maxBytes bounds what a stream makes the accumulator hold, wherever the bytes are put', () => {
+describe('maxBytes bounds what a stream makes the accumulator hold, wherever the bytes are put (#34)', () => {
   // Small limits: 64 KiB events, 256 KiB budget. Whatever the stream sends, the completion must
   // stay within a small multiple of the budget (JSON escapes can make a counted character 6).
   const LIMITS = { maxEventBytes: 64 * 1024, limits: { maxBytes: 256 * 1024 } }
@@ -473,7 +473,7 @@ describe('maxBytes bounds what a stream makes the accumulator hold, wherever the
   })
 })
 
-describe('J4 numbers JSON.parse turns into Infinity', () => {
+describe('numbers JSON.parse turns into Infinity never reach the completion (found by the fuzzer)', () => {
   // Regression (fixed at the root; was a bug in chat-completion-accumulator.ts, applyMetadata `created` and `keep`): `1e400` parses to
   // Infinity and is kept as it is in `created`, usage, logprobs and provider extras, so the completion
   // is no longer JSON: JSON.stringify writes null and the round trip changes it. A non-finite number

@@ -1,11 +1,10 @@
-// Command-line runner of the conformance suite for runtimes with a module loader over files: Node,
-// Deno and Bun. Imports the built packages by relative path, as a user of the dist would; the web
-// dist imports `@deltafold/core` by name, which Bun and Node resolve through node_modules and Deno
-// through packages/deno/deno.json's import map (run it with `--config packages/deno/deno.json`).
+// Command-line runner of the conformance suite for runtimes with a module loader over files: Node
+// and Bun. Imports the built packages by relative path, as a user of the dist would; the web dist
+// imports `@deltafold/core` by name, resolved through node_modules. (Deno runs the suite on the
+// TypeScript sources instead: deno-run-conformance.mjs.)
 //
 //   node test/runtimes/run-conformance.mjs
 //   bun test/runtimes/run-conformance.mjs
-//   deno run --config packages/deno/deno.json --allow-read test/runtimes/run-conformance.mjs
 //
 // Prints one line per failure, a summary line, and a last line
 // `RESULT {json}` for the harness; exits 1 when any case failed.

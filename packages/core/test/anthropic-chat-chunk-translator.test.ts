@@ -17,7 +17,7 @@ const CREATED = 1_700_000_000
 function translate(body: string | Uint8Array): ChatCompletionChunk[] {
   const translator = createAnthropicChatChunkTranslator({ created: CREATED })
   const chunks: ChatCompletionChunk[] = []
-  sseEvents(body).forEach((event, i) => chunks.push(...translator.push(event, { eventNumber: i + 1 })))
+  for (const [i, event] of sseEvents(body).entries()) chunks.push(...translator.push(event, { eventNumber: i + 1 }))
   chunks.push(...translator.end())
   return chunks
 }

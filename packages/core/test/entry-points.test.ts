@@ -286,7 +286,10 @@ describe('chunk-object sources (what an SDK that parsed the SSE yields)', () => 
           yield* chunks
         })(),
     ],
-    ['a ReadableStream of objects', () => new ReadableStream<object>({ start: (c) => (chunks.forEach((x) => c.enqueue(x)), c.close()) })],
+    ['a ReadableStream of objects', () => new ReadableStream<object>({ start: (c) => {
+          for (const x of chunks) c.enqueue(x)
+          c.close()
+        } })],
   ])('%s folds to the same completion and events as the bytes', async (_name, make) => {
     const fromBytes: CompletionEvent[] = []
     const expected = await accumulateChatCompletion(sse(...chunks), { onEvent: (e) => fromBytes.push(e) })

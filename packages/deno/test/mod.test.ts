@@ -1,7 +1,5 @@
 import { deepStrictEqual, equal, ok } from 'node:assert/strict'
-// @ts-types="@deltafold/core/types"
 import * as core from '@deltafold/core'
-// @ts-types="@deltafold/web/types"
 import * as web from '@deltafold/web'
 import * as mod from '../mod.ts'
 
@@ -19,26 +17,34 @@ Deno.test('mod: re-exports every runtime export of @deltafold/core and @deltafol
 
 const NOT_REEXPORTED_TYPES = new Set<string>()
 
-Deno.test('mod: re-exports every type of the dist declarations, by name', async () => {
-  const declared = async (path: string) => exportedNames(await Deno.readTextFile(new URL(path, import.meta.url)))
+Deno.test('mod: re-exports every type of the source entry points of core and web, by name', async () => {
+  // The workspace resolves the package names to the members' TypeScript entry points.
+  const declared = async (name: string) => exportedNames(await Deno.readTextFile(new URL(import.meta.resolve(name))))
   const modText = await Deno.readTextFile(new URL('../mod.ts', import.meta.url))
-  const reexported = new Set([...modText.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) => names(m[1]!)))
-  const wanted = [...(await declared('../../core/dist/index.d.ts')), ...(await declared('../../web/dist/index.d.ts'))]
+  const reexported = new Set(exportedNames(modText))
+  const wanted = [...(await declared('@deltafold/core')), ...(await declared('@deltafold/web'))]
   const missing = wanted.filter((name) => !reexported.has(name) && !NOT_REEXPORTED_TYPES.has(name))
   deepStrictEqual(missing, [], 'add the missing names to packages/deno/mod.ts')
 })
 
-/** Names in the last `export { … }` of a tsup declaration file. */
-function exportedNames(dts: string): string[] {
-  const blocks = [...dts.matchAll(/^export \{([^}]*)\};?$/gm)]
-  ok(blocks.length > 0, 'no export list in the declaration file')
-  return names(blocks.at(-1)![1]!)
+/** Every name in the `export { … }` / `export type { … }` lists of a source entry point. */
+function exportedNames(source: string): string[] {
+  const lists = [...source.matchAll(/^export (?:type )?\{([^}]*)\}/gm)]
+  ok(lists.length > 0, 'no export list in the entry point')
+  return lists.flatMap((m) => names(m[1]!))
 }
 
 function names(list: string): string[] {
   return list
     .split(',')
-    .map((item) => item.trim().replace(/^type\s+/, '').split(/\s+as\s+/).at(-1)!.trim())
+    .map((item) =>
+      item
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .at(-1)!
+        .trim(),
+    )
     .filter((name) => name !== '')
 }
 
@@ -73,7 +79,10 @@ Deno.test('mod: the partial-JSON parser shows tool arguments as they arrive', ()
 })
 
 Deno.test('mod: fromResponse reads a real fetch() Response from Deno.serve', async () => {
-  const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, () => new Response(BODY, { headers: { 'content-type': 'text/event-stream' } }))
+  const server = Deno.serve(
+    { hostname: '127.0.0.1', port: 0, onListen() {} },
+    () => new Response(BODY, { headers: { 'content-type': 'text/event-stream' } }),
+  )
   try {
     const stream: mod.ResponseCompletionStream = mod.fromResponse(await fetch(`http://127.0.0.1:${server.addr.port}/`))
     const deltas: string[] = []
@@ -87,8 +96,8 @@ Deno.test('mod: fromResponse reads a real fetch() Response from Deno.serve', asy
 
 Deno.test('mod: the TransformStream pipeline runs on a Deno ReadableStream', async () => {
   const eventStream = new mod.ChatCompletionEventStream()
-  const events = new Response(BODY).body!
-    .pipeThrough(new mod.SSEDecoderStream({ dispatchUnterminated: true }))
+  const events = new Response(BODY)
+    .body!.pipeThrough(new mod.SSEDecoderStream({ dispatchUnterminated: true }))
     .pipeThrough(new mod.ChatCompletionChunkStream())
     .pipeThrough(eventStream)
   const types: string[] = []

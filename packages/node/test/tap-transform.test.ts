@@ -16,7 +16,7 @@ test('createTapTransform pushes the same Buffers in order and folds them', async
   const tap = createTapTransform()
   const out: Buffer[] = []
   await pipeline(Readable.from(pieces), tap, sink(out))
-  out.forEach((chunk, i) => expect(chunk).toBe(pieces[i]))
+  for (const [i, chunk] of out.entries()) expect(chunk).toBe(pieces[i])
   expect((await tap.finalChatCompletion()).choices[0]?.message.content).toBe('Hello')
   expect(tap.snapshot().choices[0]?.message.content).toBe('Hello')
 })

@@ -38,7 +38,7 @@ describe.each([true, false])('ChatCompletionTapStream, transformer cancel hook %
     const out: Uint8Array[] = []
     for await (const chunk of source.pipeThrough(tap) as unknown as AsyncIterable<Uint8Array>) out.push(chunk)
     expect(out).toHaveLength(3)
-    out.forEach((chunk, i) => expect(chunk).toBe(pieces[i]))
+    for (const [i, chunk] of out.entries()) expect(chunk).toBe(pieces[i])
     expect((await tap.finalChatCompletion()).choices[0]?.message.content).toBe('Hello')
     expect(tap.snapshot().choices[0]?.message.content).toBe('Hello')
   })

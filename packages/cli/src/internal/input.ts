@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,10 +15,14 @@ export interface Input {
 
 const EXAMPLE_PREFIX = 'example:'
 
-/** The `examples/` directory shipped in the package, beside `dist/` (ESM and CJS builds alike). */
+/**
+ * The `examples/` directory shipped in the package, beside `dist/` (ESM and CJS builds alike); from the
+ * sources (`src/internal/`, as tests and the TSDoc examples run them) it is one level further up.
+ */
 function examplesDir(): string {
-  const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url)
-  return join(dirname(here), '..', 'examples')
+  const here = dirname(typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url))
+  const beside = join(here, '..', 'examples')
+  return existsSync(beside) ? beside : join(here, '..', '..', 'examples')
 }
 
 /** The example streams shipped with the CLI, by name (`openai-text` for `examples/openai-text.sse`). */

@@ -27,7 +27,9 @@ export interface ChunkStage {
  * ```ts
  * import { createChunkStage } from '@deltafold/core'
  * const stage = createChunkStage()
- * stage.push({ type: 'message', data: '{"choices":[]}', lastEventId: '' }, (chunk) => console.log(chunk)) // { choices: [] }
+ * const chunks: unknown[] = []
+ * stage.push({ type: 'message', data: '{"choices":[{"index":0,"delta":{"content":"Hi"}}]}', lastEventId: '' }, (chunk) => chunks.push(chunk))
+ * chunks // [{ choices: [{ index: 0, delta: { content: 'Hi' } }] }]
  * stage.push({ type: 'message', data: '[DONE]', lastEventId: '' }, () => {})
  * stage.sawDone // true
  * ```

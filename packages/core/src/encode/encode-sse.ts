@@ -1,3 +1,4 @@
+// @see https://html.spec.whatwg.org/multipage/server-sent-events.html#parsing-an-event-stream (the grammar written here)
 import { DeltafoldError } from '../errors.js'
 
 /** One Server-Sent Event to write with {@link encodeSSE}: the fields a server sends. */

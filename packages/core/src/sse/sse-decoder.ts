@@ -1,3 +1,4 @@
+// @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation (the WHATWG steps quoted below)
 import { DeltafoldError } from '../errors.js'
 import { decodeUTF8, wholeCharacters } from './utf8-chunk-decoder.js'
 

@@ -23,7 +23,7 @@ export function fromReader(reader: ReadableStreamDefaultReader<SourceItem>, sign
     }
   }
   return wrap(
-    () => reader.read(),
+    () => reader.read() as Promise<IteratorResult<SourceItem>>, // Deno with @types/node in the program types read() as `value?: T`
     async (reason) => {
       // reader.cancel() settles pending reads at once (ReadableStreamCancel → ReadableStreamClose
       // resolves the read requests), so the lock can be released before the source's cancel
