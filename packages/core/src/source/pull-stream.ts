@@ -25,6 +25,11 @@ export interface PullParser<Result> {
 /** What {@link pullStream} returns: the one pull loop every pull-based entry point wraps. */
 export interface StreamPull<Result> {
   /**
+   * Opens the source without reading it (checking a `Response`'s status and content type); `pull()`
+   * does it on its first call. Rejects with the raw error; pass it to `fail()`.
+   */
+  open(): Promise<void>
+  /**
    * Reads the next piece of the source (opening it, and checking a `Response`, on the first call)
    * and feeds it to the parser. Resolves `false` once the input is over: the source ended (then
    * released) or the parser saw its terminal event (then cancelled, exactly once). Rejects with the
@@ -43,6 +48,12 @@ export interface StreamPull<Result> {
   fail(error: unknown): unknown
   /** The consumer stopped early (`break`, `cancel()`): an `aborted` error with `partial`; cancels the source. */
   stop(): DeltafoldError
+  /**
+   * Cancels the source with `reason` (a consumer's cancel, handed to the upstream as it is): nothing
+   * more is read; a source still being opened is cancelled once it is. Resolves when the upstream
+   * has finished cancelling; never rejects.
+   */
+  cancel(reason?: unknown): Promise<void>
 }
 
 /**
@@ -82,15 +93,27 @@ export function pullStream<Result>(
   let over = false
   let failure: unknown
   let failed = false
+  // What the source is cancelled with once it is open, when the loop ended while it was being opened.
+  let cancelReason: unknown
+  let opening: Promise<void> | undefined
   const snapshot = () => parser.snapshot()
+  const open = () =>
+    (opening ??= openByteSource(source, signal).then((opened) => {
+      input = opened
+      if (over) void opened.cancel(cancelReason)
+    }))
   return {
+    open,
     async pull() {
       if (over) return false
-      input ??= await openByteSource(source, signal)
-      const result = await input.next()
+      if (input === undefined) {
+        await open()
+        if (over) return false
+      }
+      const result = await input!.next()
       if (result.done) {
         over = true
-        input.close()
+        input!.close()
         return false
       }
       const item = result.value
@@ -101,7 +124,7 @@ export function pullStream<Result>(
         over = true
         // Not awaited: cancel() has called the upstream's cancel and released the lock when it
         // returns; a source whose cancel never settles must not hang the result.
-        void input.cancel()
+        void input!.cancel()
         return false
       }
       return true
@@ -112,13 +135,22 @@ export function pullStream<Result>(
     fail(error) {
       if (failed) return failure
       failed = true
-      over = true
       failure = normalize(error)
+      // A source still opening is cancelled with the first reason the loop ended for.
+      if (!over) cancelReason = failure
+      over = true
       void input?.cancel(failure)
       return failure
     },
     stop() {
       return this.fail(new DeltafoldError('aborted', 'The consumer stopped reading the stream')) as DeltafoldError
+    },
+    cancel(reason) {
+      if (!over) {
+        over = true
+        cancelReason = reason
+      }
+      return input?.cancel(reason) ?? Promise.resolve()
     },
   }
 
