@@ -87,29 +87,33 @@ export function pullStream<Result>(
   signal?: AbortSignal,
 ): StreamPull<Result> {
   let input: OpenedSource<SourceItem> | undefined
+  let opening: Promise<void> | undefined
   // undefined until the first item: whether the source yields chunk objects rather than bytes.
   let objects: boolean | undefined
-  // The source is over (ended, cancelled or failed): pull() resolves false.
+  // The loop is over (the source ended, was cancelled or failed): pull() resolves false.
   let over = false
-  let failure: unknown
-  let failed = false
-  // What the source is cancelled with once it is open, when the loop ended while it was being opened.
+  // What the loop ended for: a source still being opened is cancelled with it once it is open.
   let cancelReason: unknown
-  let opening: Promise<void> | undefined
+  let failed = false
+  let failure: unknown
   const snapshot = () => parser.snapshot()
   const open = () =>
     (opening ??= openByteSource(source, signal).then((opened) => {
       input = opened
       if (over) void opened.cancel(cancelReason)
     }))
+  // Ends the loop and cancels the source (exactly once: later calls get the same promise).
+  const halt = (reason?: unknown): Promise<void> => {
+    if (!over) {
+      over = true
+      cancelReason = reason
+    }
+    return input ? input.cancel(reason) : Promise.resolve()
+  }
   return {
     open,
     async pull() {
-      if (over) return false
-      if (input === undefined) {
-        await open()
-        if (over) return false
-      }
+      if (over || (input === undefined && (await open(), over))) return false
       const result = await input!.next()
       if (result.done) {
         over = true
@@ -120,38 +124,24 @@ export function pullStream<Result>(
       objects ??= parser.feedChunk !== undefined && typeof item === 'object' && item !== null && !ArrayBuffer.isView(item)
       if (objects) parser.feedChunk!(item as object)
       else parser.feed(item as Uint8Array | string)
-      if (stopped()) {
-        over = true
-        // Not awaited: cancel() has called the upstream's cancel and released the lock when it
-        // returns; a source whose cancel never settles must not hang the result.
-        void input!.cancel()
-        return false
-      }
-      return true
+      if (!stopped()) return true
+      // Not awaited: cancel() has called the upstream's cancel and released the lock when it
+      // returns; a source whose cancel never settles must not hang the result.
+      void halt()
+      return false
     },
-    end() {
-      return parser.end()
-    },
+    end: () => parser.end(),
     fail(error) {
-      if (failed) return failure
-      failed = true
-      failure = normalize(error)
-      // A source still opening is cancelled with the first reason the loop ended for.
-      if (!over) cancelReason = failure
-      over = true
-      void input?.cancel(failure)
+      if (!failed) {
+        failed = true
+        void halt((failure = normalize(error)))
+      }
       return failure
     },
     stop() {
       return this.fail(new DeltafoldError('aborted', 'The consumer stopped reading the stream')) as DeltafoldError
     },
-    cancel(reason) {
-      if (!over) {
-        over = true
-        cancelReason = reason
-      }
-      return input?.cancel(reason) ?? Promise.resolve()
-    },
+    cancel: halt,
   }
 
   function normalize(error: unknown): unknown {
