@@ -49,7 +49,7 @@ export type { ByteSource, ChunkSource, OpenedSource, SourceItem } from './source
 export { checkResponse, MAX_ERROR_BODY_BYTES, readErrorBody, responseHeaders } from './source/check-response.js'
 export type { ResponseLike } from './source/check-response.js'
 export { createPartialJSONParser } from './json/partial-json-parser.js'
-export type { PartialJSONParser, PartialJSONParserOptions } from './json/partial-json-parser.js'
+export type { PartialJSONParser, PartialJSONParserOptions } from './json/types.js'
 export { encodeSSE } from './encode/encode-sse.js'
 export type { SSEEventInit } from './encode/encode-sse.js'
 export { splitChatCompletion } from './encode/split-chat-completion.js'
