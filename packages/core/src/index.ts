@@ -40,8 +40,6 @@ export type { ChunkEventResult, EventPosition } from './chat/parse-chunk-event.j
 export { accumulateChatCompletion, streamChatCompletion } from './chat/stream-chat-completion.js'
 export { pullChatCompletion } from './chat/pull-chat-completion.js'
 export type { ChatCompletionPull } from './chat/pull-chat-completion.js'
-export { pullStream } from './source/pull-stream.js'
-export type { PullParser, StreamPull } from './source/pull-stream.js'
 export { abortReason, withPartial } from './source/with-partial.js'
 export type { StreamedChatCompletion } from './chat/stream-chat-completion.js'
 export { openByteSource, openSource } from './source/open-byte-source.js'

@@ -7,7 +7,7 @@ import type { ChatCompletion } from './types.js'
 export type ChatCompletionPull = StreamPull<ChatCompletion>
 
 /**
- * The pull loop ({@link pullStream}) over a chat-completion stream parser: `data: [DONE]` is the
+ * The pull loop of every format (core's internal `pullStream`) over a chat-completion stream parser: `data: [DONE]` is the
  * terminal event. `accumulateChatCompletion`, `streamChatCompletion` and the web adapter's
  * `fromResponse` are wrappers over it. The first item decides what the source holds: bytes and
  * strings are fed as the body, objects (an SDK's parsed chunks) as chunks.

@@ -63,22 +63,13 @@ export interface StreamPull<Result> {
  * the source holds: bytes and strings are fed as the body, objects (an SDK's parsed chunks) to
  * `feedChunk`.
  *
+ * Internal to core (not exported by the package): `pullChatCompletion` is its public face for chat
+ * completions; `streamAnthropicMessage` and `streamResponse` use it directly.
+ *
  * @param source - a byte source, a `Response`, or an (async) iterable of parsed chunk objects
  * @param parser - the stream parser to feed (its `onEvent` receives the events)
  * @param stopped - tells whether the parser saw the terminal event (`[DONE]`, `message_stop`, …)
  * @param signal - aborts the reads
- * @example
- * ```ts
- * import { createChatCompletionStreamParser, pullStream } from '@deltafold/core'
- * const parser = createChatCompletionStreamParser()
- * const loop = pullStream(['data: {"choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\n'], parser, () => parser.sawDone)
- * try {
- *   while (await loop.pull()) {}
- *   loop.end().choices[0]?.message.content // 'Hi'
- * } catch (error) {
- *   throw loop.fail(error)
- * }
- * ```
  */
 export function pullStream<Result>(
   source: ByteSource | ChunkSource,
