@@ -7,6 +7,7 @@ import {
   type CompletionEvent,
 } from '@deltafold/core'
 import { ensureAsyncIterable } from './internal/async-iterable.js'
+import { drain } from './internal/drain.js'
 
 /** Options of {@link fromResponse}: accumulator options (`onEvent`, `limits`, `strict`, `parseArguments`), `maxEventBytes`, `signal`. */
 export type FromResponseOptions = ChatCompletionStreamOptions
@@ -147,29 +148,11 @@ export function fromResponse(response: Response, options: FromResponseOptions = 
     { highWaterMark: 0 },
   )
 
-  // Reads the events nobody reads, so that finalChatCompletion() can settle.
-  let draining = false
-  function drain(): void {
-    if (draining || events.locked) return
-    draining = true
-    const reader = events.getReader()
-    void (async () => {
-      try {
-        while (!(await reader.read()).done) {
-          // The events are not wanted, only the completion.
-        }
-      } catch {
-        // Reported through `final`.
-      } finally {
-        reader.releaseLock()
-      }
-    })()
-  }
-
   return {
     events: ensureAsyncIterable(events),
     finalChatCompletion() {
-      drain()
+      // Reads the events nobody reads, so that the completion can settle (once: then `events` is locked).
+      if (!events.locked) void drain(events.getReader())
       return final.promise
     },
     snapshot: parser.snapshot,
