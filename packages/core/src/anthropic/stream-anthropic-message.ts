@@ -20,7 +20,8 @@ export interface StreamedAnthropicMessage extends AsyncIterable<AnthropicMessage
  * cancelled once `message_stop` arrives. Errors are `DeltafoldError`s carrying `partial` (the message
  * so far): `unexpected_eof` when the stream ends before `message_stop`, a `ProviderError` for
  * `event: error` (such as `overloaded_error`), `unexpected_event` when another message starts while
- * one is open; an abort rejects with `signal.reason` (with `partial` attached when it is an object).
+ * one is open. The abort contract is chat's (see `abortReason`): an object `signal.reason` rejects as
+ * it is, with `partial` attached; a primitive one is wrapped in an `aborted` error carrying `partial`.
  *
  * @param source - `response.body`, a `Response`, any (async) iterable of `Uint8Array`/string chunks, or a string
  * @param options - accumulator options (`limits`, `parseInput`, `onEvent`), `maxEventBytes`, `signal`

@@ -19,7 +19,8 @@ export interface StreamedResponse extends AsyncIterable<ResponseStreamEvent> {
  * event's `response`, checked against nothing but built alongside from the deltas, so that every
  * failure carries a real `partial`. A stream without `response.completed`/`.incomplete`/`.failed`
  * rejects `unexpected_eof`; `response.failed` and `error` events reject with a `ProviderError`; an
- * abort rejects with `signal.reason`. Bytes after the terminal event (or `data: [DONE]`) are not read:
+ * abort rejects with `signal.reason` (an object, with `partial` attached) or, for a primitive reason, an
+ * `aborted` error carrying `partial` (see `abortReason`). Bytes after the terminal event (or `data: [DONE]`) are not read:
  * the source is cancelled.
  *
  * @param source - `response.body`, a `Response`, any (async) iterable of `Uint8Array`/string chunks, or a string
