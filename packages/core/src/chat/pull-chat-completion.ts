@@ -35,3 +35,6 @@ export function pullChatCompletion(
 ): ChatCompletionPull {
   return pullStream(source, parser, () => parser.sawDone, signal)
 }
+
+// withPartial lives in source/with-partial.ts (every format's loop uses it); gateway/ imports it from here.
+export { withPartial } from '../source/with-partial.js'

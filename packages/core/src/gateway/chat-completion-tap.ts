@@ -3,7 +3,7 @@ import {
   type ChatCompletionStreamOptions,
   type ChatCompletionStreamParser,
 } from '../chat/chat-completion-stream-parser.js'
-import { withPartial } from '../source/with-partial.js'
+import { withPartial } from '../chat/pull-chat-completion.js'
 import type { ChatCompletion } from '../chat/types.js'
 import { DeltafoldError, ProviderError } from '../errors.js'
 
