@@ -1,15 +1,13 @@
 import {
   createChatCompletionStreamParser,
   createFinalCompletion,
-  openSource,
-  ProviderError,
-  responseHeaders,
+  pullChatCompletion,
   type ChatCompletion,
   type ChatCompletionStreamOptions,
   type CompletionEvent,
-  type OpenedSource,
 } from '@deltafold/core'
 import { ensureAsyncIterable } from './internal/async-iterable.js'
+import { drain } from './internal/drain.js'
 
 /** Options of {@link fromResponse}: accumulator options (`onEvent`, `limits`, `strict`, `parseArguments`), `maxEventBytes`, `signal`. */
 export type FromResponseOptions = ChatCompletionStreamOptions
@@ -67,157 +65,94 @@ export function fromResponse(response: Response, options: FromResponseOptions = 
     throw new TypeError('fromResponse() expects a fetch Response: pass the result of `await fetch(url, { ... })`')
   }
   const signal = options.signal
-  // Events of the chunk being processed, handed to the stream's queue after each upstream read.
+  // Events of the piece just fed, handed to the stream's queue after each pull of the loop.
   const queue: CompletionEvent[] = []
   const user = options.onEvent
-  const onEvent = user
-    ? (event: CompletionEvent) => {
-        queue.push(event)
-        user(event)
-      }
-    : (event: CompletionEvent) => void queue.push(event)
+  const onEvent = user ? (event: CompletionEvent) => void (queue.push(event), user(event)) : (event: CompletionEvent) => void queue.push(event)
   const parser = createChatCompletionStreamParser({ ...options, onEvent })
+  // Core's pull loop reads, feeds, cancels on [DONE] and shapes every error; this is the stream glue.
+  const loop = pullChatCompletion(response, parser, signal)
   const final = createFinalCompletion(parser.snapshot)
-  let input: OpenedSource | undefined
   let controller!: ReadableStreamDefaultController<CompletionEvent>
-  // Nothing more is read: the final completion is settled, the body closed or being cancelled, the
-  // abort listener removed.
-  let settled = false
   // The consumer cancelled `events`: the controller must not be touched again.
   let cancelled = false
-  let cancelReason: unknown
   // An error to raise once the events decoded before it have been read.
   let pendingError: unknown = NONE
 
-  function settle(): void {
-    settled = true
-    signal?.removeEventListener('abort', onAbort)
-  }
-
-  // Pending reads reject with the reason now, not at the next network chunk; queued events are dropped.
+  // Pending reads reject with the reason now, not at the next network chunk; queued events are
+  // dropped. The opened source cancels the body with the reason itself.
   function onAbort(): void {
-    if (settled) return
-    settle()
-    pendingError = final.fail(signal!.reason)
-    queue.length = 0
+    if (final.settled) return
+    settle(final.fail(signal!.reason))
     controller.error(pendingError)
-    void input?.cancel(pendingError)
   }
 
-  async function readMore(): Promise<void> {
-    try {
-      while (queue.length === 0 && !settled) {
-        const result = await input!.next()
-        if (settled) return
-        if (result.done) {
-          input!.close()
-          complete()
-        } else {
-          parser.feed(result.value)
-          if (parser.sawDone) {
-            // Bytes after [DONE] are ignored: stop the download (not awaited: a source whose cancel
-            // never settles must not hold the completion back).
-            void input!.cancel()
-            complete()
-          }
-        }
-      }
-    } catch (error) {
-      if (settled) return
-      settle()
-      // A provider error object in a 2xx body or an event: the response's headers say which request it was.
-      if (error instanceof ProviderError && error.headers === undefined) error.headers = responseHeaders(response)
-      pendingError = final.fail(error)
-      void input!.cancel(pendingError)
-    }
-  }
-
-  function complete(): void {
-    const completion = parser.end()
-    settle()
-    final.resolve(completion)
+  function settle(error: unknown = NONE): void {
+    signal?.removeEventListener('abort', onAbort)
+    pendingError = error
+    if (error !== NONE) queue.length = 0
   }
 
   // workerd calls pull() before the promise returned by start() settles (the spec says it must
-  // wait): pull() awaits it explicitly, so the body is always opened before it is read.
+  // wait): pull() awaits it explicitly, so the body is always opened (its status checked) first.
   let started: Promise<void> = Promise.resolve()
   const events = new ReadableStream<CompletionEvent>(
     {
       start(c) {
-        started = open(c)
+        controller = c
+        if (signal?.aborted) onAbort()
+        else signal?.addEventListener('abort', onAbort, { once: true })
+        started = loop.open().catch((error: unknown) => {
+          if (final.settled) return
+          settle(final.fail(loop.fail(error)))
+          c.error(pendingError)
+        })
         return started
       },
       async pull(c) {
         await started
-        if (!settled) await readMore()
+        try {
+          while (queue.length === 0 && !final.settled) {
+            if (!(await loop.pull()) && !final.settled) {
+              final.resolve(loop.end())
+              settle()
+            }
+          }
+        } catch (error) {
+          // Raised after an abort, it is already reported. Otherwise the events decoded before the
+          // error are delivered first (the queue is kept), then the error.
+          if (!final.settled) {
+            signal?.removeEventListener('abort', onAbort)
+            pendingError = final.fail(loop.fail(error))
+          }
+        }
         if (cancelled) return
         const enqueued = queue.length
         for (const event of queue) c.enqueue(event)
         queue.length = 0
-        if (!settled || (enqueued > 0 && pendingError !== NONE)) return
+        if (!final.settled || (enqueued > 0 && pendingError !== NONE)) return
         if (pendingError !== NONE) c.error(pendingError)
         else c.close()
       },
       cancel(reason) {
         cancelled = true
-        cancelReason = reason
         queue.length = 0
-        if (!settled) {
+        if (!final.settled) {
           settle()
           final.abort('The events stream was cancelled before the completion ended', reason)
         }
-        return input?.cancel(reason)
+        return loop.cancel(reason)
       },
     },
     // Nothing is read before the consumer asks: pull() runs only for a pending read.
     { highWaterMark: 0 },
   )
 
-  async function open(c: ReadableStreamDefaultController<CompletionEvent>): Promise<void> {
-    controller = c
-    if (signal?.aborted) {
-      onAbort()
-      // Never opened: release the body here.
-      response.body?.cancel(signal.reason).catch(() => {})
-      return
-    }
-    signal?.addEventListener('abort', onAbort, { once: true })
-    try {
-      input = await openSource(response, signal)
-    } catch (error) {
-      if (settled) return
-      settle()
-      pendingError = final.fail(error)
-      c.error(pendingError)
-      return
-    }
-    // Aborted or cancelled while the status was checked.
-    if (settled) void input.cancel(cancelled ? cancelReason : pendingError)
-  }
-
-  // Reads the events nobody reads, so that finalChatCompletion() can settle.
-  let draining = false
-  function drain(): void {
-    if (draining || events.locked) return
-    draining = true
-    const reader = events.getReader()
-    void (async () => {
-      try {
-        while (!(await reader.read()).done) {
-          // The events are not wanted, only the completion.
-        }
-      } catch {
-        // Reported through `final`.
-      } finally {
-        reader.releaseLock()
-      }
-    })()
-  }
-
   return {
     events: ensureAsyncIterable(events),
     finalChatCompletion() {
-      drain()
+      // Reads the events nobody reads, so that the completion can settle (once: then `events` is locked).
+      if (!events.locked) void drain(events.getReader())
       return final.promise
     },
     snapshot: parser.snapshot,

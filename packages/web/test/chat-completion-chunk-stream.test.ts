@@ -47,7 +47,7 @@ describe('ChatCompletionChunkStream', () => {
     )) as ProviderError
     expect(error).toBeInstanceOf(ProviderError)
     expect(error).toMatchObject({ code: 'upstream_error', eventNumber: 2, path: '$.error', error: { message: 'overloaded', code: 529 } })
-    expect(error.message).toBe('The provider sent an error in event 2: overloaded')
+    expect(error.message).toBe('The provider sent an error: overloaded (event 2)')
   })
 
   test('an event: error errors with a ProviderError', async () => {

@@ -1,6 +1,7 @@
 import { DeltafoldError, type DeltafoldErrorCode } from '../errors.js'
 import { providerError } from './internal/read-event.js'
-import { createPartialJSONParser, type PartialJSONParser } from '../json/partial-json-parser.js'
+import { createPartialJSONParser } from '../json/partial-json-parser.js'
+import type { PartialJSONParser } from '../json/types.js'
 import { checkDepth, cloneJSON, copyJSON, describe, isPlainObject, type CopyBudget } from './internal/json-values.js'
 import type { AnthropicContentBlock, AnthropicContentBlockDelta, AnthropicMessage, AnthropicMessageEvent, AnthropicStreamEvent } from './types.js'
 

@@ -1,5 +1,6 @@
-import { DeltafoldError } from '../errors.js'
-import { openByteSource, type ByteSource, type OpenedSource } from '../source/open-byte-source.js'
+import type { ByteSource } from '../source/open-byte-source.js'
+import { pullStream } from '../source/pull-stream.js'
+import { pullEvents, pullToEnd, queueEvents } from '../source/internal/pull-events.js'
 import { createAnthropicStreamParser, type AnthropicMessageStreamOptions } from './internal/anthropic-stream-parser.js'
 import type { AnthropicMessage, AnthropicMessageEvent } from './types.js'
 
@@ -19,7 +20,8 @@ export interface StreamedAnthropicMessage extends AsyncIterable<AnthropicMessage
  * cancelled once `message_stop` arrives. Errors are `DeltafoldError`s carrying `partial` (the message
  * so far): `unexpected_eof` when the stream ends before `message_stop`, a `ProviderError` for
  * `event: error` (such as `overloaded_error`), `unexpected_event` when another message starts while
- * one is open; an abort rejects with `signal.reason` (with `partial` attached when it is an object).
+ * one is open. The abort contract is chat's (see `abortReason`): an object `signal.reason` rejects as
+ * it is, with `partial` attached; a primitive one is wrapped in an `aborted` error carrying `partial`.
  *
  * @param source - `response.body`, a `Response`, any (async) iterable of `Uint8Array`/string chunks, or a string
  * @param options - accumulator options (`limits`, `parseInput`, `onEvent`), `maxEventBytes`, `signal`
@@ -37,25 +39,7 @@ export interface StreamedAnthropicMessage extends AsyncIterable<AnthropicMessage
  */
 export async function accumulateAnthropicMessage(source: ByteSource, options: AnthropicMessageStreamOptions = {}): Promise<AnthropicMessage> {
   const parser = createAnthropicStreamParser(options)
-  let input: OpenedSource | undefined
-  try {
-    input = await openByteSource(source, options.signal)
-    for (;;) {
-      const result = await input.next()
-      if (result.done) break
-      parser.feed(result.value)
-      if (parser.done) {
-        // Not awaited: a source whose cancel never settles must not hang the result.
-        void input.cancel()
-        break
-      }
-    }
-    input.close()
-    return parser.end()
-  } catch (error) {
-    void input?.cancel(error)
-    throw attachPartial(error, parser.snapshot)
-  }
+  return pullToEnd(pullStream(source, parser, () => parser.done, options.signal))
 }
 
 /**
@@ -85,104 +69,11 @@ export async function accumulateAnthropicMessage(source: ByteSource, options: An
  */
 export function streamAnthropicMessage(source: ByteSource, options: AnthropicMessageStreamOptions = {}): StreamedAnthropicMessage {
   const queue: AnthropicMessageEvent[] = []
-  const userOnEvent = options.onEvent
-  const parser = createAnthropicStreamParser({
-    ...options,
-    onEvent(event) {
-      queue.push(event)
-      userOnEvent?.(event)
-    },
-  })
-  let resolveFinal!: (message: AnthropicMessage) => void
-  let rejectFinal!: (error: unknown) => void
-  const final = new Promise<AnthropicMessage>((resolve, reject) => {
-    resolveFinal = resolve
-    rejectFinal = reject
-  })
-  // Nobody may be waiting for the final message: don't report an unhandled rejection for it.
-  final.catch(() => {})
-  // The generator was handed out (to `for await` or to finalMessage's drain).
-  let started = false
-
-  async function* run(): AsyncGenerator<AnthropicMessageEvent, void, undefined> {
-    let input: OpenedSource | undefined
-    // The stream ended, normally or with an error: no cancellation needed on return().
-    let settled = false
-    let head = 0
-    try {
-      input = await openByteSource(source, options.signal)
-      for (;;) {
-        const result = await input.next()
-        if (result.done) break
-        parser.feed(result.value)
-        const done = parser.done
-        if (done) void input.cancel()
-        while (head < queue.length) {
-          options.signal?.throwIfAborted()
-          yield queue[head++]!
-        }
-        queue.length = 0
-        head = 0
-        if (done) break
-      }
-      input.close()
-      const message = parser.end()
-      settled = true
-      resolveFinal(message)
-      while (head < queue.length) yield queue[head++]!
-    } catch (error) {
-      settled = true
-      const wrapped = attachPartial(error, parser.snapshot)
-      rejectFinal(wrapped)
-      void input?.cancel(wrapped)
-      // The events decoded before the failure (the ones `partial` holds) first, unless aborted.
-      if (!options.signal?.aborted) while (head < queue.length) yield queue[head++]!
-      throw wrapped
-    } finally {
-      queue.length = 0
-      if (!settled) {
-        const reason = new DeltafoldError('aborted', 'The consumer stopped reading the stream')
-        reason.partial = parser.snapshot()
-        rejectFinal(reason)
-        void input?.cancel(reason)
-      }
-    }
-  }
-
-  const iterator = run()
+  const parser = createAnthropicStreamParser({ ...options, onEvent: queueEvents(queue, options.onEvent) })
+  const events = pullEvents(pullStream(source, parser, () => parser.done, options.signal), queue, options.signal, 'streamAnthropicMessage')
   return {
-    [Symbol.asyncIterator]() {
-      if (started) throw new TypeError('This stream can be iterated only once: call streamAnthropicMessage() again for a new one')
-      started = true
-      return iterator
-    },
-    finalMessage() {
-      if (!started) {
-        started = true
-        void (async () => {
-          try {
-            for await (const _ of iterator) {
-              // Draining: only the message is wanted.
-            }
-          } catch {
-            // Reported through `final`.
-          }
-        })()
-      }
-      return final
-    },
+    [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](),
+    finalMessage: events.final,
     snapshot: parser.snapshot,
   }
-}
-
-/** Attaches the partial message to an error leaving the pipeline (a foreign object gets it non-enumerable). */
-function attachPartial(error: unknown, snapshot: () => AnthropicMessage): unknown {
-  if (error instanceof DeltafoldError) {
-    error.partial ??= snapshot()
-    return error
-  }
-  if (typeof error === 'object' && error !== null && Object.isExtensible(error) && !('partial' in error)) {
-    Object.defineProperty(error, 'partial', { value: snapshot(), enumerable: false, configurable: true, writable: true })
-  }
-  return error
 }

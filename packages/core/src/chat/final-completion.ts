@@ -1,5 +1,5 @@
 import { DeltafoldError } from '../errors.js'
-import { withPartial } from './pull-chat-completion.js'
+import { withPartial } from '../source/with-partial.js'
 import type { ChatCompletion } from './types.js'
 
 /** The object returned by {@link createFinalCompletion}. */

@@ -1,6 +1,7 @@
 import { DeltafoldError, ProviderError } from '../errors.js'
 import type { ServerSentEvent } from '../sse/sse-decoder.js'
 import type { ChatCompletionChunk } from './types.js'
+import { describe as describeValue, isPlainObject } from './internal/values.js'
 
 /** Where an SSE event came from, for error messages. */
 export interface EventPosition {
@@ -65,7 +66,9 @@ export function parseChunkEvent(event: ServerSentEvent, position: EventPosition)
   return {
     kind: 'chunk',
     chunk: value as ChatCompletionChunk,
-    error: new ProviderError('upstream_error', `The provider sent an error in ${where(position)}: ${errorMessage(error)}`, error, {
+    // Worded as the accumulator's own check plus the position suffix core's stream parser adds, so
+    // that the chunk stages and core report the same message (test: entry-points.test.ts).
+    error: new ProviderError('upstream_error', `${providerErrorMessage(error)} (${at(position)})`, error, {
       ...position,
       path: '$.error',
       data,
@@ -87,6 +90,18 @@ export function parseChunkEvent(event: ServerSentEvent, position: EventPosition)
 export function carriesData(chunk: object): boolean {
   const { choices, usage } = chunk as { choices?: unknown; usage?: unknown }
   return (Array.isArray(choices) && choices.length > 0) || (usage !== undefined && usage !== null)
+}
+
+/**
+ * The message of a chunk's `error` field: one wording for the accumulator (which adds the position
+ * when it runs inside a stream parser) and for {@link parseChunkEvent}.
+ */
+export function providerErrorMessage(error: unknown): string {
+  return `The provider sent an error: ${isPlainObject(error) && typeof error.message === 'string' ? error.message : describeValue(error)}`
+}
+
+function at(position: EventPosition): string {
+  return position.byteOffset === undefined ? `event ${position.eventNumber}` : `event ${position.eventNumber}, byte ${position.byteOffset}`
 }
 
 function where(position: EventPosition): string {

@@ -6,6 +6,7 @@ import {
 import type { CompletionEvent } from './completion-event.js'
 import type { ByteSource, ChunkSource } from '../source/open-byte-source.js'
 import { pullChatCompletion } from './pull-chat-completion.js'
+import { pullEvents, pullToEnd, queueEvents } from '../source/internal/pull-events.js'
 import type { ChatCompletion } from './types.js'
 
 /** What {@link streamChatCompletion} returns: the events, and the final completion. */
@@ -46,15 +47,7 @@ export async function accumulateChatCompletion(
   source: ByteSource | ChunkSource,
   options: ChatCompletionStreamOptions = {},
 ): Promise<ChatCompletion> {
-  const loop = pullChatCompletion(source, createChatCompletionStreamParser(options), options.signal)
-  try {
-    while (await loop.pull()) {
-      // Events go to options.onEvent as the parser decodes them.
-    }
-    return loop.end()
-  } catch (error) {
-    throw loop.fail(error)
-  }
+  return pullToEnd(pullChatCompletion(source, createChatCompletionStreamParser(options), options.signal))
 }
 
 /**
@@ -77,85 +70,11 @@ export async function accumulateChatCompletion(
  */
 export function streamChatCompletion(source: ByteSource | ChunkSource, options: ChatCompletionStreamOptions = {}): StreamedChatCompletion {
   const queue: CompletionEvent[] = []
-  const userOnEvent = options.onEvent
-  const parser = createChatCompletionStreamParser({
-    ...options,
-    onEvent(event) {
-      queue.push(event)
-      userOnEvent?.(event)
-    },
-  })
-  const loop = pullChatCompletion(source, parser, options.signal)
-  let resolveFinal!: (completion: ChatCompletion) => void
-  let rejectFinal!: (error: unknown) => void
-  const final = new Promise<ChatCompletion>((resolve, reject) => {
-    resolveFinal = resolve
-    rejectFinal = reject
-  })
-  // Nobody may be waiting for the final completion: don't report an unhandled rejection for it.
-  final.catch(() => {})
-  // The generator was handed out (to `for await` or to finalChatCompletion's drain).
-  let started = false
-
-  async function* run(): AsyncGenerator<CompletionEvent, void, undefined> {
-    // The stream ended, normally or with an error: no cancellation needed on return().
-    let settled = false
-    // Next event of `queue` to hand out; the queue holds the events of one fed chunk.
-    let head = 0
-    try {
-      for (;;) {
-        const more = await loop.pull()
-        while (head < queue.length) {
-          // An abort stops the events at once, even those already decoded from this chunk.
-          options.signal?.throwIfAborted()
-          yield queue[head++]!
-        }
-        queue.length = 0
-        head = 0
-        if (!more) break
-      }
-      const completion = loop.end()
-      settled = true
-      resolveFinal(completion)
-      while (head < queue.length) yield queue[head++]!
-    } catch (error) {
-      settled = true
-      const wrapped = loop.fail(error)
-      rejectFinal(wrapped)
-      // Hand out the events decoded before the failure (the ones `partial` holds) and only then
-      // fail: which events a consumer sees must not depend on how the bytes were chunked. An abort
-      // is the exception: it stops the events at once.
-      if (!options.signal?.aborted) while (head < queue.length) yield queue[head++]!
-      throw wrapped
-    } finally {
-      queue.length = 0
-      // The consumer stopped early (break, return, throw in the loop body).
-      if (!settled) rejectFinal(loop.stop())
-    }
-  }
-
-  const iterator = run()
+  const parser = createChatCompletionStreamParser({ ...options, onEvent: queueEvents(queue, options.onEvent) })
+  const events = pullEvents(pullChatCompletion(source, parser, options.signal), queue, options.signal, 'streamChatCompletion')
   return {
-    [Symbol.asyncIterator]() {
-      if (started) throw new TypeError('This stream can be iterated only once: call streamChatCompletion() again for a new one')
-      started = true
-      return iterator
-    },
-    finalChatCompletion() {
-      if (!started) {
-        started = true
-        void (async () => {
-          try {
-            for await (const _ of iterator) {
-              // Draining: the events are not wanted, only the completion.
-            }
-          } catch {
-            // Reported through `final`.
-          }
-        })()
-      }
-      return final
-    },
+    [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](),
+    finalChatCompletion: events.final,
     snapshot: parser.snapshot,
     inputKind: () => parser.inputKind,
   }

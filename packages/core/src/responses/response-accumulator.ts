@@ -1,6 +1,8 @@
 import { DeltafoldError, ProviderError } from '../errors.js'
-import { createPartialJSONParser, type PartialJSONParser } from '../json/partial-json-parser.js'
-import { cloneChecked, copyWire, isRecord } from './internal/wire-value.js'
+import { createPartialJSONParser } from '../json/partial-json-parser.js'
+import type { PartialJSONParser } from '../json/types.js'
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_OUTPUT_ITEMS, DEFAULT_MAX_PARTS, limit } from './internal/limits.js'
+import { cloneChecked, copyWire, isRecord, show } from './internal/wire-value.js'
 import type { Response, ResponseStreamEvent } from './types.js'
 
 /** Limits on everything a Responses stream can make the fold hold. All are configurable. */
@@ -69,10 +71,6 @@ export interface ResponseAccumulator {
   readonly eventCount: number
 }
 
-const DEFAULT_MAX_OUTPUT_ITEMS = 4096
-const DEFAULT_MAX_PARTS = 4096
-const DEFAULT_MAX_DEPTH = 64
-const DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 /** Progress event suffixes that set the item's `status` (`response.web_search_call.searching` …). */
 const PROGRESS = new Set(['in_progress', 'searching', 'interpreting', 'generating', 'completed', 'failed'])
 /** The fewest appends between two flattens of a growing text (see `append`). */
@@ -590,19 +588,4 @@ export function createResponseAccumulator(options: ResponseAccumulatorOptions = 
 
 function emptyResponse(): Record<string, unknown> {
   return { id: '', object: 'response', created_at: 0, model: '', output: [], error: null, incomplete_details: null }
-}
-
-function limit(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !(value > 0)) {
-    throw new TypeError(`limits.${name} must be a positive number, got ${String(value)}: pass a count such as ${fallback}`)
-  }
-  return value
-}
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
-  if (Array.isArray(value)) return 'an array'
-  if (value === null) return 'null'
-  return typeof value === 'object' ? 'an object' : String(value)
 }

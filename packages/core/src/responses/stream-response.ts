@@ -1,6 +1,6 @@
-import { DeltafoldError } from '../errors.js'
-import { withPartial } from '../chat/pull-chat-completion.js'
-import { openByteSource, type ByteSource, type OpenedSource } from '../source/open-byte-source.js'
+import type { ByteSource } from '../source/open-byte-source.js'
+import { pullStream } from '../source/pull-stream.js'
+import { pullEvents, pullToEnd, queueEvents } from '../source/internal/pull-events.js'
 import { createResponseStreamParser, type ResponseStreamOptions } from './internal/response-stream-parser.js'
 import type { Response, ResponseStreamEvent } from './types.js'
 
@@ -19,7 +19,8 @@ export interface StreamedResponse extends AsyncIterable<ResponseStreamEvent> {
  * event's `response`, checked against nothing but built alongside from the deltas, so that every
  * failure carries a real `partial`. A stream without `response.completed`/`.incomplete`/`.failed`
  * rejects `unexpected_eof`; `response.failed` and `error` events reject with a `ProviderError`; an
- * abort rejects with `signal.reason`. Bytes after the terminal event (or `data: [DONE]`) are not read:
+ * abort rejects with `signal.reason` (an object, with `partial` attached) or, for a primitive reason, an
+ * `aborted` error carrying `partial` (see `abortReason`). Bytes after the terminal event (or `data: [DONE]`) are not read:
  * the source is cancelled.
  *
  * @param source - `response.body`, a `Response`, any (async) iterable of `Uint8Array`/string chunks, or a string
@@ -35,25 +36,7 @@ export interface StreamedResponse extends AsyncIterable<ResponseStreamEvent> {
  */
 export async function accumulateResponse(source: ByteSource, options: ResponseStreamOptions = {}): Promise<Response> {
   const parser = createResponseStreamParser(options)
-  let input: OpenedSource | undefined
-  try {
-    input = await openByteSource(source, options.signal)
-    for (;;) {
-      const result = await input.next()
-      if (result.done) break
-      parser.feed(result.value)
-      if (parser.stopped) {
-        // Not awaited: a source whose cancel never settles must not hang the result.
-        void input.cancel()
-        break
-      }
-    }
-    input.close()
-    return parser.end()
-  } catch (error) {
-    void input?.cancel(error)
-    throw withPartial(error, parser.snapshot as never)
-  }
+  return pullToEnd(pullStream(source, parser, () => parser.stopped, options.signal))
 }
 
 /**
@@ -80,93 +63,11 @@ export async function accumulateResponse(source: ByteSource, options: ResponseSt
  */
 export function streamResponse(source: ByteSource, options: ResponseStreamOptions = {}): StreamedResponse {
   const queue: ResponseStreamEvent[] = []
-  const userOnEvent = options.onEvent
-  const parser = createResponseStreamParser({
-    ...options,
-    onEvent(event) {
-      queue.push(event)
-      userOnEvent?.(event)
-    },
-  })
-  let resolveFinal!: (response: Response) => void
-  let rejectFinal!: (error: unknown) => void
-  const final = new Promise<Response>((resolve, reject) => {
-    resolveFinal = resolve
-    rejectFinal = reject
-  })
-  // Nobody may be waiting for the final response: don't report an unhandled rejection for it.
-  final.catch(() => {})
-  // The generator was handed out (to `for await` or to finalResponse's drain).
-  let started = false
-
-  async function* run(): AsyncGenerator<ResponseStreamEvent, void, undefined> {
-    let input: OpenedSource | undefined
-    // The stream ended, normally or with an error: no cancellation needed on return().
-    let settled = false
-    // Next event of `queue` to hand out; the queue holds the events of one fed chunk.
-    let head = 0
-    try {
-      input = await openByteSource(source, options.signal)
-      for (;;) {
-        const result = await input.next()
-        if (result.done) break
-        parser.feed(result.value)
-        const stopped = parser.stopped
-        if (stopped) void input.cancel()
-        while (head < queue.length) {
-          options.signal?.throwIfAborted()
-          yield queue[head++]!
-        }
-        queue.length = 0
-        head = 0
-        if (stopped) break
-      }
-      input.close()
-      const response = parser.end()
-      settled = true
-      resolveFinal(response)
-      while (head < queue.length) yield queue[head++]!
-    } catch (error) {
-      settled = true
-      const wrapped = withPartial(error, parser.snapshot as never)
-      rejectFinal(wrapped)
-      void input?.cancel(wrapped)
-      // The events decoded before the failure first: what a consumer sees must not depend on chunking.
-      if (!options.signal?.aborted) while (head < queue.length) yield queue[head++]!
-      throw wrapped
-    } finally {
-      queue.length = 0
-      if (!settled) {
-        const reason = new DeltafoldError('aborted', 'The consumer stopped reading the stream')
-        reason.partial = parser.snapshot()
-        rejectFinal(reason)
-        void input?.cancel(reason)
-      }
-    }
-  }
-
-  const iterator = run()
+  const parser = createResponseStreamParser({ ...options, onEvent: queueEvents(queue, options.onEvent) })
+  const events = pullEvents(pullStream(source, parser, () => parser.stopped, options.signal), queue, options.signal, 'streamResponse')
   return {
-    [Symbol.asyncIterator]() {
-      if (started) throw new TypeError('This stream can be iterated only once: call streamResponse() again for a new one')
-      started = true
-      return iterator
-    },
-    finalResponse() {
-      if (!started) {
-        started = true
-        void (async () => {
-          try {
-            for await (const _ of iterator) {
-              // Draining: only the response is wanted.
-            }
-          } catch {
-            // Reported through `final`.
-          }
-        })()
-      }
-      return final
-    },
+    [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](),
+    finalResponse: events.final,
     snapshot: parser.snapshot,
   }
 }

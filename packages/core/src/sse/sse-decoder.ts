@@ -1,5 +1,6 @@
 // @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation (the WHATWG steps quoted below)
 import { DeltafoldError } from '../errors.js'
+import { call } from './internal/call-handler.js'
 import { decodeUTF8, wholeCharacters } from './utf8-chunk-decoder.js'
 
 /** One dispatched Server-Sent Event, with the fields of the browser's `MessageEvent`. */
@@ -582,18 +583,6 @@ class Decoder implements SSEDecoder {
       if (size > maxEventBytes) this.#tooLarge(size)
     }
   }
-}
-
-/**
- * Calls a handler as a plain function (`this` undefined). Through `Reflect.apply` because V8 then
- * does not specialize the caller on the handler: a direct call inlines the first stream's handler
- * into scan() guarded by that very closure, and once the stream is over the next GC throws scan()'s
- * optimized code away. With a fresh handler per stream and a GC between streams, 20 MB of bytes
- * decoded in 36-40 ms that way and in 27-28 ms this way (the same as without GCs); the call itself
- * costs nothing measurable (strings, no GC: 6.7 ms either way).
- */
-function call<T>(handler: (value: T) => void, value: T): void {
-  Reflect.apply(handler, undefined, [value])
 }
 
 function isAsciiDigits(value: string): boolean {

@@ -1,5 +1,6 @@
 import { DeltafoldError, createFinalCompletion, type ChatCompletion, type CompletionEvent, type FinalCompletion } from '@deltafold/core'
 import { ensureAsyncIterable } from './async-iterable.js'
+import { drain } from './drain.js'
 
 /** What an {@link EventPump} drives: core's stream parser (bytes in) or accumulator (chunks in). */
 export interface PumpEngine<In> {
@@ -192,19 +193,6 @@ function sourceFailed(cause: unknown, engine: PumpEngine<unknown>): DeltafoldErr
     error.message += ` (after event ${error.eventNumber}, byte ${error.byteOffset})`
   }
   return error
-}
-
-/** Reads and discards the events nobody reads, so that the final completion can settle. */
-async function drain(reader: ReadableStreamDefaultReader<unknown>): Promise<void> {
-  try {
-    while (!(await reader.read()).done) {
-      // The events are not wanted, only the completion.
-    }
-  } catch {
-    // Reported through finalChatCompletion().
-  } finally {
-    reader.releaseLock()
-  }
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { CompletionEvent } from '../completion-event.js'
 import type { ChatCompletionLimits } from '../chat-completion-accumulator.js'
 import type { ChatCompletion, ChatCompletionTokenLogprob } from '../types.js'
-import type { PartialJSONParser } from '../../json/partial-json-parser.js'
+import type { PartialJSONParser } from '../../json/types.js'
 import { describe, fail } from './values.js'
 
 export interface ToolCallState {

@@ -11,6 +11,7 @@ import { count, keep, keepExtras, mergeValue } from './budget.js'
 import { KNOWN_TOP, LABEL_FIELDS, PADDING } from './field-tables.js'
 import { closeChoice, stop } from './finalize.js'
 import { appendArguments, appendContent, appendReasoning, appendRefusal, touchCall, makeCustom, setRole, setToolName, setToolType, toolCallDelta } from './merge-rules.js'
+import { providerErrorMessage } from '../parse-chunk-event.js'
 import { clone, describe, fail, isPlainObject, optionalString, validIndex } from './values.js'
 
 export function pushChunk(s: AccumulatorState, chunk: ChatCompletionChunk | object): void {
@@ -48,8 +49,7 @@ export function apply(s: AccumulatorState, chunk: unknown, emitted?: boolean): v
   // OpenRouter sends an error inside an otherwise normal chunk: its choices and usage count first.
   const error = c.error
   if (error !== undefined && error !== null) {
-    const message = isPlainObject(error) && typeof error.message === 'string' ? error.message : describe(error)
-    throw new ProviderError('upstream_error', `The provider sent an error: ${message}`, keep(s, error, '$.error'), { path: '$.error' })
+    throw new ProviderError('upstream_error', providerErrorMessage(error), keep(s, error, '$.error'), { path: '$.error' })
   }
 }
 
