@@ -1,5 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream'
 import {
+  DeltafoldError,
   createChatCompletionAccumulator,
   createFinalCompletion,
   eventPositionOf,
@@ -15,6 +16,12 @@ import {
 export interface EventTransformOptions extends ChatCompletionAccumulatorOptions {
   /** Objects buffered on each side before backpressure applies. @defaultValue 16 */
   highWaterMark?: number
+  /**
+   * Resolve with an empty completion when the input ends without a single chunk (core's stream
+   * entry points' option of the same name). By default that is a `DeltafoldError` (`empty_stream`):
+   * a body that was no event stream, or carried only comments or `[DONE]`, never passes for an answer.
+   */
+  allowEmpty?: boolean
 }
 
 /** The `stream.Transform` returned by {@link createEventTransform}. */
@@ -59,9 +66,10 @@ export function createEventTransform(options: EventTransformOptions = {}): Event
 class ChatCompletionEventTransform extends Transform implements EventTransform {
   readonly #accumulator: ChatCompletionAccumulator
   readonly #final: FinalCompletion
+  readonly #allowEmpty: boolean
 
   constructor(options: EventTransformOptions) {
-    const { highWaterMark = 16, ...accumulatorOptions } = options
+    const { highWaterMark = 16, allowEmpty = false, ...accumulatorOptions } = options
     super({ objectMode: true, highWaterMark })
     const userOnEvent = options.onEvent
     this.#accumulator = createChatCompletionAccumulator({
@@ -72,6 +80,7 @@ class ChatCompletionEventTransform extends Transform implements EventTransform {
       },
     })
     this.#final = createFinalCompletion(this.#accumulator.snapshot)
+    this.#allowEmpty = allowEmpty
   }
 
   override _transform(chunk: ChatCompletionChunk, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -89,6 +98,9 @@ class ChatCompletionEventTransform extends Transform implements EventTransform {
   override _flush(callback: TransformCallback): void {
     let completion: ChatCompletion
     try {
+      if (!this.#allowEmpty && this.#accumulator.chunkCount === 0) {
+        throw new DeltafoldError('empty_stream', 'The stream ended with no chunk (not an event stream, or only comments or [DONE]); pass allowEmpty: true to accept it')
+      }
       completion = this.#accumulator.finish()
     } catch (error) {
       callback(this.#final.fail(error) as Error)

@@ -14,6 +14,22 @@ async function run(source: Readable, events = createEventTransform()) {
 }
 
 describe('createEventTransform', () => {
+  test.each([
+    ['no bytes', []],
+    ['only [DONE]', [sse('[DONE]')]],
+    ['an HTML page', ['<html><body>502</body></html>']],
+  ])('input with no chunk (%s) rejects empty_stream with an empty partial; allowEmpty resolves an empty completion', async (_name, pieces) => {
+    const rejected = await run(Readable.from(pieces as string[]))
+    const error = await rejected.done.catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DeltafoldError)
+    expect(error).toMatchObject({ code: 'empty_stream', partial: { choices: [] } })
+    await expect(rejected.events.finalChatCompletion()).rejects.toBe(error)
+    const allowed = await run(Readable.from(pieces as string[]), createEventTransform({ allowEmpty: true }))
+    await allowed.done
+    expect(allowed.seen.map((event) => event.type)).toEqual(['done'])
+    expect((await allowed.events.finalChatCompletion()).choices).toEqual([])
+  })
+
   test.each(recordedFixtures().map(([name, bytes], i) => [name, bytes, i] as const))(
     'over Readable.from random pieces, %s gives the completion of accumulateChatCompletion',
     async (_name, bytes, i) => {

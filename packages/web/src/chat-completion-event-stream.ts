@@ -1,4 +1,5 @@
 import {
+  DeltafoldError,
   createChatCompletionAccumulator,
   eventPositionOf,
   locateError,
@@ -44,9 +45,24 @@ export class ChatCompletionEventStream
   extends PumpedStream<ChatCompletionChunk, CompletionEvent>
   implements TransformStream<ChatCompletionChunk, CompletionEvent>
 {
-  constructor(options: ChatCompletionAccumulatorOptions = {}) {
-    super(new EventPump({ onEvent: options.onEvent }, (onEvent) => new AccumulateEngine(createChatCompletionAccumulator({ ...options, onEvent }))))
+  constructor(options: ChatCompletionEventStreamOptions = {}) {
+    super(
+      new EventPump(
+        { onEvent: options.onEvent },
+        (onEvent) => new AccumulateEngine(createChatCompletionAccumulator({ ...options, onEvent }), options.allowEmpty === true),
+      ),
+    )
   }
+}
+
+/** Options of {@link ChatCompletionEventStream}: the accumulator's, and `allowEmpty`. */
+export interface ChatCompletionEventStreamOptions extends ChatCompletionAccumulatorOptions {
+  /**
+   * Resolve with an empty completion when the input ends without a single chunk (core's stream
+   * entry points' option of the same name). By default that is a `DeltafoldError` (`empty_stream`):
+   * a body that was no event stream, or carried only comments or `[DONE]`, never passes for an answer.
+   */
+  allowEmpty?: boolean
 }
 
 /** The accumulator as a pump engine: errors get the position of the event their chunk came from. */
@@ -55,9 +71,9 @@ class AccumulateEngine implements PumpEngine<ChatCompletionChunk> {
   readonly snapshot: () => ChatCompletion
   readonly #accumulator: ChatCompletionAccumulator
 
-  constructor(accumulator: ChatCompletionAccumulator) {
+  constructor(accumulator: ChatCompletionAccumulator, allowEmpty: boolean) {
     this.#accumulator = accumulator
-    this.end = accumulator.finish
+    this.end = allowEmpty ? accumulator.finish : () => finishNonEmpty(accumulator)
     this.snapshot = accumulator.snapshot
   }
 
@@ -69,4 +85,14 @@ class AccumulateEngine implements PumpEngine<ChatCompletionChunk> {
       throw position ? locateError(error, position) : error
     }
   }
+}
+
+/** `finish()`, but an input that ended without a single chunk is `empty_stream`, as in core's pipeline. */
+function finishNonEmpty(accumulator: ChatCompletionAccumulator): ChatCompletion {
+  if (accumulator.chunkCount === 0) {
+    throw new DeltafoldError('empty_stream', 'The stream ended with no chunk (not an event stream, or only comments or [DONE]); pass allowEmpty: true to accept it', {
+      partial: accumulator.snapshot(),
+    })
+  }
+  return accumulator.finish()
 }
