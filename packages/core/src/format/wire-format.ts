@@ -149,10 +149,11 @@ export class FormatGate {
     if (expected === 'auto') return found === 'chat' ? undefined : createWireTranslator(found)
     const wanted = expected === 'completions' ? 'chat' : expected
     if (found === wanted) return undefined
-    const where = position.byteOffset === undefined ? `event ${position.eventNumber}` : `event ${position.eventNumber} at byte ${position.byteOffset}`
+    // The position ends the message as the pipelines' other errors have it (the CLI says it once).
+    const where = position.byteOffset === undefined ? `event ${position.eventNumber}` : `event ${position.eventNumber}, byte ${position.byteOffset}`
     throw new DeltafoldError(
       'unsupported_format',
-      `The stream is in the ${NAMES[found]} format (${where}), not the ${NAMES[expected]} format asked for: pass format: '${found}' or 'auto'`,
+      `The stream is in the ${NAMES[found]} format, not the ${NAMES[expected]} format asked for: pass format: '${found}' or 'auto' (${where})`,
       { ...position, path: '$.type', data: event.data },
     )
   }
