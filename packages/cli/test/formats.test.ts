@@ -55,7 +55,7 @@ describe('deltafold [FILE|-] on the three wire formats', () => {
   test('--text renders an Anthropic tool call arguments', async () => {
     const result = await runCli(['--text', TOOL])
     const expected = await accumulateChatCompletion([bytes(TOOL)], { format: 'anthropic' })
-    const call = expected.choices[0]!.message.tool_calls![0]!
+    const call = expected.choices[0]!.message.tool_calls![0]! as { id: string; function: { name: string; arguments: string } }
     expect(result.code).toBe(0)
     expect(result.stderr).toContain(`→ ${call.function.name} ${call.id} `)
     expect(result.stderr).toContain(call.function.arguments.slice(0, 200))

@@ -158,7 +158,7 @@ describe("format: 'auto'", () => {
     const bytes = new TextEncoder().encode(ANTHROPIC)
     const parser = createChatCompletionStreamParser({ format: 'auto' })
     for (let i = 0; i < bytes.length; i++) parser.feed(bytes.subarray(i, i + 1))
-    expect(parser.end().choices[0]!.message.tool_calls![0]!.function.arguments).toBe('{"a":1}')
+    expect(parser.end().choices[0]!.message.tool_calls![0]!).toMatchObject({ function: { arguments: '{"a":1}' } })
   })
 })
 
@@ -192,4 +192,13 @@ describe('an explicit format of another stream', () => {
       new TypeError("options.format must be 'chat', 'completions', 'responses', 'anthropic', 'auto', got \"gemini\": leave it out for 'chat'"),
     )
   })
+})
+
+test("the chunk accumulator refuses the byte-stream formats with a TypeError naming the entry points", async () => {
+  const { createChatCompletionAccumulator } = await import('@deltafold/core')
+  for (const format of ['responses', 'anthropic', 'auto'] as const) {
+    expect(() => createChatCompletionAccumulator({ format })).toThrow(
+      new TypeError(`options.format '${format}' is for byte streams: the accumulator folds chat chunk objects; use accumulateChatCompletion or createChatCompletionStreamParser`),
+    )
+  }
 })

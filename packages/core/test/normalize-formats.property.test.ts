@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest'
 import {
   accumulateChatCompletion,
   createChatCompletionNormalizer,
+  createChatCompletionTap,
   isDeltafoldError,
   type ChatCompletion,
   type ChatCompletionNormalizerOptions,
@@ -96,5 +97,24 @@ describe('the format option of the normalize engine', () => {
 
   test('format and a custom translator together are a TypeError', () => {
     expect(() => createChatCompletionNormalizer({ format: 'auto', translator: { push: () => [], end: () => [] } })).toThrow(TypeError)
+  })
+})
+
+describe('the format option of the tap', () => {
+  test("format 'auto': the tap folds an Anthropic stream to its chat translation, the bytes untouched", async () => {
+    const fixture = anthropicFixtures().find((f) => f.name === 'llm-anthropic-thinking-prompt.sse')!
+    const tap = createChatCompletionTap({ format: 'auto' })
+    for (const piece of splitAt(fixture.bytes, [17, 400, 1234])) tap.feed(piece)
+    tap.end()
+    const expected = await accumulateChatCompletion([fixture.bytes], { format: 'anthropic' })
+    sameUpToCreated(await tap.finalChatCompletion(), expected)
+  })
+
+  test("the default 'chat' tap on an Anthropic stream rejects unsupported_format, without throwing from feed", async () => {
+    const tap = createChatCompletionTap()
+    const fixture = anthropicFixtures().find((f) => f.name === 'llm-anthropic-thinking-prompt.sse')!
+    tap.feed(fixture.bytes)
+    tap.end()
+    await expect(tap.finalChatCompletion()).rejects.toMatchObject({ code: 'unsupported_format', eventNumber: 1 })
   })
 })

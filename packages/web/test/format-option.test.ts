@@ -41,7 +41,7 @@ describe("the format option in @deltafold/web", () => {
     let args = ''
     for await (const event of body(ANTHROPIC, 11).pipeThrough(decoder)) if (event.type === 'tool_call.arguments.delta') args += event.delta
     const completion = await decoder.finalChatCompletion()
-    expect(args).toBe(expected.choices[0]!.message.tool_calls![0]!.function.arguments)
+    expect(args).toBe((expected.choices[0]!.message.tool_calls![0]! as { function: { arguments: string } }).function.arguments)
     expect(withoutCreated(completion)).toEqual(withoutCreated(expected))
   })
 

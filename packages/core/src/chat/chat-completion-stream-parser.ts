@@ -19,7 +19,7 @@ import { createWireTranslator, FormatGate, readFormat, type StreamFormat } from 
 import type { ChatCompletion, ChatCompletionChunk } from './types.js'
 
 /** Options of the bytes → completion pipeline. */
-export interface ChatCompletionStreamOptions extends Omit<ChatCompletionAccumulatorOptions, 'format'> {
+export interface ChatCompletionStreamOptions extends ChatCompletionAccumulatorOptions {
   /**
    * The wire format of the stream. `'chat'`: OpenAI-compatible `chat.completion.chunk`s. `'responses'`
    * (OpenAI Responses API) and `'anthropic'` (Anthropic Messages): each event is translated into chat
