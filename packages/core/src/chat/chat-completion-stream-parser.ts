@@ -15,7 +15,7 @@ import { HEAD_SIZE, HeadCollector, notEventStream, sniffHead } from '../source/i
 import { classifyJSONBody } from './internal/json-body.js'
 import { createSSEDecoder, type ServerSentEvent, type SSEDecoder, type SSEDecoderOptions } from '../sse/sse-decoder.js'
 import type { ChatChunkTranslator } from './chat-chunk-translator.js'
-import { createWireTranslator, FormatGate, readFormat, type StreamFormat } from '../format/wire-format.js'
+import { createWireTranslator, decideFormat, readFormat, type StreamFormat } from '../format/wire-format.js'
 import type { ChatCompletion, ChatCompletionChunk } from './types.js'
 
 /** Options of the bytes → completion pipeline. */
@@ -158,7 +158,7 @@ export function createTranslatingStreamParser(options: ChatCompletionStreamOptio
   if (translator !== undefined) p.translator = translator
   else {
     if (format === 'responses' || format === 'anthropic') p.translator = createWireTranslator(format)
-    p.gate = new FormatGate(format)
+    p.pendingFormat = format
   }
   const decoderOptions: { dispatchUnterminated: boolean; maxEventBytes?: number } = { dispatchUnterminated: true }
   if (options.maxEventBytes !== undefined) decoderOptions.maxEventBytes = options.maxEventBytes
@@ -181,8 +181,8 @@ class ParserState implements FastPathSchedule {
   decoder: SSEDecoder | undefined = undefined
   // Turns each event of another wire format into chunks (see createTranslatingStreamParser).
   translator: ChatChunkTranslator | undefined = undefined
-  // Checks (or, for 'auto', decides) the wire format at the first event that tells; undefined once done.
-  gate: FormatGate | undefined = undefined
+  // The `format` option until the first event that tells checks (or, for 'auto', decides) it; then undefined.
+  pendingFormat: StreamFormat | undefined = undefined
   // SNIFFING, SSE, TEXT, JSON_BODY or OBJECTS: what the input is (see the constants).
   mode = SNIFFING
   // The first bytes or characters, for sniffing and for the not-an-event-stream message.
@@ -267,7 +267,7 @@ class StreamParser implements ChatCompletionStreamParser {
 
 function onEvent(p: ParserState, event: ServerSentEvent): void {
   if (p.sawDone) return
-  if (p.gate !== undefined) gateEvent(p, p.gate, event)
+  if (p.pendingFormat !== undefined) gateEvent(p, p.pendingFormat, event)
   if (p.translator !== undefined) return translateEvent(p, p.translator, event)
   const decoder = p.decoder!
   const data = event.data
@@ -319,12 +319,13 @@ function onEvent(p: ParserState, event: ServerSentEvent): void {
   } else if (result.kind === 'done') p.sawDone = true
 }
 
-/** The `format` option at an event before the format is known: see {@link FormatGate}. */
-function gateEvent(p: ParserState, gate: FormatGate, event: ServerSentEvent): void {
+/** The `format` option at an event before the format is known: see {@link decideFormat}. */
+function gateEvent(p: ParserState, format: StreamFormat, event: ServerSentEvent): void {
   const decoder = p.decoder!
-  const chosen = gate.decide(event, { eventNumber: decoder.eventCount, byteOffset: decoder.position() })
-  if (gate.pending === undefined) p.gate = undefined
-  if (chosen !== undefined) p.translator = chosen
+  const chosen = decideFormat(format, event, { eventNumber: decoder.eventCount, byteOffset: decoder.position() })
+  if (chosen === undefined) return
+  p.pendingFormat = undefined
+  if (chosen !== null) p.translator = chosen
 }
 
 function translateEvent(p: ParserState, translator: ChatChunkTranslator, event: ServerSentEvent): void {

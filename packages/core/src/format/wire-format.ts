@@ -122,39 +122,33 @@ export function createWireTranslator(format: 'responses' | 'anthropic'): ChatChu
 
 /**
  * The first-event decision of the `format` option, shared by the stream parser and the normalize
- * engine. `'auto'`: once an event tells the format, the translator to use (`undefined` for chat).
- * An explicit format: the stream's first telling event must be of that format, else
- * `unsupported_format` naming both.
+ * engine (a function over the pending format string, so an idle parser holds no gate object).
+ * `'auto'`: once an event tells the format, the translator to use (`null` for chat). An explicit
+ * format: the stream's first telling event must be of that format (`null`), else `unsupported_format`
+ * naming both.
  *
+ * @param expected - the `format` option
+ * @param event - an event while the format is undecided
+ * @param position - where the event is, for the error
+ * @returns `undefined` while undecided, then `null` or the translator `'auto'` chose
  * @internal
  */
-export class FormatGate {
-  /** The format asked for; `undefined` once decided (the pipelines then skip the gate). */
-  pending: StreamFormat | undefined
-
-  constructor(format: StreamFormat) {
-    this.pending = format
-  }
-
-  /**
-   * Looks at an event while undecided. Returns the translator that `'auto'` chose (or `undefined`);
-   * throws `unsupported_format` for a stream of another format than the explicit one.
-   */
-  decide(event: ServerSentEvent, position: { eventNumber: number; byteOffset?: number }): ChatChunkTranslator | undefined {
-    const expected = this.pending!
-    if (expected !== 'auto' && isErrorEvent(event)) return undefined
-    const found = detectWireFormat(event)
-    if (found === undefined) return undefined
-    this.pending = undefined
-    if (expected === 'auto') return found === 'chat' ? undefined : createWireTranslator(found)
-    const wanted = expected === 'completions' ? 'chat' : expected
-    if (found === wanted) return undefined
-    // The position ends the message as the pipelines' other errors have it (the CLI says it once).
-    const where = position.byteOffset === undefined ? `event ${position.eventNumber}` : `event ${position.eventNumber}, byte ${position.byteOffset}`
-    throw new DeltafoldError(
-      'unsupported_format',
-      `The stream is in the ${NAMES[found]} format, not the ${NAMES[expected]} format asked for: pass format: '${found}' or 'auto' (${where})`,
-      { ...position, path: '$.type', data: event.data },
-    )
-  }
+export function decideFormat(
+  expected: StreamFormat,
+  event: ServerSentEvent,
+  position: { eventNumber: number; byteOffset?: number },
+): ChatChunkTranslator | null | undefined {
+  if (expected !== 'auto' && isErrorEvent(event)) return undefined
+  const found = detectWireFormat(event)
+  if (found === undefined) return undefined
+  if (expected === 'auto') return found === 'chat' ? null : createWireTranslator(found)
+  const wanted = expected === 'completions' ? 'chat' : expected
+  if (found === wanted) return null
+  // The position ends the message as the pipelines' other errors have it (the CLI says it once).
+  const where = position.byteOffset === undefined ? `event ${position.eventNumber}` : `event ${position.eventNumber}, byte ${position.byteOffset}`
+  throw new DeltafoldError(
+    'unsupported_format',
+    `The stream is in the ${NAMES[found]} format, not the ${NAMES[expected]} format asked for: pass format: '${found}' or 'auto' (${where})`,
+    { ...position, path: '$.type', data: event.data },
+  )
 }

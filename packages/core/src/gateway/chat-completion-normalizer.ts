@@ -2,7 +2,7 @@ import { parseChunkEvent } from '../chat/parse-chunk-event.js'
 import type { ChatChunkTranslator } from '../chat/chat-chunk-translator.js'
 import type { ChatCompletion } from '../chat/types.js'
 import { DeltafoldError, ProviderError } from '../errors.js'
-import { createWireTranslator, FormatGate, readFormat, type WireFormat } from '../format/wire-format.js'
+import { createWireTranslator, decideFormat, readFormat, type StreamFormat, type WireFormat } from '../format/wire-format.js'
 import { createSSEDecoder, type ServerSentEvent, type SSEDecoder, type SSEDecoderHandlers } from '../sse/sse-decoder.js'
 import {
   createChatChunkNormalizer,
@@ -105,7 +105,7 @@ export function createChatCompletionNormalizer(options: ChatCompletionNormalizer
   }
   if (translator !== undefined) return new BytesNormalizer(createChatChunkNormalizer(chunkOptions), options, translator, undefined)
   const chosen = format === 'responses' || format === 'anthropic' ? createWireTranslator(format) : undefined
-  return new BytesNormalizer(createChatChunkNormalizer(chunkOptions), options, chosen, new FormatGate(format))
+  return new BytesNormalizer(createChatChunkNormalizer(chunkOptions), options, chosen, format)
 }
 
 /** The formats of the `format` option (the normalize engine has no legacy `completions`). */
@@ -118,17 +118,17 @@ class BytesNormalizer implements ChatCompletionNormalizer {
   readonly #decoder: SSEDecoder
   readonly #failClosed: boolean
   #translator: ChatChunkTranslator | undefined
-  // Checks (or, for 'auto', decides) the input's wire format at its first telling event; undefined once done.
-  #gate: FormatGate | undefined = undefined
+  // The `format` option until the input's first telling event checks (or, for 'auto', decides) it; then undefined.
+  #pendingFormat: StreamFormat | undefined = undefined
   // Output of the events decoded during the current feed()/end(), joined once when it returns.
   readonly #out: string[] = []
   // The output ended ([DONE] written, or an error event): input is ignored from here on.
   #done = false
   #failure: unknown = undefined
 
-  constructor(chunks: ChatChunkNormalizer, options: ChatCompletionNormalizerOptions, translator: ChatChunkTranslator | undefined, gate: FormatGate | undefined) {
+  constructor(chunks: ChatChunkNormalizer, options: ChatCompletionNormalizerOptions, translator: ChatChunkTranslator | undefined, pendingFormat: StreamFormat | undefined) {
     this.#chunks = chunks
-    this.#gate = gate
+    this.#pendingFormat = pendingFormat
     this.#failClosed = options.failClosed === true
     this.#translator = translator
     const decoderOptions: { dispatchUnterminated: boolean; maxEventBytes?: number } = { dispatchUnterminated: true }
@@ -186,11 +186,13 @@ class BytesNormalizer implements ChatCompletionNormalizer {
     if (this.#done) return
     const position = { eventNumber: this.#decoder.eventCount, byteOffset: this.#decoder.position() }
     try {
-      const gate = this.#gate
-      if (gate !== undefined) {
-        const chosen = gate.decide(event, position)
-        if (gate.pending === undefined) this.#gate = undefined
-        if (chosen !== undefined) this.#translator = chosen
+      const pending = this.#pendingFormat
+      if (pending !== undefined) {
+        const chosen = decideFormat(pending, event, position)
+        if (chosen !== undefined) {
+          this.#pendingFormat = undefined
+          if (chosen !== null) this.#translator = chosen
+        }
       }
       if (this.#translator !== undefined) {
         for (const chunk of this.#translator.push(event, position)) {
