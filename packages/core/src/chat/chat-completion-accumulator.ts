@@ -84,8 +84,8 @@ export interface ChatCompletionAccumulatorOptions {
 }
 
 /**
- * The wire formats the accumulator folds. Other formats (Responses, Anthropic) join this union as
- * their translators land.
+ * The wire formats the accumulator folds from chunk objects. The byte-level pipeline takes more
+ * (`StreamFormat`: Responses, Anthropic, auto), translated into chat chunks before the fold.
  */
 export type ChatFoldFormat = 'chat' | 'completions'
 

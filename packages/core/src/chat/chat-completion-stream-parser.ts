@@ -125,7 +125,8 @@ const TEXT_LIMIT = 64 * 1024
  * `not_streamed` in strict mode); input without any event is `not_event_stream` (its head quoted),
  * zero bytes or events without a chunk `empty_stream` (unless `allowEmpty`).
  *
- * @param options - accumulator options plus `maxEventBytes`, `fastPath` and `allowEmpty`
+ * @param options - accumulator options plus `maxEventBytes`, `fastPath`, `allowEmpty` and `format`
+ *   (`'responses'`, `'anthropic'`, `'auto'`: see {@link ChatCompletionStreamOptions.format})
  * @example
  * ```ts
  * import { createChatCompletionStreamParser } from '@deltafold/core'
