@@ -99,3 +99,21 @@ test('the fixtures cover both formats, some with tool calls and some failing', a
   expect(results.filter((r) => r.completion?.choices[0]?.message.tool_calls !== undefined).length).toBeGreaterThan(5)
   expect(results.filter((r) => r.error !== undefined).length).toBeGreaterThan(1)
 })
+
+test("format 'auto' on damaged recorded streams (bytes overwritten, events cut out): a completion or a DeltafoldError with a chat partial, never another exception", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 0, max: cases.length - 1 }),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+      fc.nat(),
+      async (which, flips, cut) => {
+        const bytes = cases[which]!.bytes.slice(0, Math.max(1, cut % (cases[which]!.bytes.length + 1)))
+        for (const [at, value] of flips) bytes[at % bytes.length] = value
+        const got = await settle(accumulateChatCompletion([bytes], { format: 'auto' }))
+        if (got.completion !== undefined) expect(got.completion.object).toBe('chat.completion')
+        else expect(got.error!.partial).toMatchObject({ object: 'chat.completion' })
+      },
+    ),
+    { seed: SEED, numRuns: 300 },
+  )
+})
