@@ -241,3 +241,10 @@ export type {
   SSEEncoderOutput,
   SSEEncoderStreamOptions,
 } from '@deltafold/web'
+
+// The three wire formats: the `format` option and its auto-detection (issue 15).
+// @ts-types="@deltafold/core/types"
+export { detectWireFormat } from '@deltafold/core'
+
+// @ts-types="@deltafold/core/types"
+export type { StreamFormat, WireFormat } from '@deltafold/core'

@@ -31,7 +31,9 @@ const encoder = new TextEncoder()
  * ```
  */
 export async function runConformance({ core, web = {}, fixtures = [], log = () => {} }) {
-  const cases = [...sseCases(core), ...fixtureCases(core, web, fixtures), ...hostileCases(core), ...partialJSONCases(core)]
+  const chat = fixtures.filter((fixture) => fixture.format === undefined)
+  const formats = fixtures.filter((fixture) => fixture.format !== undefined)
+  const cases = [...sseCases(core), ...fixtureCases(core, web, chat), ...formatCases(core, web, formats), ...hostileCases(core), ...partialJSONCases(core)]
   cases.push(...coreStreamCases(core), ...webCases(core, web))
   const result = { passed: 0, failed: 0, skipped: 0, failures: [], skippedNames: [] }
   for (const { name, run, skip } of cases) {
@@ -167,6 +169,47 @@ function fixtureCases(core, web, fixtures) {
       if (hasWeb(web, 'fromResponse')) {
         const chunked = new Response(streamOf(splitBytes(bytes, size)), { headers: { 'content-type': 'text/event-stream' } })
         await expectOutcome(() => web.fromResponse(chunked).finalChatCompletion(), fixture.expected, 'web fromResponse')
+      }
+    },
+  }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The other wire formats (issue 15): each Anthropic / Responses fixture folded natively
+// (accumulateAnthropicMessage / accumulateResponse) and translated to chat (format 'auto' and the
+// explicit format), from split bytes, through fromResponse and through the normalize stream.
+
+function formatCases(core, web, fixtures) {
+  return fixtures.map((fixture) => ({
+    name: `format fixture: ${fixture.name}`,
+    run: async () => {
+      const bytes = encoder.encode(fixture.sse)
+      const size = Math.max(SPLIT_BYTES, Math.floor(bytes.length / MAX_FIXTURE_CHUNKS) | 1)
+      const chunks = () => streamOf(splitBytes(bytes, size))
+      const fold = fixture.format === 'anthropic' ? core.accumulateAnthropicMessage : core.accumulateResponse
+      await expectOutcome(() => fold(fixture.sse), fixture.native, `${fold.name} whole string`)
+      await expectOutcome(() => fold(chunks()), fixture.native, `${fold.name} ${size}-byte chunks`)
+      const chat = async (completion) => ({ ...(await completion), created: 0 })
+      await expectOutcome(() => chat(core.accumulateChatCompletion(chunks(), { format: 'auto' })), fixture.expected, `format 'auto', ${size}-byte chunks`)
+      await expectOutcome(() => chat(core.accumulateChatCompletion(chunks(), { format: fixture.format })), fixture.expected, `format '${fixture.format}'`)
+      if (hasWeb(web, 'fromResponse')) {
+        const response = new Response(chunks(), { headers: { 'content-type': 'text/event-stream' } })
+        await expectOutcome(() => chat(web.fromResponse(response, { format: 'auto' }).finalChatCompletion()), fixture.expected, "web fromResponse, format 'auto'")
+      }
+      if (hasWeb(web, 'ChatCompletionNormalizeStream')) {
+        // The normalized output is a chat stream: folded as chat it gives the same completion (or an
+        // error event with the same code, which folds to a ProviderError carrying it).
+        const parts = await collect(chunks().pipeThrough(new web.ChatCompletionNormalizeStream({ format: 'auto' })))
+        const text = new TextDecoder().decode(concat(parts))
+        if ('completion' in fixture.expected) {
+          await expectOutcome(() => chat(core.accumulateChatCompletion(text)), fixture.expected, "web ChatCompletionNormalizeStream, format 'auto'")
+        } else {
+          const error = await rejection(core.accumulateChatCompletion(text))
+          equal(error.name, 'ProviderError', 'normalized error event: name')
+          // A provider error is re-emitted as the provider's own object; bad input as an invalid_stream error with its code.
+          const provider = fixture.expected.error.code === 'upstream_error'
+          equal(error.error?.type === 'invalid_stream' ? error.error.code : 'upstream_error', provider ? 'upstream_error' : fixture.expected.error.code, 'normalized error event')
+        }
       }
     },
   }))

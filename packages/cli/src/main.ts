@@ -20,7 +20,7 @@ interface Command {
 const COMMON: OptionSpecs = { help: { kind: 'flag', short: 'h' }, version: { kind: 'flag' } }
 
 const COMMANDS: Record<string, Command> = {
-  '': { options: { ...COMMON, ...CHAT_OPTIONS }, run: completionCommand },
+  '': { options: { ...COMMON, ...CHAT_OPTIONS, native: { kind: 'flag' } }, run: completionCommand },
   events: { options: { ...COMMON, ...CHAT_OPTIONS, chunks: { kind: 'flag' } }, run: eventsCommand },
   sse: {
     options: { ...COMMON, stats: { kind: 'flag' }, comments: { kind: 'flag' }, 'max-event-bytes': { kind: 'value' } },

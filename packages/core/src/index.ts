@@ -163,3 +163,7 @@ export type {
 export { createResponseChatChunkTranslator } from './responses/response-chat-chunk-translator.js'
 export type { ResponseChatChunkTranslatorOptions } from './responses/response-chat-chunk-translator.js'
 export { responseToChatCompletion } from './responses/response-to-chat-completion.js'
+
+// The three wire formats: the `format` option and its auto-detection (issue 15).
+export { detectWireFormat } from './format/wire-format.js'
+export type { StreamFormat, WireFormat } from './format/wire-format.js'

@@ -13,12 +13,13 @@ export interface NormalizeTransform extends Transform {
 }
 
 /**
- * Creates a byte `stream.Transform` from the body of any OpenAI-compatible chat-completion stream to
- * a canonical OpenAI `chat.completion.chunk` SSE stream (core's `createChatCompletionNormalizer`;
+ * Creates a byte `stream.Transform` from the body of any OpenAI-compatible chat-completion stream (or,
+ * with `format: 'responses' | 'anthropic' | 'auto'`, of an OpenAI Responses or Anthropic Messages
+ * stream) to a canonical OpenAI `chat.completion.chunk` SSE stream (core's `createChatCompletionNormalizer`;
  * the same bytes as `ChatCompletionNormalizeStream` of `@deltafold/web`). Once the output ended
  * (`[DONE]` or an error event), later input is read and ignored.
  *
- * @param options - `reasoningField`, `limits`, `maxEventBytes`, `failClosed`, `translator`
+ * @param options - `reasoningField`, `limits`, `maxEventBytes`, `failClosed`, `format`, `translator`
  * @example
  * ```ts
  * import { Readable } from 'node:stream'

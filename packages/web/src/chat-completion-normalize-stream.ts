@@ -6,14 +6,15 @@ import {
 } from '@deltafold/core'
 
 /**
- * A byte `TransformStream` from the body of any OpenAI-compatible chat-completion stream to a
+ * A byte `TransformStream` from the body of any OpenAI-compatible chat-completion stream (or, with
+ * `format: 'responses' | 'anthropic' | 'auto'`, of an OpenAI Responses or Anthropic Messages stream) to a
  * canonical OpenAI `chat.completion.chunk` SSE stream (core's `createChatCompletionNormalizer`):
  * stable `id`/`created`/`model`, choice and tool-call indexes, tool-call headers once, reasoning
  * under one field, a `finish_reason` per choice, usage in a last usage-only chunk, `data: [DONE]`.
  * A provider error is re-emitted as `data: {"error": {…}}` after what came before it. Once the output
  * ends (`[DONE]` or an error event) the stream terminates, which cancels the upstream.
  *
- * @param options - `reasoningField`, `limits`, `maxEventBytes`, `failClosed`, `translator`
+ * @param options - `reasoningField`, `limits`, `maxEventBytes`, `failClosed`, `format`, `translator`
  * @example
  * ```ts
  * import { ChatCompletionNormalizeStream } from '@deltafold/web'

@@ -3,7 +3,7 @@ import { NORMALIZE_HELP } from './commands/normalize.js'
 /** `--help` texts, one per command; `''` is the top-level one. */
 export const HELP: Record<string, string> = {
   normalize: NORMALIZE_HELP,
-  '': `deltafold - turn the raw bytes of an OpenAI-compatible streaming response into the final chat.completion
+  '': `deltafold - turn the raw bytes of a streaming LLM response into the final chat.completion
 
 Usage
   deltafold [FILE|-] [options]              final chat.completion as pretty JSON on stdout
@@ -23,6 +23,12 @@ example:openai-provider-error). A file whose name is a command (events, sse...) 
 A stream that ends without data: [DONE] while a choice has no finish_reason or a tool call's
 arguments are not valid JSON was probably cut short: a warning line says so on stderr (exit 0).
 
+Three wire formats are read: OpenAI-compatible chat.completion.chunk streams, the OpenAI Responses
+API (event: response.*) and Anthropic Messages (message_start, content_block_delta, ...). The format
+is detected from the first event (--format overrides) and the result is the chat.completion a
+gateway would serve: text as content, thinking/reasoning summaries as reasoning_content, tool use and
+function calls as tool_calls, stop reasons and usage mapped. --native prints the format's own object.
+
 Options
   --text                 render content, reasoning (dimmed) and tool calls live on stderr as they
                          stream; the final JSON still goes to stdout
@@ -30,6 +36,10 @@ Options
   --parse-arguments      parse tool arguments as they stream (events carry partial / parsed)
   --strict               treat provider leniencies as errors (exit 4)
   --max-event-bytes N    largest SSE event accepted (default 16777216)
+  --format F             the input's wire format: auto (default: detected from the first event),
+                         chat, responses or anthropic (a stream of another format is then exit 4)
+  --native               print the format's own final object instead of the chat.completion: the
+                         Anthropic Message or the Responses Response (a chat stream: its completion)
   -h, --help             this help; deltafold COMMAND --help for a command
   --version              print the version
 
@@ -48,6 +58,8 @@ Examples
   curl -isN https://api.openai.com/v1/chat/completions -H "Authorization: Bearer $OPENAI_API_KEY" \\
     -H 'Content-Type: application/json' -d @request.json | deltafold --text
   deltafold events --parse-arguments example:openai-tool-call | grep tool_call.done
+  deltafold --text anthropic-capture.sse            (an Anthropic Messages stream, rendered live)
+  deltafold --native responses-capture.sse | jq .output
 `,
   events: `deltafold events - one typed CompletionEvent per line (NDJSON)
 
@@ -67,6 +79,7 @@ Options
   --parse-arguments      tool_call.arguments.delta carries "partial", tool_call.done "parsed"
   --strict               treat provider leniencies as errors (exit 4)
   --max-event-bytes N    largest SSE event accepted (default 16777216)
+  --format F             auto (default), chat, responses or anthropic: as for deltafold --help
 
 Memory stays constant in the size of the input; only the completion itself is held (as it must
 be, to report it), so it grows with the text the stream carries, not with its bytes.
@@ -120,6 +133,7 @@ Options
   --parse-arguments      parse tool arguments as they stream
   --strict               treat provider leniencies as errors (exit 4)
   --max-event-bytes N    largest SSE event accepted (default 16777216)
+  --format F             auto (default), chat, responses or anthropic: as for deltafold --help
 
 A non-2xx answer exits 5 with the status and the body on stderr; so does a connection that fails
 or breaks. A provider's JSON error exits 3; a 2xx body that is not an event stream (HTML, plain text)

@@ -12,6 +12,7 @@ import { createOutput } from './output.js'
 import { countBytes, createStats } from './stats.js'
 import { probeStream, type StreamProbe } from './stream-probe.js'
 import { createTextRenderer, type TextRenderer } from './text-renderer.js'
+import { createNativeFold, feedingNative } from './native-fold.js'
 
 /** What one run of the bytes → completion pipeline prints, and where. */
 export interface CompletionRun {
@@ -24,6 +25,11 @@ export interface CompletionRun {
   /** `events` mode: include the raw `chunk` events. */
   chunks: boolean
   options: ChatCompletionStreamOptions
+  /**
+   * `completion` mode: print the input format's own final object (Anthropic Message, Responses
+   * Response) instead of its chat translation; a chat stream prints its chat.completion as ever.
+   */
+  native?: boolean
   /** The input came over the network (`fetch`): a broken read is an HTTP failure (5), not 1. */
   network: boolean
   /** `performance.now()` when the work began, for `--stats`. */
@@ -56,8 +62,13 @@ export async function runCompletion(run: CompletionRun): Promise<number> {
   const options: ChatCompletionStreamOptions = { ...run.options }
   if (io.signal) options.signal = io.signal
   const probe: StreamProbe = { firstByte: -1, sawDone: false }
-  const stream = streamChatCompletion(probeStream(countBytes(run.source, stats), probe), options)
+  const format = options.format
+  const native = run.native === true && mode === 'completion' && format !== 'chat' ? createNativeFold(format === 'anthropic' || format === 'responses' ? format : undefined) : undefined
+  const source = probeStream(countBytes(run.source, stats), probe)
+  const stream = streamChatCompletion(native === undefined ? source : feedingNative(source, native), options)
   let completion: ChatCompletion | undefined
+  // --native: the format's own final object, printed in place of the completion.
+  let nativeResult: object | undefined
   let failure: unknown
   try {
     for await (const event of stream) {
@@ -71,7 +82,11 @@ export async function runCompletion(run: CompletionRun): Promise<number> {
       if (stdout.blocked) await stdout.ready()
       if (stderr.blocked) await stderr.ready()
     }
-    if (!stdout.closed) completion = await stream.finalChatCompletion()
+    if (!stdout.closed) {
+      const final = await stream.finalChatCompletion()
+      nativeResult = native?.finish()
+      completion = final
+    }
   } catch (error) {
     failure = error
   }
@@ -84,7 +99,7 @@ export async function runCompletion(run: CompletionRun): Promise<number> {
     if (note) stderr.push(errColors.paint(errColors.yellow, `deltafold: ${note}`) + '\n')
     // In a terminal: the live text, the stats line, then the completion last.
     await stderr.end()
-    if (mode === 'completion') stdout.push(JSON.stringify(completion, null, 2) + '\n')
+    if (mode === 'completion') stdout.push(JSON.stringify(nativeResult ?? completion, null, 2) + '\n')
     await stdout.end()
     return EXIT.ok
   }
@@ -96,7 +111,7 @@ export async function runCompletion(run: CompletionRun): Promise<number> {
   // Input that is no event stream has no partial completion: an empty one on stdout would pass
   // for an answer in a pipeline (the failure this exit code exists to prevent).
   const nothing = isDeltafoldError(failure) && NOT_A_STREAM.has(failure.code)
-  if (mode === 'completion' && !nothing) stdout.push(JSON.stringify(partial, null, 2) + '\n')
+  if (mode === 'completion' && !nothing) stdout.push(JSON.stringify(native?.snapshot() ?? partial, null, 2) + '\n')
   else if (ndjson) stdout.push(JSON.stringify(errorLine(failure, code, partial), replacer) + '\n')
   const lines = interrupted ? [describeInterrupt(io.signal?.reason)] : describeFailure(failure, code)
   for (const line of lines) stderr.push(errColors.paint(errColors.red, `deltafold: ${line}`) + '\n')

@@ -10,6 +10,7 @@
  */
 import type { CompletionEvent } from './completion-event.js'
 import type { ChatCompletion, ChatCompletionChunk, TextCompletion } from './types.js'
+import type { StreamFormat } from '../format/wire-format.js'
 import { AccumulatorState } from './internal/accumulator-state.js'
 import { pushChunk } from './internal/apply.js'
 import { finishChunks, takeSnapshot } from './internal/finalize.js'
@@ -74,14 +75,17 @@ export interface ChatCompletionAccumulatorOptions {
    * `text_completion` chunk is an `unsupported_format` error). `'completions'`: legacy
    * `text_completion` chunks (`choices[].text`), folded into a `text_completion` object (see
    * {@link TextCompletion}): text appended, logprobs lists appended, the last `finish_reason`.
+   * `'responses'`, `'anthropic'` and `'auto'` are for byte streams (the stream parser and the entry
+   * points over it translate those formats' events into chat chunks); the accumulator, which takes
+   * chunk objects, throws a `TypeError` for them.
    * @defaultValue 'chat'
    */
-  format?: ChatFoldFormat
+  format?: StreamFormat
 }
 
 /**
- * The wire formats the accumulator folds. Other formats (Responses, Anthropic) join this union as
- * their translators land.
+ * The wire formats the accumulator folds from chunk objects. The byte-level pipeline takes more
+ * (`StreamFormat`: Responses, Anthropic, auto), translated into chat chunks before the fold.
  */
 export type ChatFoldFormat = 'chat' | 'completions'
 
@@ -180,6 +184,9 @@ export function createAccumulatorState(options: ChatCompletionAccumulatorOptions
   }
   const format = options.format ?? 'chat'
   if (format !== 'chat' && format !== 'completions') {
+    if (format === 'responses' || format === 'anthropic' || format === 'auto') {
+      throw new TypeError(`options.format '${format}' is for byte streams: the accumulator folds chat chunk objects; use accumulateChatCompletion or createChatCompletionStreamParser`)
+    }
     throw new TypeError(`options.format must be 'chat' or 'completions', got ${describe(format)}: leave it out for 'chat'`)
   }
   return new AccumulatorState(

@@ -15,10 +15,23 @@ import { HEAD_SIZE, HeadCollector, notEventStream, sniffHead } from '../source/i
 import { classifyJSONBody } from './internal/json-body.js'
 import { createSSEDecoder, type ServerSentEvent, type SSEDecoder, type SSEDecoderOptions } from '../sse/sse-decoder.js'
 import type { ChatChunkTranslator } from './chat-chunk-translator.js'
+import { createWireTranslator, decideFormat, readFormat, type StreamFormat } from '../format/wire-format.js'
 import type { ChatCompletion, ChatCompletionChunk } from './types.js'
 
 /** Options of the bytes → completion pipeline. */
 export interface ChatCompletionStreamOptions extends ChatCompletionAccumulatorOptions {
+  /**
+   * The wire format of the stream. `'chat'`: OpenAI-compatible `chat.completion.chunk`s. `'responses'`
+   * (OpenAI Responses API) and `'anthropic'` (Anthropic Messages): each event is translated into chat
+   * chunks as it arrives (see `createResponseChatChunkTranslator`, `createAnthropicChatChunkTranslator`),
+   * so the result is the `chat.completion` a gateway would serve, with the same events, limits and
+   * errors. `'auto'`: decided from the first event that tells (see `detectWireFormat`): its SSE
+   * `event:` name, else its data's `type`. `'completions'`: legacy `text_completion` chunks, folded
+   * into a `text_completion`. A stream of another format than an explicit one fails with
+   * `unsupported_format` at its first event.
+   * @defaultValue 'chat'
+   */
+  format?: StreamFormat
   /**
    * Upper bound on one SSE event (see `SSEDecoderOptions.maxEventBytes`), and on a JSON body given
    * instead of an event stream (held whole to be parsed: `limit_exceeded` past it).
@@ -95,6 +108,8 @@ const SSE = 1
 const TEXT = 2
 const JSON_BODY = 3
 const OBJECTS = 4
+/** The formats of the `format` option. */
+const FORMATS: readonly StreamFormat[] = ['chat', 'completions', 'responses', 'anthropic', 'auto']
 /** Input without any event after which a `text` head is declared not an event stream. */
 const TEXT_LIMIT = 64 * 1024
 
@@ -110,7 +125,8 @@ const TEXT_LIMIT = 64 * 1024
  * `not_streamed` in strict mode); input without any event is `not_event_stream` (its head quoted),
  * zero bytes or events without a chunk `empty_stream` (unless `allowEmpty`).
  *
- * @param options - accumulator options plus `maxEventBytes`, `fastPath` and `allowEmpty`
+ * @param options - accumulator options plus `maxEventBytes`, `fastPath`, `allowEmpty` and `format`
+ *   (`'responses'`, `'anthropic'`, `'auto'`: see {@link ChatCompletionStreamOptions.format})
  * @example
  * ```ts
  * import { createChatCompletionStreamParser } from '@deltafold/core'
@@ -134,8 +150,17 @@ export function createChatCompletionStreamParser(options: ChatCompletionStreamOp
  * @internal
  */
 export function createTranslatingStreamParser(options: ChatCompletionStreamOptions, translator: ChatChunkTranslator | undefined): ChatCompletionStreamParser {
-  const p = new ParserState(createAccumulatorState(options), options)
-  p.translator = translator
+  // Not an object: the accumulator's TypeError says so.
+  if (typeof options !== 'object' || options === null) createAccumulatorState(options)
+  const format = readFormat(options.format, FORMATS)
+  // The chat fold takes 'chat' or 'completions'; the other formats reach it as chat chunks.
+  const accOptions = (format === 'completions' || format === 'chat' ? options : { ...options, format: 'chat' }) as ChatCompletionAccumulatorOptions
+  const p = new ParserState(createAccumulatorState(accOptions), options)
+  if (translator !== undefined) p.translator = translator
+  else {
+    if (format === 'responses' || format === 'anthropic') p.translator = createWireTranslator(format)
+    p.pendingFormat = format
+  }
   const decoderOptions: { dispatchUnterminated: boolean; maxEventBytes?: number } = { dispatchUnterminated: true }
   if (options.maxEventBytes !== undefined) decoderOptions.maxEventBytes = options.maxEventBytes
   return new StreamParser(p, decoderOptions)
@@ -157,6 +182,8 @@ class ParserState implements FastPathSchedule {
   decoder: SSEDecoder | undefined = undefined
   // Turns each event of another wire format into chunks (see createTranslatingStreamParser).
   translator: ChatChunkTranslator | undefined = undefined
+  // The `format` option until the first event that tells checks (or, for 'auto', decides) it; then undefined.
+  pendingFormat: StreamFormat | undefined = undefined
   // SNIFFING, SSE, TEXT, JSON_BODY or OBJECTS: what the input is (see the constants).
   mode = SNIFFING
   // The first bytes or characters, for sniffing and for the not-an-event-stream message.
@@ -241,6 +268,7 @@ class StreamParser implements ChatCompletionStreamParser {
 
 function onEvent(p: ParserState, event: ServerSentEvent): void {
   if (p.sawDone) return
+  if (p.pendingFormat !== undefined) gateEvent(p, p.pendingFormat, event)
   if (p.translator !== undefined) return translateEvent(p, p.translator, event)
   const decoder = p.decoder!
   const data = event.data
@@ -290,6 +318,15 @@ function onEvent(p: ParserState, event: ServerSentEvent): void {
       }
     }
   } else if (result.kind === 'done') p.sawDone = true
+}
+
+/** The `format` option at an event before the format is known: see {@link decideFormat}. */
+function gateEvent(p: ParserState, format: StreamFormat, event: ServerSentEvent): void {
+  const decoder = p.decoder!
+  const chosen = decideFormat(format, event, { eventNumber: decoder.eventCount, byteOffset: decoder.position() })
+  if (chosen === undefined) return
+  p.pendingFormat = undefined
+  if (chosen !== null) p.translator = chosen
 }
 
 function translateEvent(p: ParserState, translator: ChatChunkTranslator, event: ServerSentEvent): void {

@@ -2,6 +2,7 @@ import { parseChunkEvent } from '../chat/parse-chunk-event.js'
 import type { ChatChunkTranslator } from '../chat/chat-chunk-translator.js'
 import type { ChatCompletion } from '../chat/types.js'
 import { DeltafoldError, ProviderError } from '../errors.js'
+import { createWireTranslator, decideFormat, readFormat, type StreamFormat, type WireFormat } from '../format/wire-format.js'
 import { createSSEDecoder, type ServerSentEvent, type SSEDecoder, type SSEDecoderHandlers } from '../sse/sse-decoder.js'
 import {
   createChatChunkNormalizer,
@@ -31,9 +32,20 @@ export interface ChatCompletionNormalizerOptions extends ChatChunkNormalizerOpti
   comments?: boolean
   /**
    * Turns the input's events into chat chunks first: for another wire format (Responses, Anthropic
-   * Messages). Without it the input is an OpenAI-compatible chat-completion stream.
+   * Messages). Without it the input is an OpenAI-compatible chat-completion stream. A custom one
+   * takes the place of `format`.
    */
   translator?: ChatChunkTranslator
+  /**
+   * The wire format of the input: `'chat'` (OpenAI-compatible chunks), `'responses'` (OpenAI
+   * Responses API) or `'anthropic'` (Anthropic Messages), whose events are translated into chat chunks
+   * as they arrive (see `createResponseChatChunkTranslator`, `createAnthropicChatChunkTranslator`), or
+   * `'auto'`: decided from the first event that tells (see `detectWireFormat`). A gateway serves
+   * OpenAI-format clients from any of the three upstreams with it. An input of another format than
+   * an explicit one fails with `unsupported_format` at its first event.
+   * @defaultValue 'chat'
+   */
+  format?: WireFormat | 'auto'
 }
 
 /** The object returned by {@link createChatCompletionNormalizer}. */
@@ -64,7 +76,7 @@ export interface ChatCompletionNormalizer {
  * Output is pure ASCII-safe JSON text per event (`JSON.stringify` escapes line breaks), so every
  * runtime's UTF-8 encoding gives the same bytes.
  *
- * @param options - `reasoningField`, `limits`, `maxEventBytes`, `failClosed`, `comments`, `translator`
+ * @param options - `reasoningField`, `limits`, `maxEventBytes`, `failClosed`, `comments`, `format`, `translator`
  * @example
  * ```ts
  * import { createChatCompletionNormalizer } from '@deltafold/core'
@@ -87,8 +99,17 @@ export function createChatCompletionNormalizer(options: ChatCompletionNormalizer
   if (translator !== undefined && (typeof translator.push !== 'function' || typeof translator.end !== 'function')) {
     throw new TypeError('options.translator must have push(event, position) and end(): pass a ChatChunkTranslator or leave it out')
   }
-  return new BytesNormalizer(createChatChunkNormalizer(chunkOptions), options, translator)
+  const format = readFormat(options.format, FORMATS)
+  if (translator !== undefined && options.format !== undefined) {
+    throw new TypeError('options.translator and options.format were both given: a translator decides the format, leave format out')
+  }
+  if (translator !== undefined) return new BytesNormalizer(createChatChunkNormalizer(chunkOptions), options, translator, undefined)
+  const chosen = format === 'responses' || format === 'anthropic' ? createWireTranslator(format) : undefined
+  return new BytesNormalizer(createChatChunkNormalizer(chunkOptions), options, chosen, format)
 }
+
+/** The formats of the `format` option (the normalize engine has no legacy `completions`). */
+const FORMATS = ['chat', 'responses', 'anthropic', 'auto'] as const
 
 const DONE_EVENT = 'data: [DONE]\n\n'
 
@@ -96,15 +117,18 @@ class BytesNormalizer implements ChatCompletionNormalizer {
   readonly #chunks: ChatChunkNormalizer
   readonly #decoder: SSEDecoder
   readonly #failClosed: boolean
-  readonly #translator: ChatChunkTranslator | undefined
+  #translator: ChatChunkTranslator | undefined
+  // The `format` option until the input's first telling event checks (or, for 'auto', decides) it; then undefined.
+  #pendingFormat: StreamFormat | undefined = undefined
   // Output of the events decoded during the current feed()/end(), joined once when it returns.
   readonly #out: string[] = []
   // The output ended ([DONE] written, or an error event): input is ignored from here on.
   #done = false
   #failure: unknown = undefined
 
-  constructor(chunks: ChatChunkNormalizer, options: ChatCompletionNormalizerOptions, translator: ChatChunkTranslator | undefined) {
+  constructor(chunks: ChatChunkNormalizer, options: ChatCompletionNormalizerOptions, translator: ChatChunkTranslator | undefined, pendingFormat: StreamFormat | undefined) {
     this.#chunks = chunks
+    this.#pendingFormat = pendingFormat
     this.#failClosed = options.failClosed === true
     this.#translator = translator
     const decoderOptions: { dispatchUnterminated: boolean; maxEventBytes?: number } = { dispatchUnterminated: true }
@@ -162,6 +186,14 @@ class BytesNormalizer implements ChatCompletionNormalizer {
     if (this.#done) return
     const position = { eventNumber: this.#decoder.eventCount, byteOffset: this.#decoder.position() }
     try {
+      const pending = this.#pendingFormat
+      if (pending !== undefined) {
+        const chosen = decideFormat(pending, event, position)
+        if (chosen !== undefined) {
+          this.#pendingFormat = undefined
+          if (chosen !== null) this.#translator = chosen
+        }
+      }
       if (this.#translator !== undefined) {
         for (const chunk of this.#translator.push(event, position)) {
           this.#write(this.#chunks.push(chunk))

@@ -6,9 +6,17 @@ import {
 import { withPartial } from '../chat/pull-chat-completion.js'
 import type { ChatCompletion } from '../chat/types.js'
 import { DeltafoldError, ProviderError } from '../errors.js'
+import type { WireFormat } from '../format/wire-format.js'
 
 /** Options of {@link createChatCompletionTap}: the stream parser's, plus `failClosed`. */
-export interface ChatCompletionTapOptions extends Omit<ChatCompletionStreamOptions, 'signal'> {
+export interface ChatCompletionTapOptions extends Omit<ChatCompletionStreamOptions, 'signal' | 'format'> {
+  /**
+   * The wire format of the tapped stream, as for the stream parser and the normalize engine: `'chat'`,
+   * `'responses'`, `'anthropic'` or `'auto'` (see `detectWireFormat`); the fold is the chat.completion
+   * translation. The bytes pass unchanged whatever it is.
+   * @defaultValue 'chat'
+   */
+  format?: WireFormat | 'auto'
   /**
    * By default the tap fails open: a malformed stream or a limit stops the fold, never the bytes
    * (`feed()` does not throw), and `finalChatCompletion()` rejects with the typed error. `true` makes
@@ -49,7 +57,7 @@ export interface ChatCompletionTap {
  * Fail-open by default: bad input, a limit or a provider error stops the fold and rejects
  * `finalChatCompletion()` with the typed error carrying `partial`; the bytes keep flowing.
  *
- * @param options - stream parser options (`onEvent`, `limits`, `strict`, `parseArguments`, `maxEventBytes`, `fastPath`), `failClosed`
+ * @param options - stream parser options (`onEvent`, `limits`, `strict`, `parseArguments`, `maxEventBytes`, `fastPath`, `format`), `failClosed`
  * @example
  * ```ts
  * import { createChatCompletionTap } from '@deltafold/core'

@@ -5,6 +5,7 @@ import { atMostPositionals, integerOption, type OptionSpecs, type ParsedArgs } f
 import type { HttpHead } from '../http-head.js'
 import { splitHttpHead } from '../http-head.js'
 import { openInput } from '../input.js'
+import { UsageError } from '../usage-error.js'
 import { runCompletion, type CompletionRun } from '../run-completion.js'
 import { runResponse, toReadableStream } from '../run-response.js'
 
@@ -15,11 +16,24 @@ export const CHAT_OPTIONS: OptionSpecs = {
   'parse-arguments': { kind: 'flag' },
   strict: { kind: 'flag' },
   'max-event-bytes': { kind: 'value' },
+  format: { kind: 'value' },
+}
+
+/** The values of `--format`. */
+const FORMATS = ['auto', 'chat', 'responses', 'anthropic'] as const
+
+/** `--format F`: the input's wire format, `auto` (the default) to detect it from the first event. */
+export function formatOption(args: ParsedArgs): (typeof FORMATS)[number] {
+  const format = args.values.get('format') ?? 'auto'
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format must be ${FORMATS.join(', ')}, got '${format}'`)
+  }
+  return format as (typeof FORMATS)[number]
 }
 
 /** The stream options the chat flags ask for. */
 export function streamOptions(args: ParsedArgs): ChatCompletionStreamOptions {
-  const options: ChatCompletionStreamOptions = {}
+  const options: ChatCompletionStreamOptions = { format: formatOption(args) }
   if (args.flags.has('parse-arguments')) options.parseArguments = true
   if (args.flags.has('strict')) options.strict = true
   const maxEventBytes = integerOption(args, 'max-event-bytes', 1, Number.MAX_SAFE_INTEGER)
@@ -27,7 +41,10 @@ export function streamOptions(args: ParsedArgs): ChatCompletionStreamOptions {
   return options
 }
 
-/** `deltafold [FILE|-]`: the final completion as pretty JSON; `--text` renders live on stderr. */
+/**
+ * `deltafold [FILE|-]`: the final completion as pretty JSON; `--text` renders live on stderr;
+ * `--native` prints the format's own final object (Anthropic Message, Responses Response) instead.
+ */
 export async function completionCommand(args: ParsedArgs, io: CliIO): Promise<number> {
   const usage = 'deltafold [FILE|-] [options]'
   atMostPositionals(args, 1, usage)
@@ -39,6 +56,7 @@ export async function completionCommand(args: ParsedArgs, io: CliIO): Promise<nu
     text: args.flags.has('text') ? 'stderr' : 'none',
     stats: args.flags.has('stats'),
     chunks: false,
+    native: args.flags.has('native'),
     options,
     network: false,
     start,

@@ -4,6 +4,7 @@ import { atMostPositionals, integerOption, type OptionSpecs, type ParsedArgs } f
 import { colorEnabled, createColors } from '../color.js'
 import { EXIT, exitCodeFor } from '../exit-code.js'
 import { openInput } from '../input.js'
+import { formatOption } from './completion.js'
 import { createOutput } from '../output.js'
 import { describeFailure } from '../run-completion.js'
 import { UsageError } from '../usage-error.js'
@@ -13,10 +14,11 @@ export const NORMALIZE_OPTIONS: OptionSpecs = {
   'reasoning-field': { kind: 'value' },
   'max-event-bytes': { kind: 'value' },
   'fail-closed': { kind: 'flag' },
+  format: { kind: 'value' },
 }
 
 /** `deltafold normalize --help`. */
-export const NORMALIZE_HELP = `deltafold normalize - rewrite any OpenAI-compatible stream as a canonical OpenAI stream
+export const NORMALIZE_HELP = `deltafold normalize - rewrite any OpenAI-compatible, Responses or Anthropic stream as a canonical OpenAI stream
 
 Usage
   deltafold normalize [FILE|-] [options]
@@ -27,16 +29,21 @@ their id, type and name once, reasoning under one field, a finish_reason for eve
 a last usage-only chunk, then data: [DONE]. A provider error is written as data: {"error": ...}
 after what came before it (exit 3). Strict OpenAI clients (the openai package) read the result.
 Memory is constant in the size of the input but for the completion held to check each chunk.
+An OpenAI Responses API or Anthropic Messages stream is detected from its first event and translated
+as it arrives (text, reasoning, tool calls, finish reason, usage): a gateway's canonical output.
 
 Options
   --reasoning-field F    reasoning_content (default) or reasoning
   --fail-closed          on a malformed stream stop the output and exit 4, instead of ending it
                          with an {"error": {"type": "invalid_stream"}} event (also exit 4)
   --max-event-bytes N    largest SSE event accepted (default 16777216)
+  --format F             the input's wire format: auto (default: detected from the first event),
+                         chat, responses or anthropic (another format is then an error, exit 4)
 
 Examples
   deltafold normalize examples/deepseek-reasoning-tool-call.sse
   cat capture.sse | deltafold normalize - --reasoning-field reasoning > canonical.sse
+  deltafold normalize anthropic-capture.sse | deltafold --text
 `
 
 /**
@@ -47,7 +54,7 @@ Examples
 export async function normalizeCommand(args: ParsedArgs, io: CliIO): Promise<number> {
   const usage = 'deltafold normalize [FILE|-] [options]'
   atMostPositionals(args, 1, usage)
-  const options: ChatCompletionNormalizerOptions = { failClosed: args.flags.has('fail-closed') }
+  const options: ChatCompletionNormalizerOptions = { failClosed: args.flags.has('fail-closed'), format: formatOption(args) }
   const field = args.values.get('reasoning-field')
   if (field !== undefined) {
     if (field !== 'reasoning_content' && field !== 'reasoning') {
