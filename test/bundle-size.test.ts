@@ -41,7 +41,13 @@ const SSE_DECODER_GZIP_CEILING = 3_050
  * audio/annotations, kept unknown fields and legacy completions made it grow by 4.9 KB. The target is
  * reported as missed; this ceiling only stops further growth. Before: 16,676, ceiling 18,400.
  */
-const ACCUMULATE_GZIP_CEILING = 22_600
+//
+// The `format` option (issue 15: 'responses' | 'anthropic' | 'auto' on every chat entry point) lives in
+// the one stream parser, so its two translators (+5.7 KB gzip) are bundled with every chat entry point,
+// chat-only users included: measured 27,285 (min 84,045), was 21,952. A string option cannot be
+// resolved to a translator without importing it; an opt-in design (the caller passes the translator,
+// or a lean chat-only subpath) would give the 5.7 KB back and is reported as the next step.
+const ACCUMULATE_GZIP_CEILING = 27_900
 /** Gzipped bytes; measured: 3,834 (min 8,191), with the snapshot copy budget that keeps per-piece reads linear (was 3,551). */
 const PARTIAL_JSON_GZIP_CEILING = 4_150
 /**
@@ -60,13 +66,15 @@ const ANTHROPIC_TRANSLATOR_GZIP_CEILING = 3_650
 /** Gzipped bytes; measured: 2,943 (the decoder plus the TransformStream glue). */
 const WEB_SSE_DECODER_STREAM_GZIP_CEILING = 3_500
 /** Gzipped bytes; measured: 21,022 after the core merges (issue 13's budget: 17,000, missed: core's stream parser grew, see ACCUMULATE). Before them: 16,528. */
-const WEB_DECODER_STREAM_GZIP_CEILING = 22_000
+// With the `format` option's translators (see ACCUMULATE): measured 26,598, was 21,358.
+const WEB_DECODER_STREAM_GZIP_CEILING = 27_200
 /**
  * Gzipped bytes; measured: 22,140 after the core merges (17,440 before). The issue's goal is 14 KB, below core's
  * createChatCompletionStreamParser alone (15,354), which fromResponse needs: out of the adapter's
  * reach. This ceiling only stops growth.
  */
-const WEB_FROM_RESPONSE_GZIP_CEILING = 23_100
+// With the `format` option's translators (see ACCUMULATE): measured 28,007, was 22,463.
+const WEB_FROM_RESPONSE_GZIP_CEILING = 28_600
 /** Gzipped bytes; measured: 12,314 (the accumulator and the pump; 10,683 before the core merges). */
 const WEB_EVENT_STREAM_GZIP_CEILING = 12_900
 

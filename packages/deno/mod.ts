@@ -234,6 +234,7 @@ export {
 
 export type {
   ChatCompletionDecoderStreamOptions,
+  ChatCompletionEventStreamOptions,
   ChatCompletionDecoderStreamOutput,
   FromResponseOptions,
   ResponseCompletionStream,

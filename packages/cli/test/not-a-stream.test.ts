@@ -45,6 +45,9 @@ describe('input that is not an event stream never looks like success', () => {
   test("a provider's JSON error body: exit 3 with its message", async () => {
     const result = await runCli(['-'], { input: '{"error":{"message":"Rate limit","type":"rate_limit"}}\n' })
     expect(result.code).toBe(3)
+    // No empty completion on stdout: it would pass for an answer in a pipeline.
+    expect(result.stdout).toBe('')
+    expect(result.stderr).not.toContain('partial completion')
     expect(result.stderr).toContain('deltafold: the provider sent an error: Rate limit')
     expect(result.stderr).toContain('provider error: {"message":"Rate limit","type":"rate_limit"}')
   })

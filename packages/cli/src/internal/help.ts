@@ -47,8 +47,8 @@ Exit codes
   0  complete stream               4  malformed stream, or input that is not an event stream
   2  bad usage (with a hint)       5  a non-2xx HTTP status (status and body shown), a failed connection
   3  the provider sent an error    1  anything else (an I/O error)      130  stopped (Ctrl-C)
-  On 3 and 4 the partial completion received so far is still printed to stdout, and stderr says
-  what happened and where (event number, byte offset).
+  On 3 and 4 the partial completion received so far is still printed to stdout (nothing when the
+  input was no stream at all), and stderr says what happened and where (event number, byte offset).
 
 Colours (--text) follow the terminal; NO_COLOR=1 turns them off, FORCE_COLOR=1 forces them on.
 

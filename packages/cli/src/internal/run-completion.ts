@@ -109,8 +109,10 @@ export async function runCompletion(run: CompletionRun): Promise<number> {
   renderer?.end(describeExit(code, failure))
   const partial = (failure as { partial?: ChatCompletion } | undefined)?.partial ?? stream.snapshot()
   // Input that is no event stream has no partial completion: an empty one on stdout would pass
-  // for an answer in a pipeline (the failure this exit code exists to prevent).
-  const nothing = isDeltafoldError(failure) && NOT_A_STREAM.has(failure.code)
+  // for an answer in a pipeline (the failure this exit code exists to prevent). So is a provider's
+  // JSON error body (`{"error": …}` where a stream was expected): the error, and nothing on stdout.
+  const nothing =
+    isDeltafoldError(failure) && (NOT_A_STREAM.has(failure.code) || (failure.code === 'upstream_error' && probe.firstByte === LEFT_BRACE))
   if (mode === 'completion' && !nothing) stdout.push(JSON.stringify(native?.snapshot() ?? partial, null, 2) + '\n')
   else if (ndjson) stdout.push(JSON.stringify(errorLine(failure, code, partial), replacer) + '\n')
   const lines = interrupted ? [describeInterrupt(io.signal?.reason)] : describeFailure(failure, code)
