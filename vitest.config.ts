@@ -30,7 +30,11 @@ export default defineConfig({
           include: ['**/*.test.ts'],
           exclude: ['**/node_modules/**'],
           // Type tests (`*.test-d.ts`) run under the compiler: a type error fails their test.
-          typecheck: { enabled: true, include: ['types/**/*.test-d.ts'], tsconfig: fileURLToPath(new URL('./test/types/tsconfig.json', import.meta.url)) },
+          typecheck: {
+            enabled: true,
+            include: ['types/**/*.test-d.ts'],
+            tsconfig: fileURLToPath(new URL('./test/types/tsconfig.json', import.meta.url)),
+          },
         },
       },
       { resolve: { alias }, test: { name: 'bench', root: 'bench', include: ['test/**/*.test.ts'], testTimeout } },

@@ -49,7 +49,9 @@ const version = (name: string): string => {
 }
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
 const machine = `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()} (${os.arch()})`
-const peers = ['eventsource-parser', 'openai', '@anthropic-ai/sdk', '@ai-sdk/provider-utils', 'partial-json', 'tinybench'].map((n) => `${n} ${version(n)}`).join(', ')
+const peers = ['eventsource-parser', 'openai', '@anthropic-ai/sdk', '@ai-sdk/provider-utils', 'partial-json', 'tinybench']
+  .map((n) => `${n} ${version(n)}`)
+  .join(', ')
 // Which deltafold was measured: the commit, and whether the packages had uncommitted changes (read-only git calls).
 const revision = (() => {
   try {
@@ -62,7 +64,9 @@ const revision = (() => {
 })()
 const command = smoke || selected.length > 0 ? `pnpm --filter @deltafold/bench run bench -- ${args.join(' ')}` : 'pnpm bench'
 
-console.log(`deltafold bench — ${smoke ? 'SMOKE sizes' : 'full sizes'}\nmachine: ${machine}\nNode ${process.version}; deltafold at ${revision}; ${peers}\n`)
+console.log(
+  `deltafold bench — ${smoke ? 'SMOKE sizes' : 'full sizes'}\nmachine: ${machine}\nNode ${process.version}; deltafold at ${revision}; ${peers}\n`,
+)
 const started = performance.now()
 const reports: ScenarioReport[] = []
 for (const scenario of toRun) {
@@ -94,7 +98,7 @@ if (write) {
     '  timed iterations (several rounds, contender order rotated, full GC before each iteration outside the timed window), with the',
     '  min–max range. "× floor" and "× floor+acc" are throughput relative to those rows; "deltafold ÷ this" is how many times',
     '  longer this contender takes than deltafold with the same kind of input (sync parser for sync rows, ReadableStream pipeline',
-    '  for stream rows). Every contender was checked against the generator\'s ground truth before timing.',
+    "  for stream rows). Every contender was checked against the generator's ground truth before timing.",
     '',
     '![](chart.svg)',
     '',

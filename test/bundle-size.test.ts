@@ -141,15 +141,32 @@ describe('bundle budget of @deltafold/core and @deltafold/web (esbuild, minified
 
   test('one named import from @deltafold/web bundles that class and what it uses, not the other classes', async () => {
     const code = async (contents: string) => {
-      const result = await build({ stdin: { contents, resolveDir: RESOLVE_DIR, loader: 'js' }, bundle: true, minifyWhitespace: true, minifySyntax: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' })
+      const result = await build({
+        stdin: { contents, resolveDir: RESOLVE_DIR, loader: 'js' },
+        bundle: true,
+        minifyWhitespace: true,
+        minifySyntax: true,
+        format: 'esm',
+        platform: 'browser',
+        write: false,
+        logLevel: 'silent',
+      })
       return result.outputFiles[0]!.text
     }
     const sse = await code(web('SSEDecoderStream'))
     expect(sse).toMatch(/SSEDecoderStream=class extends TransformStream/)
-    for (const other of ['ChatCompletionDecoderStream', 'ChatCompletionEventStream', 'ChatCompletionChunkStream', 'SSEEncoderStream', 'function fromResponse']) expect(sse).not.toContain(other)
+    for (const other of [
+      'ChatCompletionDecoderStream',
+      'ChatCompletionEventStream',
+      'ChatCompletionChunkStream',
+      'SSEEncoderStream',
+      'function fromResponse',
+    ])
+      expect(sse).not.toContain(other)
     const decoder = await code(web('ChatCompletionDecoderStream'))
     expect(decoder).toMatch(/ChatCompletionDecoderStream=class/)
-    for (const other of ['SSEDecoderStream=class', 'ChatCompletionEventStream', 'function fromResponse']) expect(decoder).not.toContain(other)
+    for (const other of ['SSEDecoderStream=class', 'ChatCompletionEventStream', 'function fromResponse'])
+      expect(decoder).not.toContain(other)
   })
 
   test('reference sizes for the README (eventsource-parser, web adapter)', async () => {

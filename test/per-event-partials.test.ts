@@ -45,8 +45,8 @@ test('web fromResponse: events read by for await keep the value of their moment'
 
 test('web pipeline: ChatCompletionEventStream events read after the queues filled are per-event values', async () => {
   const eventStream = new ChatCompletionEventStream({ parseArguments: true })
-  const readable = new Response(recorded).body!
-    .pipeThrough(new SSEDecoderStream({ dispatchUnterminated: true }))
+  const readable = new Response(recorded)
+    .body!.pipeThrough(new SSEDecoderStream({ dispatchUnterminated: true }))
     .pipeThrough(new ChatCompletionChunkStream())
     .pipeThrough(eventStream)
   // Let the body flow into the streams' queues (as far as backpressure allows) before reading.

@@ -8,7 +8,13 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { streamChatCompletion, type ChatCompletion, type CompletionEvent } from '@deltafold/core'
 import { accumulateFromReadable, createChunkTransform, createEventTransform, createSSEDecoderTransform } from '@deltafold/node'
-import { ChatCompletionChunkStream, ChatCompletionDecoderStream, ChatCompletionEventStream, SSEDecoderStream, fromResponse } from '@deltafold/web'
+import {
+  ChatCompletionChunkStream,
+  ChatCompletionDecoderStream,
+  ChatCompletionEventStream,
+  SSEDecoderStream,
+  fromResponse,
+} from '@deltafold/web'
 import { EventSourceParserStream } from 'eventsource-parser/stream'
 import { createHandAccumulator, type HandCompletion, type LooseChunk } from './hand-accumulator.js'
 import { toReadableStream, toResponse } from './readable.js'
@@ -36,7 +42,10 @@ export async function coreStreamEvents(chunks: readonly Uint8Array[]): Promise<E
 }
 
 /** `body.pipeThrough(new ChatCompletionDecoderStream(options))`, every event read (from the arrays with `batch`). */
-export async function webDecoderStream(chunks: readonly Uint8Array[], options: { chunkEvents?: boolean; batch?: boolean } = {}): Promise<EventsRun> {
+export async function webDecoderStream(
+  chunks: readonly Uint8Array[],
+  options: { chunkEvents?: boolean; batch?: boolean } = {},
+): Promise<EventsRun> {
   const decoder = new ChatCompletionDecoderStream<boolean>(options)
   const reader = toReadableStream(chunks).pipeThrough(decoder).getReader()
   let events = 0
@@ -72,9 +81,15 @@ export async function webThreeClasses(chunks: readonly Uint8Array[]): Promise<Ev
 export async function nodeChain(chunks: readonly Uint8Array[]): Promise<EventsRun> {
   const eventTransform = createEventTransform()
   let events = 0
-  await pipeline(Readable.from(chunks), createSSEDecoderTransform({ dispatchUnterminated: true }), createChunkTransform(), eventTransform, async (source: AsyncIterable<CompletionEvent>) => {
-    for await (const _ of source) events++
-  })
+  await pipeline(
+    Readable.from(chunks),
+    createSSEDecoderTransform({ dispatchUnterminated: true }),
+    createChunkTransform(),
+    eventTransform,
+    async (source: AsyncIterable<CompletionEvent>) => {
+      for await (const _ of source) events++
+    },
+  )
   return { completion: await eventTransform.finalChatCompletion(), events }
 }
 

@@ -40,7 +40,12 @@ export async function deltafoldAnthropicPartial(chunks: readonly Uint8Array[]): 
 /** An SDK client whose every request answers with the prepared body. */
 export function createAnthropicClient(): { client: Anthropic; setBody(chunks: readonly Uint8Array[]): void } {
   let body: readonly Uint8Array[] = []
-  const client = new Anthropic({ apiKey: 'sk-ant-bench', baseURL: 'http://127.0.0.1:9', maxRetries: 0, fetch: async () => toResponse(body) })
+  const client = new Anthropic({
+    apiKey: 'sk-ant-bench',
+    baseURL: 'http://127.0.0.1:9',
+    maxRetries: 0,
+    fetch: async () => toResponse(body),
+  })
   return {
     client,
     setBody(chunks) {

@@ -132,17 +132,25 @@ export async function loadWebContenders(): Promise<WebContender[] | { missing: s
   const found: WebContender[] = []
   const fromResponse = web.fromResponse as ((response: Response) => { finalChatCompletion(): Promise<unknown> }) | undefined
   if (typeof fromResponse === 'function') {
-    found.push({ name: 'fromResponse(response).finalChatCompletion()', run: (chunks) => fromResponse(toResponse(chunks)).finalChatCompletion() })
+    found.push({
+      name: 'fromResponse(response).finalChatCompletion()',
+      run: (chunks) => fromResponse(toResponse(chunks)).finalChatCompletion(),
+    })
   }
   const Decoder = web.SSEDecoderStream as Transform | undefined
   const Chunks = web.ChatCompletionChunkStream as Transform | undefined
-  const Events = web.ChatCompletionEventStream as (new () => TransformStream<unknown, unknown> & { finalChatCompletion(): Promise<unknown> }) | undefined
+  const Events = web.ChatCompletionEventStream as
+    | (new () => TransformStream<unknown, unknown> & { finalChatCompletion(): Promise<unknown> })
+    | undefined
   if (typeof Decoder === 'function' && typeof Chunks === 'function' && typeof Events === 'function') {
     found.push({
       name: 'body.pipeThrough(SSEDecoderStream → ChatCompletionChunkStream → ChatCompletionEventStream)',
       run(chunks) {
         const events = new Events()
-        void toReadableStream(chunks).pipeThrough(new Decoder({ dispatchUnterminated: true })).pipeThrough(new Chunks()).pipeThrough(events)
+        void toReadableStream(chunks)
+          .pipeThrough(new Decoder({ dispatchUnterminated: true }))
+          .pipeThrough(new Chunks())
+          .pipeThrough(events)
         return events.finalChatCompletion()
       },
     })

@@ -57,7 +57,11 @@ export function createHandAccumulator(): { push(chunk: LooseChunk): void; result
       const choices = chunk.choices
       if (!choices) return
       for (const c of choices) {
-        const choice = (completion.choices[c.index] ??= { index: c.index, message: { role: 'assistant', content: null }, finish_reason: null })
+        const choice = (completion.choices[c.index] ??= {
+          index: c.index,
+          message: { role: 'assistant', content: null },
+          finish_reason: null,
+        })
         const delta = c.delta
         if (delta) {
           if (delta.role) choice.message.role = delta.role

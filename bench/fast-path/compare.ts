@@ -130,12 +130,16 @@ for (const [name, generate, seed] of workloads) {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
   const floorMs = median(samples.get(contenders[0]!.name)!)
   const mb = generated.bytes.length / 1e6
-  console.log(`\n${name}: ${mb.toFixed(2)} MB, ${generated.eventCount.toLocaleString('en-US')} events, ${chunks.length} network chunks; median of ${runs}`)
+  console.log(
+    `\n${name}: ${mb.toFixed(2)} MB, ${generated.eventCount.toLocaleString('en-US')} events, ${chunks.length} network chunks; median of ${runs}`,
+  )
   console.log('| contender | median ms | min–max ms | MB/s | × floor |\n| --- | --- | --- | --- | --- |')
   for (const c of contenders) {
     const xs = samples.get(c.name)!
     const m = median(xs)
-    console.log(`| ${c.name} | ${m.toFixed(1)} | ${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)} | ${(mb / (m / 1000)).toFixed(1)} | ${(floorMs / m).toFixed(2)}× |`)
+    console.log(
+      `| ${c.name} | ${m.toFixed(1)} | ${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)} | ${(mb / (m / 1000)).toFixed(1)} | ${(floorMs / m).toFixed(2)}× |`,
+    )
   }
 }
 if (selected.length === 0 || selected.includes('memory')) {

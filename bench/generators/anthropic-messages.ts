@@ -89,7 +89,10 @@ export function generateAnthropicText(options: { seed: number; targetBytes: numb
  * streams in 4–12 character fragments; `stop_reason: "tool_use"`.
  * @param options - seed and input size
  */
-export function generateAnthropicToolInput(options: { seed: number; inputChars: number }): AnthropicStream & { document: unknown; inputText: string } {
+export function generateAnthropicToolInput(options: {
+  seed: number
+  inputChars: number
+}): AnthropicStream & { document: unknown; inputText: string } {
   const random = createRandom(options.seed)
   const document = generateJSONDocument(random, options.inputChars)
   const inputText = JSON.stringify(document)

@@ -21,7 +21,8 @@ export interface StreamPrefixes {
 export function eventsOf(prefixes: StreamPrefixes, s: number): Uint8Array[] {
   const base = s * (prefixes.eventsPerStream + 1)
   const out: Uint8Array[] = []
-  for (let e = 0; e < prefixes.eventsPerStream; e++) out.push(prefixes.bytes.subarray(prefixes.offsets[base + e]!, prefixes.offsets[base + e + 1]!))
+  for (let e = 0; e < prefixes.eventsPerStream; e++)
+    out.push(prefixes.bytes.subarray(prefixes.offsets[base + e]!, prefixes.offsets[base + e + 1]!))
   return out
 }
 

@@ -27,8 +27,19 @@ export interface ResponsesStream {
   response: Record<string, unknown>
 }
 
-const RESPONSE = { id: 'resp_0bac52ec5f239d30016a6145ff09a4819291ced3bf727cda6b', object: 'response', created_at: 1784759807, model: 'gpt-5-2025-08-07' }
-const USAGE = { input_tokens: 1117, input_tokens_details: { cached_tokens: 0 }, output_tokens: 46, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 1163 }
+const RESPONSE = {
+  id: 'resp_0bac52ec5f239d30016a6145ff09a4819291ced3bf727cda6b',
+  object: 'response',
+  created_at: 1784759807,
+  model: 'gpt-5-2025-08-07',
+}
+const USAGE = {
+  input_tokens: 1117,
+  input_tokens_details: { cached_tokens: 0 },
+  output_tokens: 46,
+  output_tokens_details: { reasoning_tokens: 0 },
+  total_tokens: 1163,
+}
 
 /**
  * A Responses API stream as OpenAI sends it (`event:` + `data:` per event, `sequence_number`,
@@ -57,12 +68,30 @@ export function generateResponsesStream(options: ResponsesStreamOptions): Respon
   if (options.textChars > 0) {
     const id = 'msg_0bac52ec5f239d30016a61460092b08192afc4b546af158c46'
     const index = output.length
-    write({ type: 'response.output_item.added', output_index: index, item: { id, type: 'message', status: 'in_progress', content: [], role: 'assistant' } })
-    write({ type: 'response.content_part.added', item_id: id, output_index: index, content_index: 0, part: { type: 'output_text', annotations: [], logprobs: [], text: '' } })
+    write({
+      type: 'response.output_item.added',
+      output_index: index,
+      item: { id, type: 'message', status: 'in_progress', content: [], role: 'assistant' },
+    })
+    write({
+      type: 'response.content_part.added',
+      item_id: id,
+      output_index: index,
+      content_index: 0,
+      part: { type: 'output_text', annotations: [], logprobs: [], text: '' },
+    })
     while (text.length < options.textChars) {
       const delta = words(random)
       text += delta
-      write({ type: 'response.output_text.delta', item_id: id, output_index: index, content_index: 0, delta, logprobs: [], obfuscation: pad() })
+      write({
+        type: 'response.output_text.delta',
+        item_id: id,
+        output_index: index,
+        content_index: 0,
+        delta,
+        logprobs: [],
+        obfuscation: pad(),
+      })
     }
     const part = { type: 'output_text', annotations: [], logprobs: [], text }
     write({ type: 'response.output_text.done', item_id: id, output_index: index, content_index: 0, text, logprobs: [] })
@@ -79,7 +108,14 @@ export function generateResponsesStream(options: ResponsesStreamOptions): Respon
     argumentsText = JSON.stringify(document)
     const id = 'fc_0bac52ec5f239d30016a61460099bc8192a9ebe7381b9efd87'
     const index = output.length
-    const call = { id, type: 'function_call', status: 'in_progress', arguments: '', call_id: 'call_VgDSZztLociNcutQZWkC2fmL', name: 'upsert_catalog' }
+    const call = {
+      id,
+      type: 'function_call',
+      status: 'in_progress',
+      arguments: '',
+      call_id: 'call_VgDSZztLociNcutQZWkC2fmL',
+      name: 'upsert_catalog',
+    }
     write({ type: 'response.output_item.added', output_index: index, item: call })
     for (const delta of fragments(argumentsText, random, 4, 12)) {
       write({ type: 'response.function_call_arguments.delta', item_id: id, output_index: index, delta, obfuscation: pad() })

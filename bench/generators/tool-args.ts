@@ -60,7 +60,9 @@ export function generateToolArgs(options: ToolArgsOptions): ToolArgsStream {
       id: META.id,
       model: META.model,
       created: META.created,
-      choices: [{ index: 0, role: 'assistant', content: null, finish_reason: 'tool_calls', tool_calls: [{ id, name, arguments: argumentsText }] }],
+      choices: [
+        { index: 0, role: 'assistant', content: null, finish_reason: 'tool_calls', tool_calls: [{ id, name, arguments: argumentsText }] },
+      ],
       usage: { prompt_tokens: USAGE.prompt_tokens, completion_tokens: USAGE.completion_tokens, total_tokens: USAGE.total_tokens },
     },
   }

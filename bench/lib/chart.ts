@@ -41,8 +41,12 @@ function fmt(value: number): string {
 export function renderChart(tables: ThroughputTable[], series: Series[], subtitle: string): string {
   const out: string[] = []
   let y = 46
-  out.push(`<text x="12" y="22" font-size="16" font-weight="bold">deltafold vs peers: throughput (MB/s, median; whisker = min–max of the samples)</text>`)
-  out.push(`<text x="12" y="38" font-size="11" fill="#555">${escape(subtitle)} — bars are scaled to the fastest contender of each workload; hatched = extrapolated</text>`)
+  out.push(
+    `<text x="12" y="22" font-size="16" font-weight="bold">deltafold vs peers: throughput (MB/s, median; whisker = min–max of the samples)</text>`,
+  )
+  out.push(
+    `<text x="12" y="38" font-size="11" fill="#555">${escape(subtitle)} — bars are scaled to the fastest contender of each workload; hatched = extrapolated</text>`,
+  )
   out.push(
     `<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fecaca"/><line x1="0" y1="0" x2="0" y2="6" stroke="#dc2626" stroke-width="2"/></pattern></defs>`,
   )
@@ -69,15 +73,21 @@ export function renderChart(tables: ThroughputTable[], series: Series[], subtitl
       const color = COLORS[r.row.peer] ?? '#9ca3af'
       const width = Math.max(1, (r.value / max) * BAR_AREA)
       const mismatch = !r.row.check.ok
-      out.push(`<text x="${LABEL_WIDTH - 6}" y="${y + 12}" font-size="11" text-anchor="end">${escape(clip(r.row.name, 72))}${mismatch ? ' ⚠ mismatch' : ''}</text>`)
-      out.push(`<rect x="${LABEL_WIDTH}" y="${y + 2}" width="${width.toFixed(1)}" height="${ROW - 5}" fill="${r.estimated ? 'url(#hatch)' : color}"${r.row.role === 'reference' ? ' stroke="#111" stroke-width="1"' : ''}/>`)
+      out.push(
+        `<text x="${LABEL_WIDTH - 6}" y="${y + 12}" font-size="11" text-anchor="end">${escape(clip(r.row.name, 72))}${mismatch ? ' ⚠ mismatch' : ''}</text>`,
+      )
+      out.push(
+        `<rect x="${LABEL_WIDTH}" y="${y + 2}" width="${width.toFixed(1)}" height="${ROW - 5}" fill="${r.estimated ? 'url(#hatch)' : color}"${r.row.role === 'reference' ? ' stroke="#111" stroke-width="1"' : ''}/>`,
+      )
       if (Number.isFinite(r.low) && Number.isFinite(r.high)) {
         const x1 = LABEL_WIDTH + (r.low / max) * BAR_AREA
         const x2 = LABEL_WIDTH + (r.high / max) * BAR_AREA
         const cy = y + 2 + (ROW - 5) / 2
         out.push(`<line x1="${x1.toFixed(1)}" y1="${cy}" x2="${x2.toFixed(1)}" y2="${cy}" stroke="#111" stroke-width="1"/>`)
       }
-      out.push(`<text x="${(LABEL_WIDTH + width + 6).toFixed(1)}" y="${y + 12}" font-size="11">${r.estimated ? '~' : ''}${fmt(r.value)}</text>`)
+      out.push(
+        `<text x="${(LABEL_WIDTH + width + 6).toFixed(1)}" y="${y + 12}" font-size="11">${r.estimated ? '~' : ''}${fmt(r.value)}</text>`,
+      )
       y += ROW
     }
   }
@@ -86,7 +96,10 @@ export function renderChart(tables: ThroughputTable[], series: Series[], subtitl
   out.push(plot.svg)
   y = plot.bottom + 16
   const legend = Object.entries(COLORS)
-    .map(([peer, color], i) => `<rect x="${12 + i * 150}" y="${y}" width="10" height="10" fill="${color}"/><text x="${26 + i * 150}" y="${y + 9}" font-size="11">${escape(peer)}</text>`)
+    .map(
+      ([peer, color], i) =>
+        `<rect x="${12 + i * 150}" y="${y}" width="10" height="10" fill="${color}"/><text x="${26 + i * 150}" y="${y + 9}" font-size="11">${escape(peer)}</text>`,
+    )
     .join('')
   out.push(legend)
   y += 24
@@ -97,7 +110,9 @@ function renderScaling(series: Series[], top: number): { svg: string; bottom: nu
   const points = series.flatMap((s) => s.points)
   if (points.length === 0) return { svg: '', bottom: top }
   const out: string[] = []
-  out.push(`<text x="12" y="${top + 12}" font-size="13" font-weight="bold">tool-args scaling: milliseconds per run vs arguments size (log–log; slope 1 = linear, 2 = quadratic; hollow = extrapolated)</text>`)
+  out.push(
+    `<text x="12" y="${top + 12}" font-size="13" font-weight="bold">tool-args scaling: milliseconds per run vs arguments size (log–log; slope 1 = linear, 2 = quadratic; hollow = extrapolated)</text>`,
+  )
   const left = 80
   const right = WIDTH - 300
   const plotTop = top + 28
@@ -120,17 +135,23 @@ function renderScaling(series: Series[], top: number): { svg: string; bottom: nu
     out.push(`<line x1="${px(x)}" y1="${plotTop}" x2="${px(x)}" y2="${plotBottom}" stroke="#eee"/>`)
     out.push(`<text x="${px(x)}" y="${plotBottom + 14}" font-size="10" text-anchor="middle">${x} K</text>`)
   }
-  out.push(`<text x="${(left + right) / 2}" y="${plotBottom + 30}" font-size="11" text-anchor="middle">arguments size (thousands of characters)</text>`)
+  out.push(
+    `<text x="${(left + right) / 2}" y="${plotBottom + 30}" font-size="11" text-anchor="middle">arguments size (thousands of characters)</text>`,
+  )
   series.forEach((s, i) => {
     const color = SERIES_COLORS[i % SERIES_COLORS.length]!
     const sorted = [...s.points].sort((a, b) => a.x - b.x)
     for (let k = 1; k < sorted.length; k++) {
       const a = sorted[k - 1]!
       const b = sorted[k]!
-      out.push(`<line x1="${px(a.x).toFixed(1)}" y1="${py(a.y).toFixed(1)}" x2="${px(b.x).toFixed(1)}" y2="${py(b.y).toFixed(1)}" stroke="${color}" stroke-width="2"${b.extrapolated ? ' stroke-dasharray="5 4"' : ''}/>`)
+      out.push(
+        `<line x1="${px(a.x).toFixed(1)}" y1="${py(a.y).toFixed(1)}" x2="${px(b.x).toFixed(1)}" y2="${py(b.y).toFixed(1)}" stroke="${color}" stroke-width="2"${b.extrapolated ? ' stroke-dasharray="5 4"' : ''}/>`,
+      )
     }
     for (const p of sorted) {
-      out.push(`<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3.5" fill="${p.extrapolated ? '#fff' : color}" stroke="${color}" stroke-width="1.5"/>`)
+      out.push(
+        `<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3.5" fill="${p.extrapolated ? '#fff' : color}" stroke="${color}" stroke-width="1.5"/>`,
+      )
     }
     const ly = plotTop + 10 + i * 18
     out.push(`<line x1="${right + 14}" y1="${ly}" x2="${right + 34}" y2="${ly}" stroke="${color}" stroke-width="2"/>`)

@@ -32,15 +32,53 @@ export function checkEvents(result: unknown, expected: number): CheckResult {
 export function completionContenders(generated: GeneratedStream, chunks: readonly Uint8Array[], web: WebOption): Contender[] {
   const check = (result: unknown) => checkCompletion(result, generated.expected)
   return [
-    { name: 'deltafold createChatCompletionStreamParser', peer: 'deltafold', input: 'sync', role: 'reference', run: () => deltafoldParse(chunks), check },
+    {
+      name: 'deltafold createChatCompletionStreamParser',
+      peer: 'deltafold',
+      input: 'sync',
+      role: 'reference',
+      run: () => deltafoldParse(chunks),
+      check,
+    },
     { name: 'deltafold (no fast path)', peer: 'deltafold', input: 'sync', run: () => deltafoldParseNoFastPath(chunks), check },
-    { name: 'floor (TextDecoder+indexOf+JSON.parse)', peer: 'floor', input: 'sync', role: 'floor', run: () => floor(chunks), check: (r) => checkEvents(r, generated.eventCount) },
+    {
+      name: 'floor (TextDecoder+indexOf+JSON.parse)',
+      peer: 'floor',
+      input: 'sync',
+      role: 'floor',
+      run: () => floor(chunks),
+      check: (r) => checkEvents(r, generated.eventCount),
+    },
     { name: 'floor + hand accumulation', peer: 'floor', input: 'sync', role: 'floor+acc', run: () => floorAccumulate(chunks), check },
-    { name: 'eventsource-parser + JSON.parse + hand acc', peer: 'eventsource-parser', input: 'sync', run: () => eventsourceParserAccumulate(chunks), check },
-    { name: 'deltafold accumulateChatCompletion(ReadableStream)', peer: 'deltafold', input: 'stream', role: 'reference', run: () => deltafoldAccumulate(chunks), check },
+    {
+      name: 'eventsource-parser + JSON.parse + hand acc',
+      peer: 'eventsource-parser',
+      input: 'sync',
+      run: () => eventsourceParserAccumulate(chunks),
+      check,
+    },
+    {
+      name: 'deltafold accumulateChatCompletion(ReadableStream)',
+      peer: 'deltafold',
+      input: 'stream',
+      role: 'reference',
+      run: () => deltafoldAccumulate(chunks),
+      check,
+    },
     ...('missing' in web
-      ? [{ name: 'deltafold web adapter', peer: 'deltafold', input: 'stream', unavailable: web.missing, run: () => null, check } satisfies Contender]
-      : web.map((w): Contender => ({ name: `deltafold web ${w.name}`, peer: 'deltafold', input: 'stream', run: () => w.run(chunks), check }))),
+      ? [
+          {
+            name: 'deltafold web adapter',
+            peer: 'deltafold',
+            input: 'stream',
+            unavailable: web.missing,
+            run: () => null,
+            check,
+          } satisfies Contender,
+        ]
+      : web.map(
+          (w): Contender => ({ name: `deltafold web ${w.name}`, peer: 'deltafold', input: 'stream', run: () => w.run(chunks), check }),
+        )),
     {
       name: 'openai chat.completions.stream().finalChatCompletion()',
       peer: 'openai',

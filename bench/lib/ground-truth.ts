@@ -110,7 +110,7 @@ export function checkCompletion(completion: unknown, expected: CompletionSummary
 }
 
 function clip(value: unknown): string {
-  const text = value === undefined ? 'undefined' : JSON.stringify(value) ?? String(value)
+  const text = value === undefined ? 'undefined' : (JSON.stringify(value) ?? String(value))
   if (text.length <= 60) return text
   return `${text.slice(0, 57)}… (${text.length} chars)`
 }

@@ -81,7 +81,16 @@ export async function measure(contenders: readonly Contender[], options: Measure
   const rows: Row[] = []
   const timed: { contender: Contender; row: Row }[] = []
   for (const contender of contenders) {
-    const row: Row = { name: contender.name, peer: contender.peer, input: contender.input, check: { ok: true }, samples: [], medianMs: NaN, minMs: NaN, maxMs: NaN }
+    const row: Row = {
+      name: contender.name,
+      peer: contender.peer,
+      input: contender.input,
+      check: { ok: true },
+      samples: [],
+      medianMs: NaN,
+      minMs: NaN,
+      maxMs: NaN,
+    }
     if (contender.role) row.role = contender.role
     if (contender.note) row.note = contender.note
     rows.push(row)

@@ -133,8 +133,21 @@ export function renderThroughput(table: ThroughputTable): string {
     ]
   })
   const head = `**${table.workload}** — ${fmtBytes(table.bytes)} (${(table.bytes / 1e6).toFixed(2)} MB), ${table.events.toLocaleString('en-US')} events`
-  const headers = ['contender', 'input', 'check', 'MB/s median (min–max)', 'events/s', 'median', 'n', '× floor', '× floor+acc', 'deltafold ÷ this']
-  const notes = table.rows.filter((row) => row.note || row.estimate).map((row) => `- ${row.name}: ${[row.note, row.estimate].filter(Boolean).join('; ')}`)
+  const headers = [
+    'contender',
+    'input',
+    'check',
+    'MB/s median (min–max)',
+    'events/s',
+    'median',
+    'n',
+    '× floor',
+    '× floor+acc',
+    'deltafold ÷ this',
+  ]
+  const notes = table.rows
+    .filter((row) => row.note || row.estimate)
+    .map((row) => `- ${row.name}: ${[row.note, row.estimate].filter(Boolean).join('; ')}`)
   return [head, '', markdownTable(headers, rows), ...(notes.length ? ['', ...notes] : [])].join('\n')
 }
 

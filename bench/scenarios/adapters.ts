@@ -8,7 +8,13 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { streamChatCompletion, type ChatCompletion, type CompletionEvent } from '@deltafold/core'
 import { accumulateFromReadable, createChunkTransform, createEventTransform, createSSEDecoderTransform } from '@deltafold/node'
-import { ChatCompletionChunkStream, ChatCompletionDecoderStream, ChatCompletionEventStream, SSEDecoderStream, fromResponse } from '@deltafold/web'
+import {
+  ChatCompletionChunkStream,
+  ChatCompletionDecoderStream,
+  ChatCompletionEventStream,
+  SSEDecoderStream,
+  fromResponse,
+} from '@deltafold/web'
 import { EventSourceParserStream } from 'eventsource-parser/stream'
 import {
   coreStreamEvents,
@@ -156,14 +162,17 @@ async function readUntilStalled<T>(open: (drained: () => void) => ReadableStream
   return readable
 }
 
-const content = (completion: { choices: Array<{ message: { content: string | null } } | undefined> }) => completion.choices[0]?.message.content
+const content = (completion: { choices: Array<{ message: { content: string | null } } | undefined> }) =>
+  completion.choices[0]?.message.content
 
 function heapContenders(): HeapContender[] {
   return [
     {
       name: 'floor: body.pipeThrough(new TransformStream()), reader pending',
       async open(events) {
-        const readable = await readUntilStalled((drained) => stalledBody(events, drained).pipeThrough(new TransformStream<Uint8Array, Uint8Array>()))
+        const readable = await readUntilStalled((drained) =>
+          stalledBody(events, drained).pipeThrough(new TransformStream<Uint8Array, Uint8Array>()),
+        )
         // Holds no completion: checked to be pending only.
         return { state: readable, content: () => undefined }
       },
@@ -219,11 +228,17 @@ function heapContenders(): HeapContender[] {
         const stalled = new Promise<void>((resolve) => (drained = resolve))
         const source = stalledReadable(events, drained)
         const eventTransform = createEventTransform()
-        void pipeline(source, createSSEDecoderTransform({ dispatchUnterminated: true }), createChunkTransform(), eventTransform, async (events: AsyncIterable<CompletionEvent>) => {
-          for await (const _ of events) {
-            // Reading.
-          }
-        }).catch(() => {})
+        void pipeline(
+          source,
+          createSSEDecoderTransform({ dispatchUnterminated: true }),
+          createChunkTransform(),
+          eventTransform,
+          async (events: AsyncIterable<CompletionEvent>) => {
+            for await (const _ of events) {
+              // Reading.
+            }
+          },
+        ).catch(() => {})
         await stalled
         await settle()
         return { state: [source, eventTransform], content: () => content(eventTransform.snapshot()) }
@@ -298,7 +313,9 @@ async function heap(config: AdaptersConfig): Promise<{ table: PlainTable; perStr
     table.rows.push([
       contender.name,
       Number.isFinite(value) ? `${Math.round(value).toLocaleString('en-US')} (${(value / 1024).toFixed(1)} KiB)` : '—',
-      heaps.length ? `${Math.round(heaps[0]!).toLocaleString('en-US')}–${Math.round(heaps[heaps.length - 1]!).toLocaleString('en-US')}` : '—',
+      heaps.length
+        ? `${Math.round(heaps[0]!).toLocaleString('en-US')}–${Math.round(heaps[heaps.length - 1]!).toLocaleString('en-US')}`
+        : '—',
       check.ok ? 'ok' : `**MISMATCH** ${check.detail ?? ''}`,
     ])
   }

@@ -6,7 +6,14 @@
  * (quadratic): it is measured on smaller inputs while a time budget lasts and extrapolated as n² to
  * the table sizes, as tool-args does for the openai SDK (the rows say which figures are measured).
  */
-import { createAnthropicClient, deltafoldAnthropic, deltafoldAnthropicPartial, sdkFinalMessage, sdkPartial, type AnthropicPartialRun } from '../contenders/anthropic.js'
+import {
+  createAnthropicClient,
+  deltafoldAnthropic,
+  deltafoldAnthropicPartial,
+  sdkFinalMessage,
+  sdkPartial,
+  type AnthropicPartialRun,
+} from '../contenders/anthropic.js'
 import { splitRandom } from '../generators/common.js'
 import { generateAnthropicText, generateAnthropicToolInput, type AnthropicStream } from '../generators/anthropic-messages.js'
 import { compare, type CheckResult } from '../lib/ground-truth.js'
@@ -77,7 +84,14 @@ export async function run(config: AnthropicConfig): Promise<ScenarioReport> {
     const generated = generateAnthropicText({ seed: config.seed, targetBytes: config.textBytes })
     const chunks = chunksOf(config, generated, 1)
     const contenders: Contender[] = [
-      { name: 'deltafold accumulateAnthropicMessage(ReadableStream)', peer: 'deltafold', input: 'stream', role: 'reference', run: () => deltafoldAnthropic(chunks), check: (m) => checkMessage(m, generated) },
+      {
+        name: 'deltafold accumulateAnthropicMessage(ReadableStream)',
+        peer: 'deltafold',
+        input: 'stream',
+        role: 'reference',
+        run: () => deltafoldAnthropic(chunks),
+        check: (m) => checkMessage(m, generated),
+      },
       {
         name: '@anthropic-ai/sdk messages.stream().finalMessage()',
         peer: '@anthropic-ai/sdk',
@@ -101,7 +115,9 @@ export async function run(config: AnthropicConfig): Promise<ScenarioReport> {
     })
     metrics['anthropic.text.deltafold'] = ms(rows, 'deltafold')
     metrics['anthropic.text.sdk'] = ms(rows, '@anthropic-ai/sdk')
-    notes.push(`Text: @anthropic-ai/sdk takes ${fmt(metrics['anthropic.text.sdk']! / metrics['anthropic.text.deltafold']!)}× deltafold's time (same run).`)
+    notes.push(
+      `Text: @anthropic-ai/sdk takes ${fmt(metrics['anthropic.text.sdk']! / metrics['anthropic.text.deltafold']!)}× deltafold's time (same run).`,
+    )
   }
 
   // Tool input: the SDK's partial read, at growing sizes while the budget lasts.
@@ -122,7 +138,14 @@ export async function run(config: AnthropicConfig): Promise<ScenarioReport> {
     const generated = generateAnthropicToolInput({ seed: config.seed + size, inputChars: size })
     const chunks = chunksOf(config, generated, size + 1)
     const contenders: Contender[] = [
-      { name: 'deltafold accumulateAnthropicMessage(ReadableStream)', peer: 'deltafold', input: 'stream', role: 'reference', run: () => deltafoldAnthropic(chunks), check: (m) => checkMessage(m, generated) },
+      {
+        name: 'deltafold accumulateAnthropicMessage(ReadableStream)',
+        peer: 'deltafold',
+        input: 'stream',
+        role: 'reference',
+        run: () => deltafoldAnthropic(chunks),
+        check: (m) => checkMessage(m, generated),
+      },
       {
         name: 'deltafold parseInput: true, event.partial read every delta',
         peer: 'deltafold',
@@ -161,8 +184,16 @@ export async function run(config: AnthropicConfig): Promise<ScenarioReport> {
         `the SDK's partial read takes ${fmt(metrics[`anthropic.tool.${kb}.sdkPartial`]! / metrics[`anthropic.tool.${kb}.partial`]!)}× deltafold's partial read${points.some((p) => p.size === size) ? '' : ' (SDK extrapolated)'}.`,
     )
   }
-  notes.push(`The SDK's partial read ran within a ${config.quadraticBudgetMs / 1000} s budget; rows marked "extrapolated" were not run at that size.`)
-  return { id: 'anthropic', title: 'anthropic (Anthropic Messages: deltafold fold vs @anthropic-ai/sdk MessageStream)', tables, notes, metrics }
+  notes.push(
+    `The SDK's partial read ran within a ${config.quadraticBudgetMs / 1000} s budget; rows marked "extrapolated" were not run at that size.`,
+  )
+  return {
+    id: 'anthropic',
+    title: 'anthropic (Anthropic Messages: deltafold fold vs @anthropic-ai/sdk MessageStream)',
+    tables,
+    notes,
+    metrics,
+  }
 }
 
 /** The SDK partial-read row at `size`: measured there, or extrapolated as n² from the largest measured size. */

@@ -25,7 +25,11 @@ export const smoke: ChatTextConfig = { quick: true, seed: 1, targetBytes: 30_000
 export async function run(config: ChatTextConfig): Promise<ScenarioReport> {
   const generated = generateChatText({ seed: config.seed, targetBytes: config.targetBytes })
   const chunks = splitRandom(generated.bytes, createRandom(config.seed + 1), 1, 8192)
-  const rows = await measure(completionContenders(generated, chunks, await loadWebContenders()), { iterations: config.iterations, rounds: config.rounds, gc: !config.quick })
+  const rows = await measure(completionContenders(generated, chunks, await loadWebContenders()), {
+    iterations: config.iterations,
+    rounds: config.rounds,
+    gc: !config.quick,
+  })
   const table: ThroughputTable = {
     kind: 'throughput',
     key: 'chat-text',

@@ -147,7 +147,14 @@ export async function run(config: GatewayConfig): Promise<ScenarioReport> {
     { iterations: config.iterations, rounds: config.rounds, gc: !config.quick },
   )
   const workload = `chat-text: ${generated.contentDeltas.toLocaleString('en-US')} content chunks, ${chunks.length.toLocaleString('en-US')} network chunks of 1–8192 B`
-  const tapTable: ThroughputTable = { kind: 'throughput', key: 'gateway-tap', workload: `gateway tap, ${workload}`, bytes: total, events: generated.eventCount, rows: tapRows }
+  const tapTable: ThroughputTable = {
+    kind: 'throughput',
+    key: 'gateway-tap',
+    workload: `gateway tap, ${workload}`,
+    bytes: total,
+    events: generated.eventCount,
+    rows: tapRows,
+  }
   const normalizeTable: ThroughputTable = {
     kind: 'throughput',
     key: 'gateway-normalize',

@@ -39,7 +39,15 @@ export const full: LongEventConfig = {
   iterations: 1,
   rounds: 4,
 }
-export const smoke: LongEventConfig = { quick: true, seed: 7, sizes: [16 * 1024, 32 * 1024, 64 * 1024], openaiSizes: [8 * 1024, 16 * 1024], segment: 1460, iterations: 1, rounds: 1 }
+export const smoke: LongEventConfig = {
+  quick: true,
+  seed: 7,
+  sizes: [16 * 1024, 32 * 1024, 64 * 1024],
+  openaiSizes: [8 * 1024, 16 * 1024],
+  segment: 1460,
+  iterations: 1,
+  rounds: 1,
+}
 
 function checkDecoded(result: unknown, generated: GeneratedStream): CheckResult {
   const r = result as { events: number; dataLength: number }
@@ -52,13 +60,39 @@ function contenders(generated: GeneratedStream, chunks: readonly Uint8Array[]): 
   const check = (result: unknown) => checkCompletion(result, generated.expected)
   const decoded = (result: unknown) => checkDecoded(result, generated)
   return [
-    { name: 'deltafold createChatCompletionStreamParser', peer: 'deltafold', input: 'sync', role: 'reference', run: () => deltafoldParse(chunks), check },
+    {
+      name: 'deltafold createChatCompletionStreamParser',
+      peer: 'deltafold',
+      input: 'sync',
+      role: 'reference',
+      run: () => deltafoldParse(chunks),
+      check,
+    },
     { name: 'deltafold createSSEDecoder alone', peer: 'deltafold', input: 'sync', run: () => deltafoldDecode(chunks), check: decoded },
     { name: 'floor: indexOf framing only', peer: 'floor', input: 'sync', role: 'floor', run: () => floorFrame(chunks), check: decoded },
     { name: 'floor + hand accumulation', peer: 'floor', input: 'sync', role: 'floor+acc', run: () => floorAccumulate(chunks), check },
-    { name: 'eventsource-parser alone (TextDecoder → feed)', peer: 'eventsource-parser', input: 'sync', run: () => eventsourceParserDecode(chunks), check: decoded },
-    { name: 'eventsource-parser + JSON.parse + hand acc', peer: 'eventsource-parser', input: 'sync', run: () => eventsourceParserAccumulate(chunks), check },
-    { name: 'deltafold accumulateChatCompletion(ReadableStream)', peer: 'deltafold', input: 'stream', role: 'reference', run: () => deltafoldAccumulate(chunks), check },
+    {
+      name: 'eventsource-parser alone (TextDecoder → feed)',
+      peer: 'eventsource-parser',
+      input: 'sync',
+      run: () => eventsourceParserDecode(chunks),
+      check: decoded,
+    },
+    {
+      name: 'eventsource-parser + JSON.parse + hand acc',
+      peer: 'eventsource-parser',
+      input: 'sync',
+      run: () => eventsourceParserAccumulate(chunks),
+      check,
+    },
+    {
+      name: 'deltafold accumulateChatCompletion(ReadableStream)',
+      peer: 'deltafold',
+      input: 'stream',
+      role: 'reference',
+      run: () => deltafoldAccumulate(chunks),
+      check,
+    },
     { name: 'ai-sdk parseJsonEventStream + hand acc', peer: 'ai-sdk', input: 'stream', run: () => aiSdkAccumulate(chunks), check },
   ]
 }
@@ -93,16 +127,31 @@ export async function run(config: LongEventConfig): Promise<ScenarioReport> {
   const scaling: PlainTable = {
     kind: 'plain',
     title: `long-event scaling, ${config.segment}-byte chunks (ratios are time ratio ÷ size ratio: 1.00 = linear, 2.00 = quadratic at ×2)`,
-    headers: ['contender', ...sizes.map((s) => `${sizeLabel(s)} ms (MB/s)`), ...sizes.slice(1).map((s, i) => `${sizeLabel(s)} / ${sizeLabel(sizes[i]!)}`), `${sizeLabel(sizes[sizes.length - 1]!)} / ${sizeLabel(sizes[0]!)}`, 'check'],
+    headers: [
+      'contender',
+      ...sizes.map((s) => `${sizeLabel(s)} ms (MB/s)`),
+      ...sizes.slice(1).map((s, i) => `${sizeLabel(s)} / ${sizeLabel(sizes[i]!)}`),
+      `${sizeLabel(sizes[sizes.length - 1]!)} / ${sizeLabel(sizes[0]!)}`,
+      'check',
+    ],
     rows: [],
   }
   const metrics: Record<string, number> = {}
   for (const [i, row] of middle.rows.entries()) {
     const times = bySize.map((entry) => entry.rows[i]!.medianMs)
-    const checks = bySize.every((entry) => entry.rows[i]!.check.ok) ? 'ok' : `**MISMATCH** ${bySize.map((e) => e.rows[i]!.check.detail).find(Boolean) ?? ''}`
-    scaling.rows.push([row.name, ...times.map((t, k) => `${fmt(t)} (${fmt(mbps(bySize[k]!.bytes, t))})`), ...scalingCells(times, sizes), checks])
-    if (row.name === 'deltafold createChatCompletionStreamParser') metrics['long.parser.scaling'] = times[times.length - 1]! / times[0]! / (sizes[sizes.length - 1]! / sizes[0]!)
-    if (row.name === 'deltafold createSSEDecoder alone') metrics['long.decoder.scaling'] = times[times.length - 1]! / times[0]! / (sizes[sizes.length - 1]! / sizes[0]!)
+    const checks = bySize.every((entry) => entry.rows[i]!.check.ok)
+      ? 'ok'
+      : `**MISMATCH** ${bySize.map((e) => e.rows[i]!.check.detail).find(Boolean) ?? ''}`
+    scaling.rows.push([
+      row.name,
+      ...times.map((t, k) => `${fmt(t)} (${fmt(mbps(bySize[k]!.bytes, t))})`),
+      ...scalingCells(times, sizes),
+      checks,
+    ])
+    if (row.name === 'deltafold createChatCompletionStreamParser')
+      metrics['long.parser.scaling'] = times[times.length - 1]! / times[0]! / (sizes[sizes.length - 1]! / sizes[0]!)
+    if (row.name === 'deltafold createSSEDecoder alone')
+      metrics['long.decoder.scaling'] = times[times.length - 1]! / times[0]! / (sizes[sizes.length - 1]! / sizes[0]!)
   }
   const openai = createOpenAIClient()
   const openaiTimes: number[] = []
@@ -122,7 +171,13 @@ export async function run(config: LongEventConfig): Promise<ScenarioReport> {
   const openaiTable: PlainTable = {
     kind: 'plain',
     title: 'long-event, openai chat.completions.stream() on smaller events (same chunking; ratios as above)',
-    headers: ['contender', ...config.openaiSizes.map((s) => `${sizeLabel(s)} ms (MB/s)`), ...config.openaiSizes.slice(1).map((s, i) => `${sizeLabel(s)} / ${sizeLabel(config.openaiSizes[i]!)}`), `${sizeLabel(config.openaiSizes[config.openaiSizes.length - 1]!)} / ${sizeLabel(config.openaiSizes[0]!)}`, 'check'],
+    headers: [
+      'contender',
+      ...config.openaiSizes.map((s) => `${sizeLabel(s)} ms (MB/s)`),
+      ...config.openaiSizes.slice(1).map((s, i) => `${sizeLabel(s)} / ${sizeLabel(config.openaiSizes[i]!)}`),
+      `${sizeLabel(config.openaiSizes[config.openaiSizes.length - 1]!)} / ${sizeLabel(config.openaiSizes[0]!)}`,
+      'check',
+    ],
     rows: [
       [
         'openai chat.completions.stream().finalChatCompletion()',

@@ -151,7 +151,10 @@ function contenders(): MemoryContender[] {
 /**
  * Opens `streams` streams at once with one contender and returns heap bytes per stream.
  */
-async function heapPerStream(contender: MemoryContender, prefixes: StreamPrefixes): Promise<{ heap: number; external: number; holders: Holder[] }> {
+async function heapPerStream(
+  contender: MemoryContender,
+  prefixes: StreamPrefixes,
+): Promise<{ heap: number; external: number; holders: Holder[] }> {
   const holders: Holder[] = new Array<Holder>(prefixes.streams)
   const pending: Promise<Holder>[] = []
   fullGC()
@@ -201,7 +204,12 @@ export async function run(config: ManyStreamsConfig): Promise<ScenarioReport> {
         if (result.holders[0]?.decoderOnly) {
           const idle = result.holders.filter((h) => h.content() !== null).length
           if (idle > 0) check = { ok: false, detail: `${idle} decoders dispatched no event` }
-        } else check = compare(result.holders.map((h) => h.content()), prefixes.contents, '$contents')
+        } else
+          check = compare(
+            result.holders.map((h) => h.content()),
+            prefixes.contents,
+            '$contents',
+          )
       }
       result.holders.length = 0
     }
@@ -211,7 +219,9 @@ export async function run(config: ManyStreamsConfig): Promise<ScenarioReport> {
     table.rows.push([
       contender.name + (contender.note ? ` (${contender.note})` : ''),
       Number.isFinite(heap) ? Math.round(heap).toLocaleString('en-US') : '—',
-      heaps.length ? `${Math.round(heaps[0]!).toLocaleString('en-US')}–${Math.round(heaps[heaps.length - 1]!).toLocaleString('en-US')}` : '—',
+      heaps.length
+        ? `${Math.round(heaps[0]!).toLocaleString('en-US')}–${Math.round(heaps[heaps.length - 1]!).toLocaleString('en-US')}`
+        : '—',
       externals.length ? Math.round(median(externals)).toLocaleString('en-US') : '—',
       check.ok ? 'ok' : `**MISMATCH** ${check.detail ?? ''}`,
     ])

@@ -34,8 +34,23 @@ export interface ResponsesConfig {
   rounds: number
 }
 
-export const full: ResponsesConfig = { seed: 11, textChars: 2_000_000, argsChars: 1_000_000, partialSizes: [12_500, 25_000, 50_000], iterations: 1, rounds: 4 }
-export const smoke: ResponsesConfig = { quick: true, seed: 11, textChars: 20_000, argsChars: 10_000, partialSizes: [2_000, 4_000], iterations: 1, rounds: 1 }
+export const full: ResponsesConfig = {
+  seed: 11,
+  textChars: 2_000_000,
+  argsChars: 1_000_000,
+  partialSizes: [12_500, 25_000, 50_000],
+  iterations: 1,
+  rounds: 4,
+}
+export const smoke: ResponsesConfig = {
+  quick: true,
+  seed: 11,
+  textChars: 20_000,
+  argsChars: 10_000,
+  partialSizes: [2_000, 4_000],
+  iterations: 1,
+  rounds: 1,
+}
 
 /** Fields the SDK adds (`maybeParseResponse`) to what the wire sent. */
 const SDK_ADDED = new Set(['output_text', 'output_parsed', 'parsed_arguments', 'parsed'])
@@ -46,7 +61,8 @@ function checkResponse(result: unknown, generated: ResponsesStream): CheckResult
   for (const key of Object.keys(response)) if (!SDK_ADDED.has(key)) wire[key] = response[key]
   wire.output = (response.output as Record<string, unknown>[]).map((item) => {
     const out: Record<string, unknown> = {}
-    for (const key of Object.keys(item)) if (!SDK_ADDED.has(key)) out[key] = key === 'content' ? (item.content as Record<string, unknown>[]).map(stripParsed) : item[key]
+    for (const key of Object.keys(item))
+      if (!SDK_ADDED.has(key)) out[key] = key === 'content' ? (item.content as Record<string, unknown>[]).map(stripParsed) : item[key]
     return out
   })
   return compare(wire, generated.response)
@@ -67,7 +83,8 @@ function checkPartial(result: unknown, generated: ResponsesStream): CheckResult 
   const run = result as PartialRun
   const response = checkResponse(run.response, generated)
   if (!response.ok) return response
-  if (run.reads !== generated.argumentDeltas) return { ok: false, detail: `partial reads: ${run.reads}, expected ${generated.argumentDeltas}` }
+  if (run.reads !== generated.argumentDeltas)
+    return { ok: false, detail: `partial reads: ${run.reads}, expected ${generated.argumentDeltas}` }
   return compare(run.last, generated.document, '$partial')
 }
 
@@ -116,14 +133,29 @@ export async function run(config: ResponsesConfig): Promise<ScenarioReport> {
   const metrics: Record<string, number> = {}
 
   const workloads = [
-    { key: 'responses-text', generated: generateResponsesStream({ seed: config.seed, textChars: config.textChars, argsChars: 0 }), label: `message of ${config.textChars.toLocaleString('en')} characters in 1–6 word deltas` },
-    { key: 'responses-args', generated: generateResponsesStream({ seed: config.seed, textChars: 0, argsChars: config.argsChars }), label: `function call with ${config.argsChars.toLocaleString('en')} characters of JSON arguments in 4–12 character deltas` },
+    {
+      key: 'responses-text',
+      generated: generateResponsesStream({ seed: config.seed, textChars: config.textChars, argsChars: 0 }),
+      label: `message of ${config.textChars.toLocaleString('en')} characters in 1–6 word deltas`,
+    },
+    {
+      key: 'responses-args',
+      generated: generateResponsesStream({ seed: config.seed, textChars: 0, argsChars: config.argsChars }),
+      label: `function call with ${config.argsChars.toLocaleString('en')} characters of JSON arguments in 4–12 character deltas`,
+    },
   ]
   for (const { key, generated, label } of workloads) {
     const chunks = splitRandom(generated.bytes, random, 1, 16_384)
     const check = (result: unknown) => checkResponse(result, generated)
     const contenders: Contender[] = [
-      { name: 'deltafold accumulateResponse(ReadableStream)', peer: 'deltafold', input: 'stream', role: 'reference', run: () => accumulateResponse(toReadableStream(chunks)), check },
+      {
+        name: 'deltafold accumulateResponse(ReadableStream)',
+        peer: 'deltafold',
+        input: 'stream',
+        role: 'reference',
+        run: () => accumulateResponse(toReadableStream(chunks)),
+        check,
+      },
       {
         name: 'openai responses.stream().finalResponse()',
         peer: 'openai',
@@ -134,7 +166,13 @@ export async function run(config: ResponsesConfig): Promise<ScenarioReport> {
         },
         check,
       },
-      { name: 'deltafold sync: createSSEDecoder → JSON.parse → createResponseAccumulator', peer: 'deltafold', input: 'sync', run: () => deltafoldSync(chunks), check },
+      {
+        name: 'deltafold sync: createSSEDecoder → JSON.parse → createResponseAccumulator',
+        peer: 'deltafold',
+        input: 'sync',
+        run: () => deltafoldSync(chunks),
+        check,
+      },
     ]
     if (key === 'responses-args') {
       contenders.push({
@@ -146,7 +184,14 @@ export async function run(config: ResponsesConfig): Promise<ScenarioReport> {
       })
     }
     const rows = await measure(contenders, { iterations: config.iterations, rounds: config.rounds, gc: !config.quick })
-    const table: ThroughputTable = { kind: 'throughput', key, workload: `${key}: ${label}, random 1–16,384-byte network chunks`, bytes: generated.bytes.length, events: generated.eventCount, rows }
+    const table: ThroughputTable = {
+      kind: 'throughput',
+      key,
+      workload: `${key}: ${label}, random 1–16,384-byte network chunks`,
+      bytes: generated.bytes.length,
+      events: generated.eventCount,
+      rows,
+    }
     tables.push(table)
     const ours = findRow(table, { name: 'deltafold accumulateResponse(ReadableStream)' })
     const theirs = findRow(table, { name: 'openai responses.stream().finalResponse()' })
@@ -156,8 +201,15 @@ export async function run(config: ResponsesConfig): Promise<ScenarioReport> {
   // Partial arguments after every delta: deltafold (linear) against the SDK snapshot re-parse (quadratic).
   const scaling: PlainTable = {
     kind: 'plain',
-    title: 'responses-args with the partial arguments read after every delta (ms; ratio = time ratio ÷ size ratio: 1.00 linear, 2.00 quadratic)',
-    headers: ['contender', ...config.partialSizes.map((s) => `${(s / 1000).toFixed(0)} KB`), `${(config.argsChars / 1000).toFixed(0)} KB`, 'largest / smallest ratio', 'check'],
+    title:
+      'responses-args with the partial arguments read after every delta (ms; ratio = time ratio ÷ size ratio: 1.00 linear, 2.00 quadratic)',
+    headers: [
+      'contender',
+      ...config.partialSizes.map((s) => `${(s / 1000).toFixed(0)} KB`),
+      `${(config.argsChars / 1000).toFixed(0)} KB`,
+      'largest / smallest ratio',
+      'check',
+    ],
     rows: [],
   }
   const sizes = [...config.partialSizes, config.argsChars]
@@ -178,7 +230,13 @@ export async function run(config: ResponsesConfig): Promise<ScenarioReport> {
   const ratio = (times: number[], s: number[]) => (times[times.length - 1]! / times[0]! / (s[times.length - 1]! / s[0]!)).toFixed(2)
   const allOk = (list: CheckResult[]) => (list.every((c) => c.ok) ? 'ok' : `**MISMATCH** ${list.find((c) => !c.ok)?.detail ?? ''}`)
   scaling.rows.push(['deltafold parseArguments (event.partial)', ...ourTimes.map((t) => fmt(t)), ratio(ourTimes, sizes), allOk(checks)])
-  scaling.rows.push(['openai ResponseStream + partialParse(event.snapshot)', ...theirTimes.map((t) => fmt(t)), 'not run (quadratic)', ratio(theirTimes, sizes), allOk(checks)])
+  scaling.rows.push([
+    'openai ResponseStream + partialParse(event.snapshot)',
+    ...theirTimes.map((t) => fmt(t)),
+    'not run (quadratic)',
+    ratio(theirTimes, sizes),
+    allOk(checks),
+  ])
   tables.push(scaling)
   const largestShared = config.partialSizes.length - 1
   metrics['responses.partial.speedup-vs-openai'] = theirTimes[largestShared]! / ourTimes[largestShared]!

@@ -28,7 +28,8 @@ export const smoke: SSEDecodeConfig = { quick: true, seed: 1, targetBytes: 30_00
 function checkDecoded(result: unknown, generated: GeneratedStream): CheckResult {
   const r = result as { events: number; dataLength: number }
   if (r.events !== generated.eventCount) return { ok: false, detail: `events: got ${r.events}, expected ${generated.eventCount}` }
-  if (r.dataLength !== generated.dataLength) return { ok: false, detail: `data length: got ${r.dataLength}, expected ${generated.dataLength}` }
+  if (r.dataLength !== generated.dataLength)
+    return { ok: false, detail: `data length: got ${r.dataLength}, expected ${generated.dataLength}` }
   return { ok: true }
 }
 
@@ -39,9 +40,19 @@ export async function run(config: SSEDecodeConfig): Promise<ScenarioReport> {
   const strings = bytes.map((chunk) => decoder.decode(chunk, { stream: true }))
   const check = (result: unknown) => checkDecoded(result, generated)
   const tables: ThroughputTable[] = []
-  for (const [kind, chunks] of [['bytes', bytes], ['string', strings]] as const) {
+  for (const [kind, chunks] of [
+    ['bytes', bytes],
+    ['string', strings],
+  ] as const) {
     const contenders: Contender[] = [
-      { name: `deltafold createSSEDecoder (${kind})`, peer: 'deltafold', input: 'sync', role: 'reference', run: () => deltafoldDecode(chunks), check },
+      {
+        name: `deltafold createSSEDecoder (${kind})`,
+        peer: 'deltafold',
+        input: 'sync',
+        role: 'reference',
+        run: () => deltafoldDecode(chunks),
+        check,
+      },
       {
         name: kind === 'bytes' ? 'eventsource-parser (TextDecoder → feed)' : 'eventsource-parser (string)',
         peer: 'eventsource-parser',
@@ -61,7 +72,8 @@ export async function run(config: SSEDecodeConfig): Promise<ScenarioReport> {
       rows,
     })
   }
-  const ms = (table: ThroughputTable, peer: string) => table.rows.find((row) => row.peer === peer && row.samples.length > 0)?.medianMs ?? NaN
+  const ms = (table: ThroughputTable, peer: string) =>
+    table.rows.find((row) => row.peer === peer && row.samples.length > 0)?.medianMs ?? NaN
   return {
     id: 'sse-decode',
     title: 'SSE decoding alone (deltafold decoder vs eventsource-parser)',

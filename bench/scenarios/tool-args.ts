@@ -7,7 +7,13 @@
  * on smaller documents while a time budget allows, and their times at the table sizes are
  * extrapolated as n² from the largest measured size (the tables say which figures are measured).
  */
-import { deltafoldParseEvents, deltafoldParsePartial, deltafoldPartialParser, loadWebContenders, type PartialRun } from '../contenders/deltafold.js'
+import {
+  deltafoldParseEvents,
+  deltafoldParsePartial,
+  deltafoldPartialParser,
+  loadWebContenders,
+  type PartialRun,
+} from '../contenders/deltafold.js'
 import { createOpenAIClient, openaiChatCompletionStream, type OpenAITools } from '../contenders/openai.js'
 import { partialJsonReparse } from '../contenders/partial-json.js'
 import { splitRandom } from '../generators/common.js'
@@ -43,7 +49,8 @@ export const full: ToolArgsConfig = {
   iterations: 1,
   rounds: 4,
 }
-export const smoke: ToolArgsConfig = { quick: true,
+export const smoke: ToolArgsConfig = {
+  quick: true,
   seed: 3,
   sizes: [2_000, 6_000],
   peerSizes: [2_000],
@@ -59,14 +66,16 @@ function checkPartial(result: unknown, generated: ToolArgsStream): CheckResult {
   const run = result as PartialRun
   const completion = checkCompletion(run.completion, generated.expected)
   if (!completion.ok) return completion
-  if (run.reads !== generated.argumentDeltas) return { ok: false, detail: `partial reads: ${run.reads}, expected ${generated.argumentDeltas}` }
+  if (run.reads !== generated.argumentDeltas)
+    return { ok: false, detail: `partial reads: ${run.reads}, expected ${generated.argumentDeltas}` }
   return compare(run.partials[0], generated.document, '$partial')
 }
 
 function checkStrict(result: unknown, generated: ToolArgsStream): CheckResult {
   const completion = checkCompletion(result, generated.expected)
   if (!completion.ok) return completion
-  const call = (result as { choices: { message: { tool_calls: { function: { parsed_arguments?: unknown } }[] } }[] }).choices[0]?.message.tool_calls[0]
+  const call = (result as { choices: { message: { tool_calls: { function: { parsed_arguments?: unknown } }[] } }[] }).choices[0]?.message
+    .tool_calls[0]
   return compare(call?.function.parsed_arguments, generated.document, '$parsed_arguments')
 }
 
@@ -165,7 +174,9 @@ export async function run(config: ToolArgsConfig): Promise<ScenarioReport> {
     const base = completionContenders(generated, chunks, web)
     const withPeers = config.peerSizes.includes(size)
     const contenders: Contender[] = [
-      ...base.filter((c) => withPeers || c.peer === 'deltafold' || c.peer === 'floor' || c.peer === 'eventsource-parser').filter((c) => withPeers || !c.name.includes('web')),
+      ...base
+        .filter((c) => withPeers || c.peer === 'deltafold' || c.peer === 'floor' || c.peer === 'eventsource-parser')
+        .filter((c) => withPeers || !c.name.includes('web')),
       {
         name: 'deltafold parser + onEvent (typed events, nothing read)',
         peer: 'deltafold',
@@ -228,7 +239,9 @@ export async function run(config: ToolArgsConfig): Promise<ScenarioReport> {
   const first = config.sizes[0]! / 1000
   const lastSize = config.sizes[config.sizes.length - 1]! / 1000
   const scaling = (key: string) =>
-    metrics[`tool.${lastSize}.${key}`]! / metrics[`tool.${first}.${key}`]! / (metrics[`tool.${lastSize}.bytes`]! / metrics[`tool.${first}.bytes`]!)
+    metrics[`tool.${lastSize}.${key}`]! /
+    metrics[`tool.${first}.${key}`]! /
+    (metrics[`tool.${lastSize}.bytes`]! / metrics[`tool.${first}.bytes`]!)
   metrics['tool.scaling.plain'] = scaling('plain')
   metrics['tool.scaling.partial'] = scaling('partial')
   metrics['tool.scaling.partialParser'] = scaling('partialParser')

@@ -54,7 +54,10 @@ describe('generateChatText', () => {
     const contents = chunks.slice(1, -2).map((c) => c.choices[0].delta.content as string)
     expect(contents.length).toBe(generated.contentDeltas)
     for (const content of contents) {
-      const words = content.replace(/[.,!?:;\n\t]|"quoted"|C:\\path|\(aside\)/g, '').trim().split(/\s+/)
+      const words = content
+        .replace(/[.,!?:;\n\t]|"quoted"|C:\\path|\(aside\)/g, '')
+        .trim()
+        .split(/\s+/)
       expect(words.length).toBeGreaterThanOrEqual(1)
       expect(words.length).toBeLessThanOrEqual(6)
     }
@@ -112,7 +115,11 @@ describe('generateToolArgs', () => {
 
   test('streams one call whose fragments rebuild the arguments of the document', () => {
     const chunks = chunksOf(generated.bytes)
-    expect(chunks[0]!.choices[0].delta.tool_calls[0]).toMatchObject({ index: 0, type: 'function', function: { name: 'upsert_catalog', arguments: '' } })
+    expect(chunks[0]!.choices[0].delta.tool_calls[0]).toMatchObject({
+      index: 0,
+      type: 'function',
+      function: { name: 'upsert_catalog', arguments: '' },
+    })
     const pieces = chunks.slice(1, -2).map((c) => c.choices[0].delta.tool_calls[0].function.arguments as string)
     expect(pieces.length).toBe(generated.argumentDeltas)
     expect(pieces.join('')).toBe(generated.argumentsText)
@@ -195,8 +202,18 @@ describe('generateStreamPrefixes', () => {
 
 describe('summarize and compare', () => {
   test('names the first difference', () => {
-    const a = summarize({ id: 'x', model: 'm', created: 1, choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'stop' }] })
-    const b = summarize({ id: 'x', model: 'm', created: 1, choices: [{ index: 0, message: { role: 'assistant', content: 'Ho' }, finish_reason: 'stop' }] })
+    const a = summarize({
+      id: 'x',
+      model: 'm',
+      created: 1,
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'stop' }],
+    })
+    const b = summarize({
+      id: 'x',
+      model: 'm',
+      created: 1,
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Ho' }, finish_reason: 'stop' }],
+    })
     expect(compare(a, a)).toEqual({ ok: true })
     expect(compare(a, b)).toEqual({ ok: false, detail: '$.choices.0.content: got "Hi", expected "Ho"' })
   })
@@ -225,7 +242,10 @@ describe('generateResponsesStream', () => {
   })
 
   test('the deltas join to the text and the arguments, which parse to the document', () => {
-    const text = events.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta).join('')
+    const text = events
+      .filter((e) => e.type === 'response.output_text.delta')
+      .map((e) => e.delta)
+      .join('')
     const args = events.filter((e) => e.type === 'response.function_call_arguments.delta').map((e) => e.delta)
     expect(text).toBe(generated.text)
     expect(text.length).toBeGreaterThanOrEqual(20_000)

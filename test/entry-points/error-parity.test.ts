@@ -9,7 +9,13 @@ import { pipeline } from 'node:stream/promises'
 import { describe, expect, test } from 'vitest'
 import { accumulateChatCompletion, DeltafoldError, streamChatCompletion, type ChatCompletion, type CompletionEvent } from '@deltafold/core'
 import { accumulateFromReadable, createChunkTransform, createEventTransform, createSSEDecoderTransform } from '@deltafold/node'
-import { ChatCompletionChunkStream, ChatCompletionDecoderStream, ChatCompletionEventStream, SSEDecoderStream, fromResponse } from '@deltafold/web'
+import {
+  ChatCompletionChunkStream,
+  ChatCompletionDecoderStream,
+  ChatCompletionEventStream,
+  SSEDecoderStream,
+  fromResponse,
+} from '@deltafold/web'
 
 const encoder = new TextEncoder()
 
@@ -96,11 +102,17 @@ const ENTRY_POINTS: EntryPoint[] = [
     'node createSSEDecoderTransform → createChunkTransform → createEventTransform',
     async (input) => {
       const events = createEventTransform()
-      await pipeline(Readable.from(byteIterable(input)), createSSEDecoderTransform({ dispatchUnterminated: true }), createChunkTransform(), events, async (source: AsyncIterable<CompletionEvent>) => {
-        for await (const _ of source) {
-          // Read.
-        }
-      }).catch(() => {})
+      await pipeline(
+        Readable.from(byteIterable(input)),
+        createSSEDecoderTransform({ dispatchUnterminated: true }),
+        createChunkTransform(),
+        events,
+        async (source: AsyncIterable<CompletionEvent>) => {
+          for await (const _ of source) {
+            // Read.
+          }
+        },
+      ).catch(() => {})
       return events.finalChatCompletion()
     },
   ],
@@ -108,12 +120,34 @@ const ENTRY_POINTS: EntryPoint[] = [
 ]
 
 const chunk = (delta: object, finish: string | null = null) =>
-  JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] })
+  JSON.stringify({
+    id: 'c1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'm',
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  })
 
 /** The error's identity: what a user or a log sees. */
 function identity(error: unknown) {
-  const e = error as { name?: string; code?: string; message?: string; eventNumber?: number; byteOffset?: number; partial?: unknown; cause?: unknown }
-  return { name: e.name, code: e.code, message: e.message, eventNumber: e.eventNumber, byteOffset: e.byteOffset, partial: e.partial, cause: e.cause }
+  const e = error as {
+    name?: string
+    code?: string
+    message?: string
+    eventNumber?: number
+    byteOffset?: number
+    partial?: unknown
+    cause?: unknown
+  }
+  return {
+    name: e.name,
+    code: e.code,
+    message: e.message,
+    eventNumber: e.eventNumber,
+    byteOffset: e.byteOffset,
+    partial: e.partial,
+    cause: e.cause,
+  }
 }
 
 const reset = new Error('socket hang up')
@@ -129,8 +163,16 @@ const SINGLE_PIPE = ENTRY_POINTS.filter(([name]) => !MULTI_STAGE.has(name))
 const MULTI_PIPE = ENTRY_POINTS.filter(([name]) => MULTI_STAGE.has(name))
 
 const FAILING: [name: string, body: string, failure: Error | undefined][] = [
-  ['an error-only provider payload in event 2', `data: ${chunk({ content: 'Hi' })}\n\ndata: {"error":{"message":"quota exceeded","code":429}}\n\n`, undefined],
-  ['an error-only provider payload whose error is a string', `data: ${chunk({ content: 'Hi' })}\n\ndata: {"error":"quota exceeded"}\n\n`, undefined],
+  [
+    'an error-only provider payload in event 2',
+    `data: ${chunk({ content: 'Hi' })}\n\ndata: {"error":{"message":"quota exceeded","code":429}}\n\n`,
+    undefined,
+  ],
+  [
+    'an error-only provider payload whose error is a string',
+    `data: ${chunk({ content: 'Hi' })}\n\ndata: {"error":"quota exceeded"}\n\n`,
+    undefined,
+  ],
   ['a body cut inside the JSON of event 2', `data: ${chunk({ content: 'Hi' })}\n\ndata: {"choices":[{"index":0,"del`, undefined],
 ]
 
@@ -141,35 +183,51 @@ const READ_FAILURES: [name: string, body: string][] = [
 ]
 
 describe.each(FAILING)('%s', (_name, body, failure) => {
-  test.each([1, 7, 4096])('every entry point fails with core\'s error: code, message, event number, byte offset, partial (%i-byte pieces)', async (size) => {
-    const input = (): Input => ({ chunks: pieces(body, size), ...(failure ? { failure } : {}) })
-    const expected = identity(await accumulateChatCompletion(byteIterable(input())).then(() => undefined, (e: unknown) => e))
-    expect(expected.code).toBeDefined()
-    expect(expected.partial).toBeDefined()
-    for (const [name, run] of ENTRY_POINTS) {
-      const error = await run(input()).then(
-        () => new Error(`${name} resolved`),
-        (e: unknown) => e,
+  test.each([1, 7, 4096])(
+    "every entry point fails with core's error: code, message, event number, byte offset, partial (%i-byte pieces)",
+    async (size) => {
+      const input = (): Input => ({ chunks: pieces(body, size), ...(failure ? { failure } : {}) })
+      const expected = identity(
+        await accumulateChatCompletion(byteIterable(input())).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
       )
-      expect(identity(error), name).toEqual(expected)
-    }
-  })
+      expect(expected.code).toBeDefined()
+      expect(expected.partial).toBeDefined()
+      for (const [name, run] of ENTRY_POINTS) {
+        const error = await run(input()).then(
+          () => new Error(`${name} resolved`),
+          (e: unknown) => e,
+        )
+        expect(identity(error), name).toEqual(expected)
+      }
+    },
+  )
 })
 
 describe.each(READ_FAILURES)('%s', (_name, body) => {
-  test.each([1, 7, 4096])('every single-pipe entry point fails stream_failed with the cause, where the input was complete, and partial (%i-byte pieces)', async (size) => {
-    const input = (): Input => ({ chunks: pieces(body, size), failure: reset })
-    const expected = identity(await accumulateChatCompletion(byteIterable(input())).then(() => undefined, (e: unknown) => e))
-    expect(expected).toMatchObject({ code: 'stream_failed', cause: reset })
-    expect(expected.message).toMatch(/^Reading the stream failed: socket hang up \(after event \d, byte \d+\)$/)
-    for (const [name, run] of SINGLE_PIPE) {
-      const error = await run(input()).then(
-        () => new Error(`${name} resolved`),
-        (e: unknown) => e,
+  test.each([1, 7, 4096])(
+    'every single-pipe entry point fails stream_failed with the cause, where the input was complete, and partial (%i-byte pieces)',
+    async (size) => {
+      const input = (): Input => ({ chunks: pieces(body, size), failure: reset })
+      const expected = identity(
+        await accumulateChatCompletion(byteIterable(input())).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
       )
-      expect(identity(error), name).toEqual(expected)
-    }
-  })
+      expect(expected).toMatchObject({ code: 'stream_failed', cause: reset })
+      expect(expected.message).toMatch(/^Reading the stream failed: socket hang up \(after event \d, byte \d+\)$/)
+      for (const [name, run] of SINGLE_PIPE) {
+        const error = await run(input()).then(
+          () => new Error(`${name} resolved`),
+          (e: unknown) => e,
+        )
+        expect(identity(error), name).toEqual(expected)
+      }
+    },
+  )
 
   test('known gap: the multi-stage pipelines reject with the upstream error itself, carrying partial', async () => {
     for (const [name, run] of MULTI_PIPE) {
@@ -191,9 +249,14 @@ const NOT_A_STREAM: [name: string, body: string][] = [
 ]
 
 describe.each(NOT_A_STREAM)('not an event stream: %s', (_name, body) => {
-  test('every single-pipe entry point fails with core\'s error: code, message, event number, byte offset, partial', async () => {
+  test("every single-pipe entry point fails with core's error: code, message, event number, byte offset, partial", async () => {
     const input = (): Input => ({ chunks: pieces(body, 4096) })
-    const expected = identity(await accumulateChatCompletion(byteIterable(input())).then(() => undefined, (e: unknown) => e))
+    const expected = identity(
+      await accumulateChatCompletion(byteIterable(input())).then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    )
     expect(expected.code).toMatch(/^(not_event_stream|empty_stream|upstream_error)$/)
     for (const [name, run] of SINGLE_PIPE) {
       const error = await run(input()).then(

@@ -128,11 +128,14 @@ describe.each(fixtures.filter((f) => !REJECTED_BY_SDK.has(f.name)).map((f) => [f
     expect(json(await accumulateAnthropicMessage(split(fixture.bytes, [...fixture.bytes.keys()])))).toEqual(expected)
   })
 
-  test(BETA_ONLY.has(name) ? 'differs from the non-beta MessageStream only by beta fields' : 'equals the non-beta MessageStream too', async () => {
-    const ours = json(await accumulateAnthropicMessage(fixture.bytes))
-    if (BETA_ONLY.has(name)) expect(ours).not.toEqual(await sdkMessage(fixture.bytes, false))
-    else expect(ours).toEqual(await sdkMessage(fixture.bytes, false))
-  })
+  test(
+    BETA_ONLY.has(name) ? 'differs from the non-beta MessageStream only by beta fields' : 'equals the non-beta MessageStream too',
+    async () => {
+      const ours = json(await accumulateAnthropicMessage(fixture.bytes))
+      if (BETA_ONLY.has(name)) expect(ours).not.toEqual(await sdkMessage(fixture.bytes, false))
+      else expect(ours).toEqual(await sdkMessage(fixture.bytes, false))
+    },
+  )
 
   if (fixture.expected !== undefined) {
     test('matches the Message its source test asserts (.expected.json)', async () => {

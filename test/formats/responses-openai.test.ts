@@ -12,7 +12,8 @@ const files = readdirSync(DIR)
 
 /** Fields the SDK adds to what the wire sent (`maybeParseResponse`): left out of the comparison. */
 const SDK_ADDED = new Set(['output_text', 'output_parsed', 'parsed_arguments', 'parsed'])
-const withoutSdkFields = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (key, v: unknown) => (SDK_ADDED.has(key) ? undefined : v)))
+const withoutSdkFields = (value: unknown): unknown =>
+  JSON.parse(JSON.stringify(value, (key, v: unknown) => (SDK_ADDED.has(key) ? undefined : v)))
 
 async function theirs(bytes: Uint8Array): Promise<{ response?: unknown; error?: unknown }> {
   const client = new OpenAI({
@@ -70,7 +71,10 @@ describe('streams the SDK does not fold to their terminal response', () => {
 
   test.each([
     ['vercel-ai-inline-failed-before-output.sse', { code: 'server_error', message: 'response failed' }],
-    ['vercel-ai-inline-flat-error-event.sse', { type: 'error', sequence_number: 1, code: 'rate_limit_exceeded', message: 'Rate limit reached', param: null }],
+    [
+      'vercel-ai-inline-flat-error-event.sse',
+      { type: 'error', sequence_number: 1, code: 'rate_limit_exceeded', message: 'Rate limit reached', param: null },
+    ],
   ])('%s: both reject; deltafold with a ProviderError holding the provider error and partial', async (name, providerError) => {
     const bytes = read(name)
     const [a, b] = await Promise.all([theirs(bytes), ours(bytes)])
@@ -88,7 +92,10 @@ describe('streams the SDK does not fold to their terminal response', () => {
   })
 
   test('truncated JSON in the first event: both reject; deltafold names the event', async () => {
-    const [a, b] = await Promise.all([theirs(read('vercel-ai-parallel-tool-call-wrapper-1.sse')), ours(read('vercel-ai-parallel-tool-call-wrapper-1.sse'))])
+    const [a, b] = await Promise.all([
+      theirs(read('vercel-ai-parallel-tool-call-wrapper-1.sse')),
+      ours(read('vercel-ai-parallel-tool-call-wrapper-1.sse')),
+    ])
     expect(a.error).toBeDefined()
     expect(isDeltafoldError(b.error) && [b.error.code, b.error.eventNumber]).toEqual(['invalid_json', 1])
   })

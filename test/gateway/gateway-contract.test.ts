@@ -17,7 +17,14 @@ import { canonical, payloads } from './helpers.js'
 const encoder = new TextEncoder()
 const sse = (...payloads: Array<object | string>) =>
   payloads.map((p) => `data: ${typeof p === 'string' ? p : JSON.stringify(p)}\n\n`).join('')
-const chunk = (choices: unknown[], extra: object = {}) => ({ id: 'c1', object: 'chat.completion.chunk', created: 7, model: 'm', choices, ...extra })
+const chunk = (choices: unknown[], extra: object = {}) => ({
+  id: 'c1',
+  object: 'chat.completion.chunk',
+  created: 7,
+  model: 'm',
+  choices,
+  ...extra,
+})
 const text = (content: string, finish: string | null = null) => chunk([{ index: 0, delta: { content }, finish_reason: finish }])
 
 interface Run {
@@ -68,7 +75,11 @@ const taps: Array<[string, (pieces: string[], options?: ChatCompletionTapOptions
       const out: Buffer[] = []
       let streamError: unknown
       try {
-        await pipeline(Readable.from(pieces.map((p) => Buffer.from(p))), tap, new Writable({ write: (c, _e, done) => (out.push(c), done()) }))
+        await pipeline(
+          Readable.from(pieces.map((p) => Buffer.from(p))),
+          tap,
+          new Writable({ write: (c, _e, done) => (out.push(c), done()) }),
+        )
       } catch (error) {
         streamError = error
       }
@@ -77,7 +88,9 @@ const taps: Array<[string, (pieces: string[], options?: ChatCompletionTapOptions
   ],
 ]
 
-const normalizers: Array<[string, (pieces: string[], options?: ChatCompletionNormalizerOptions) => Promise<{ text: string; streamError?: unknown }>]> = [
+const normalizers: Array<
+  [string, (pieces: string[], options?: ChatCompletionNormalizerOptions) => Promise<{ text: string; streamError?: unknown }>]
+> = [
   [
     'web',
     async (pieces, options) => {
@@ -89,7 +102,8 @@ const normalizers: Array<[string, (pieces: string[], options?: ChatCompletionNor
       })
       const out: Uint8Array[] = []
       try {
-        for await (const c of source.pipeThrough(new ChatCompletionNormalizeStream(options)) as unknown as AsyncIterable<Uint8Array>) out.push(c)
+        for await (const c of source.pipeThrough(new ChatCompletionNormalizeStream(options)) as unknown as AsyncIterable<Uint8Array>)
+          out.push(c)
       } catch (error) {
         return { text: Buffer.concat(out).toString(), streamError: error }
       }
@@ -127,15 +141,18 @@ const hostile: Array<[string, string, string, ChatCompletionTapOptions]> = [
 ]
 
 describe.each(taps)('tap (%s)', (_runtime, run) => {
-  test.each(hostile)('fail-open on %s: every byte reaches the reader, the fold rejects with the typed error and partial', async (_what, bad, code, options) => {
-    const pieces = [sse(text('Hel')), bad, sse(text('lo', 'stop')), 'data: [DONE]\n\n']
-    const result = await run(pieces, options)
-    expect(result.streamError).toBeUndefined()
-    expect(result.bytes.toString()).toBe(pieces.join(''))
-    expect(isDeltafoldError(result.fold.error)).toBe(true)
-    expect((result.fold.error as DeltafoldError).code).toBe(code)
-    expect(((result.fold.error as DeltafoldError).partial as ChatCompletion).choices[0]?.message.content).toBe('Hel')
-  })
+  test.each(hostile)(
+    'fail-open on %s: every byte reaches the reader, the fold rejects with the typed error and partial',
+    async (_what, bad, code, options) => {
+      const pieces = [sse(text('Hel')), bad, sse(text('lo', 'stop')), 'data: [DONE]\n\n']
+      const result = await run(pieces, options)
+      expect(result.streamError).toBeUndefined()
+      expect(result.bytes.toString()).toBe(pieces.join(''))
+      expect(isDeltafoldError(result.fold.error)).toBe(true)
+      expect((result.fold.error as DeltafoldError).code).toBe(code)
+      expect(((result.fold.error as DeltafoldError).partial as ChatCompletion).choices[0]?.message.content).toBe('Hel')
+    },
+  )
 
   test.each(hostile)('failClosed on %s: the byte stream errors with the typed error', async (_what, bad, code, options) => {
     const result = await run([sse(text('Hel')), bad, sse(text('lo', 'stop'))], { ...options, failClosed: true })
@@ -146,7 +163,10 @@ describe.each(taps)('tap (%s)', (_runtime, run) => {
   })
 
   test.each([false, true])('a provider error reaches only the fold, failClosed %s', async (failClosed) => {
-    const pieces = [sse(text('Hel')), sse(chunk([{ index: 0, delta: { content: 'l' } }], { error: { message: 'upstream died', code: 502 } }))]
+    const pieces = [
+      sse(text('Hel')),
+      sse(chunk([{ index: 0, delta: { content: 'l' } }], { error: { message: 'upstream died', code: 502 } })),
+    ]
     const result = await run(pieces, { failClosed })
     expect(result.streamError).toBeUndefined()
     expect(result.bytes.toString()).toBe(pieces.join(''))
@@ -249,9 +269,28 @@ describe.each(normalizers)('normalize (%s)', (_runtime, run) => {
       sse(text('o', 'stop')),
     ])
     expect(payloads(out).map((p) => JSON.parse(p))).toEqual([
-      { id: 'c1', object: 'chat.completion.chunk', created: 7, model: 'm', choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }] },
-      { id: 'c1', object: 'chat.completion.chunk', created: 7, model: 'm', choices: [{ index: 0, delta: { content: 'l' }, finish_reason: null }] },
-      { id: 'c1', object: 'chat.completion.chunk', created: 7, model: 'm', choices: [], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } },
+      {
+        id: 'c1',
+        object: 'chat.completion.chunk',
+        created: 7,
+        model: 'm',
+        choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }],
+      },
+      {
+        id: 'c1',
+        object: 'chat.completion.chunk',
+        created: 7,
+        model: 'm',
+        choices: [{ index: 0, delta: { content: 'l' }, finish_reason: null }],
+      },
+      {
+        id: 'c1',
+        object: 'chat.completion.chunk',
+        created: 7,
+        model: 'm',
+        choices: [],
+        usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+      },
       { error: { message: 'upstream died', code: 502 } },
     ])
   })
@@ -301,8 +340,18 @@ const quirky: Array<[string, string, string]> = [
   [
     'tool calls numbered from 1 with the header repeated (Anthropic compat, Kimi)',
     sse(
-      chunk([{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 1, id: 'call_1', type: 'function', function: { name: 'get', arguments: '' } }] } }]),
-      chunk([{ index: 0, delta: { tool_calls: [{ index: 1, id: 'call_1', type: 'function', function: { name: 'get', arguments: '{}' } }] } }]),
+      chunk([
+        {
+          index: 0,
+          delta: {
+            role: 'assistant',
+            tool_calls: [{ index: 1, id: 'call_1', type: 'function', function: { name: 'get', arguments: '' } }],
+          },
+        },
+      ]),
+      chunk([
+        { index: 0, delta: { tool_calls: [{ index: 1, id: 'call_1', type: 'function', function: { name: 'get', arguments: '{}' } }] } },
+      ]),
     ),
     '',
   ],

@@ -69,7 +69,9 @@ describe.each(fixtures)('%s', (_name, bytes) => {
       expect(input.error).toBeInstanceOf(ProviderError)
       expect(output.error).toBeInstanceOf(ProviderError)
       expect((output.error as ProviderError).error).toEqual((input.error as ProviderError).error)
-      expect((output.error as ProviderError).partial).toEqual(canonical((input.error as ProviderError).partial as ChatCompletion, { finished: false }))
+      expect((output.error as ProviderError).partial).toEqual(
+        canonical((input.error as ProviderError).partial as ChatCompletion, { finished: false }),
+      )
       expect(JSON.parse(payloads(whole).at(-1)!)).toEqual({ error: (input.error as ProviderError).error })
     }
   })

@@ -46,7 +46,10 @@ async function settle(promise: Promise<ChatCompletion>): Promise<{ completion?: 
   }
 }
 
-function expectSameFold(actual: { completion?: ChatCompletion; error?: unknown }, expected: { completion?: ChatCompletion; error?: unknown }) {
+function expectSameFold(
+  actual: { completion?: ChatCompletion; error?: unknown },
+  expected: { completion?: ChatCompletion; error?: unknown },
+) {
   if (expected.error === undefined) return expect(actual.completion).toEqual(expected.completion)
   expect(isDeltafoldError(actual.error)).toBe(true)
   expect((actual.error as ProviderError).code).toBe((expected.error as ProviderError).code)

@@ -65,7 +65,11 @@ const STEPS: string[] = [
   sse(chunk([{ index: 0, delta: { role: 'assistant', content: 'Hel' } }])),
   sse(content('lo')),
   sse(content(' wor')),
-  sse(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":' } }] } }])),
+  sse(
+    chunk([
+      { index: 0, delta: { tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":' } }] } },
+    ]),
+  ),
   sse(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '1}' } }] } }])),
   sse(content('ld', 'tool_calls')),
   sse(chunk([], { usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 } })),
@@ -314,11 +318,17 @@ describe('the connection closes mid-event', () => {
         async () => {
           const response = await request()
           const events = createEventTransform()
-          const error = await pipeline(response, createSSEDecoderTransform({ dispatchUnterminated: true }), createChunkTransform(), events, async (source) => {
-            for await (const _ of source) {
-              // Consume.
-            }
-          }).catch((e: unknown) => e)
+          const error = await pipeline(
+            response,
+            createSSEDecoderTransform({ dispatchUnterminated: true }),
+            createChunkTransform(),
+            events,
+            async (source) => {
+              for await (const _ of source) {
+                // Consume.
+              }
+            },
+          ).catch((e: unknown) => e)
           expect(await events.finalChatCompletion().catch((e: unknown) => e)).toBe(error)
           return { error, snapshot: () => events.snapshot() }
         },
@@ -472,35 +482,40 @@ describe('an AbortSignal fires at a random point', () => {
 describe('the consumer stops early', () => {
   test('breaking out at any event cancels the source at most once, releases it, and settles finalChatCompletion', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...LOOP_SURFACES), fc.integer({ min: 0, max: 25 }), fc.boolean(), async (surface, at, yieldFirst) => {
-        const run = await runSurface(surface, STEPS, 'close', {
-          onConsumed: async (_event, index) => {
-            if (yieldFirst) await new Promise((resolve) => setImmediate(resolve))
-            return index === at ? 'break' : undefined
-          },
-        })
-        if (run.completion !== undefined) {
-          // The break came after the completion was settled (or there were fewer events).
-          expect(run.completion).toEqual(FULL)
-        } else if (surface === 'node.pipeline') {
-          expect(run.error).toMatchObject({ name: 'AbortError' })
-          expect(run.finalError).toBe(run.error)
-        } else {
-          expect(run.error).toBeUndefined()
-          expect(run.finalError).toMatchObject({ name: 'DeltafoldError', code: 'aborted' })
-        }
-        if (run.completion === undefined) {
-          const partial = partialOf(run.finalError)!
-          expect(FULL_TEXT.startsWith(contentOf(partial))).toBe(true)
-          // Everything the consumer saw is in the partial (the pipeline may have read ahead).
-          const seen = run.events.flatMap((e) => (e.type === 'content.delta' ? [e.delta] : [])).join('')
-          expect(contentOf(partial).startsWith(seen)).toBe(true)
-        }
-        await expectReleased(run)
-        if (run.completion === undefined && run.probe.pulls <= STEPS.length && !surface.startsWith('node.')) {
-          expect(run.probe.cancels).toHaveLength(1)
-        }
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...LOOP_SURFACES),
+        fc.integer({ min: 0, max: 25 }),
+        fc.boolean(),
+        async (surface, at, yieldFirst) => {
+          const run = await runSurface(surface, STEPS, 'close', {
+            onConsumed: async (_event, index) => {
+              if (yieldFirst) await new Promise((resolve) => setImmediate(resolve))
+              return index === at ? 'break' : undefined
+            },
+          })
+          if (run.completion !== undefined) {
+            // The break came after the completion was settled (or there were fewer events).
+            expect(run.completion).toEqual(FULL)
+          } else if (surface === 'node.pipeline') {
+            expect(run.error).toMatchObject({ name: 'AbortError' })
+            expect(run.finalError).toBe(run.error)
+          } else {
+            expect(run.error).toBeUndefined()
+            expect(run.finalError).toMatchObject({ name: 'DeltafoldError', code: 'aborted' })
+          }
+          if (run.completion === undefined) {
+            const partial = partialOf(run.finalError)!
+            expect(FULL_TEXT.startsWith(contentOf(partial))).toBe(true)
+            // Everything the consumer saw is in the partial (the pipeline may have read ahead).
+            const seen = run.events.flatMap((e) => (e.type === 'content.delta' ? [e.delta] : [])).join('')
+            expect(contentOf(partial).startsWith(seen)).toBe(true)
+          }
+          await expectReleased(run)
+          if (run.completion === undefined && run.probe.pulls <= STEPS.length && !surface.startsWith('node.')) {
+            expect(run.probe.cancels).toHaveLength(1)
+          }
+        },
+      ),
       params(RUNS * 2),
     )
   })
@@ -554,8 +569,7 @@ describe('the upstream cancel itself fails', () => {
   // Regression: readableIterator().return() used to remove its 'error' listener before destroy(),
   // so an error from a failing _destroy became an uncaught exception (fixed: swallowed until 'close').
   test('regression: node.accumulate: the pipeline still fails with its own typed error, cancels once, and nothing goes unhandled', () =>
-    cancelFails('node.accumulate'),
-  )
+    cancelFails('node.accumulate'))
 })
 
 test('core, web and node start no timer, immediate or interval (the source text, next to the resource checks above)', () => {
@@ -568,5 +582,6 @@ test('core, web and node start no timer, immediate or interval (the source text,
   }
   for (const pkg of ['core', 'web', 'node']) walk(new URL(`../../packages/${pkg}/src/`, import.meta.url))
   expect(files.length).toBeGreaterThan(20)
-  for (const text of files) expect(text.replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '')).not.toMatch(/\b(setTimeout|setInterval|setImmediate|queueMicrotask)\s*\(/)
+  for (const text of files)
+    expect(text.replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '')).not.toMatch(/\b(setTimeout|setInterval|setImmediate|queueMicrotask)\s*\(/)
 })

@@ -212,7 +212,11 @@ function driveDecoder(pieces: ReadonlyArray<Uint8Array | string>): void {
 }
 
 /** The same pieces through the async pipeline: it must end exactly as the synchronous parser. */
-async function driveAsync(pieces: ReadonlyArray<Uint8Array | string>, expected: Outcome, extra: ChatCompletionStreamOptions = {}): Promise<void> {
+async function driveAsync(
+  pieces: ReadonlyArray<Uint8Array | string>,
+  expected: Outcome,
+  extra: ChatCompletionStreamOptions = {},
+): Promise<void> {
   try {
     const completion = await accumulateChatCompletion(pieces, { ...OPTIONS, ...extra })
     expect({ completion: JSON.stringify(completion) }).toEqual(expected)
@@ -327,7 +331,10 @@ function nest(depth: number): unknown {
   return value
 }
 const deep = fc.integer({ min: 10, max: 400 }).map(nest)
-const text = fc.oneof({ weight: 4, arbitrary: fc.string({ maxLength: 12 }) }, { weight: 1, arbitrary: fc.string({ maxLength: 12, unit: 'binary' }) })
+const text = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ maxLength: 12 }) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 12, unit: 'binary' }) },
+)
 
 /**
  * Chunk-shaped objects whose every field is hostile with probability `rate` (per mille): at 0 they
@@ -350,23 +357,56 @@ function chunks(rate: number) {
   /** Records whose every key is optional, plus (sometimes) extra keys, hostile ones included. */
   const withExtras = (model: Record<string, fc.Arbitrary<unknown>>) =>
     fc
-      .tuple(fc.record(model, { requiredKeys: [] }), fc.option(fc.dictionary(hostileKey, hostile(text), { maxKeys: 3 }), { nil: undefined, freq: 4 }))
+      .tuple(
+        fc.record(model, { requiredKeys: [] }),
+        fc.option(fc.dictionary(hostileKey, hostile(text), { maxKeys: 3 }), { nil: undefined, freq: 4 }),
+      )
       .map(([known, extras]) => ({ ...extras, ...known }))
 
   const toolCall = withExtras({
     index: index(fc.integer({ min: 0, max: 2 })),
     id: hostile(fc.constantFrom('call_a', 'call_b', 'call_c', '')),
     type: hostile(fc.constant('function')),
-    function: hostile(withExtras({ name: hostile(fc.constantFrom('f', 'g', '')), arguments: hostile(fc.constantFrom('{"a":', '1}', '', '{}', '[', '"\\u00', 'x')) })),
+    function: hostile(
+      withExtras({
+        name: hostile(fc.constantFrom('f', 'g', '')),
+        arguments: hostile(fc.constantFrom('{"a":', '1}', '', '{}', '[', '"\\u00', 'x')),
+      }),
+    ),
   })
-  const logprob = withExtras({ token: hostile(text), logprob: hostile(fc.double({ max: 0, noNaN: true })), bytes: hostile(fc.array(fc.nat(255), { maxLength: 3 })), top_logprobs: hostile(fc.constant([])) })
+  const logprob = withExtras({
+    token: hostile(text),
+    logprob: hostile(fc.double({ max: 0, noNaN: true })),
+    bytes: hostile(fc.array(fc.nat(255), { maxLength: 3 })),
+    top_logprobs: hostile(fc.constant([])),
+  })
   const delta = withExtras({
     role: hostile(fc.constantFrom('assistant', 'tool', '')),
-    content: hostile(fc.oneof({ weight: 5, arbitrary: text }, { weight: 1, arbitrary: fc.array(fc.oneof(fc.record({ type: fc.constant('text'), text }), fc.record({ type: fc.constant('thinking'), thinking: text }), anything), { maxLength: 3 }) })),
+    content: hostile(
+      fc.oneof(
+        { weight: 5, arbitrary: text },
+        {
+          weight: 1,
+          arbitrary: fc.array(
+            fc.oneof(
+              fc.record({ type: fc.constant('text'), text }),
+              fc.record({ type: fc.constant('thinking'), thinking: text }),
+              anything,
+            ),
+            { maxLength: 3 },
+          ),
+        },
+      ),
+    ),
     refusal: hostile(text),
     reasoning_content: hostile(text),
     reasoning: hostile(text),
-    reasoning_details: hostile(fc.array(withExtras({ type: hostile(fc.constantFrom('reasoning.text', 'reasoning.summary')), index: index(fc.nat(2)), text: hostile(text) }), { maxLength: 3 })),
+    reasoning_details: hostile(
+      fc.array(
+        withExtras({ type: hostile(fc.constantFrom('reasoning.text', 'reasoning.summary')), index: index(fc.nat(2)), text: hostile(text) }),
+        { maxLength: 3 },
+      ),
+    ),
     tool_calls: hostile(fc.array(toolCall, { maxLength: 3 })),
     function_call: hostile(withExtras({ name: hostile(text), arguments: hostile(text) })),
   })
@@ -374,7 +414,9 @@ function chunks(rate: number) {
     index: index(fc.integer({ min: 0, max: 2 })),
     delta: hostile(delta),
     finish_reason: hostile(fc.constantFrom('stop', 'length', 'tool_calls', '')),
-    logprobs: hostile(withExtras({ content: hostile(fc.array(logprob, { maxLength: 3 })), refusal: hostile(fc.array(logprob, { maxLength: 2 })) })),
+    logprobs: hostile(
+      withExtras({ content: hostile(fc.array(logprob, { maxLength: 3 })), refusal: hostile(fc.array(logprob, { maxLength: 2 })) }),
+    ),
   })
   const usage = withExtras({ prompt_tokens: hostile(fc.nat()), completion_tokens: hostile(fc.nat()), total_tokens: hostile(fc.nat()) })
   return withExtras({
@@ -386,7 +428,10 @@ function chunks(rate: number) {
     service_tier: hostile(fc.constantFrom('default', 'flex')),
     choices: hostile(fc.array(choice, { maxLength: 3 })),
     usage: hostile(usage),
-    error: rate === 0 ? fc.constant(undefined) : fc.oneof({ weight: 1000, arbitrary: fc.constant(undefined) }, { weight: rate, arbitrary: hostile(fc.record({ message: text })) }),
+    error:
+      rate === 0
+        ? fc.constant(undefined)
+        : fc.oneof({ weight: 1000, arbitrary: fc.constant(undefined) }, { weight: rate, arbitrary: hostile(fc.record({ message: text })) }),
   })
 }
 /** The hostility rates (per mille) a run picks from. */
@@ -409,27 +454,73 @@ function toJSON(value: unknown): string {
 
 describe('fuzz: random bytes', () => {
   // Random bytes rarely reach the JSON layer; an SSE alphabet does.
-  const TOKENS = ['data:', 'data: ', 'event: error\n', ': c\n', 'id: 1\n', 'retry: 5\n', '\n', '\r', '\r\n', '\n\n', '{', '}', '[', ']', '"', ':', ',', 'choices', '"index":', '"delta":', '"content":', '"tool_calls":', '0', '-1', '1e400', 'null', 'true', '[DONE]', '\u2028', '€', '\uFEFF', 'data: {"choices":[{"index":0,"delta":{"content":"x"}}]}\n\n', 'data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{"}}]}}]}\n\n']
-  const alphabetBytes = fc.array(fc.oneof(fc.constantFrom(...TOKENS).map((t) => encoder.encode(t)), fc.uint8Array({ maxLength: 4 })), { maxLength: 200 }).map((parts) => {
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-    let at = 0
-    for (const p of parts) {
-      out.set(p, at)
-      at += p.length
-    }
-    return out
-  })
-
-  test('any bytes, any split: only DeltafoldErrors, snapshots bounded and plain, events within maxEventBytes', () => {
-    fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 2048 }), alphabetBytes), fractions, fc.boolean(), (bytes, at, strict) => {
-        const pieces = cut(bytes, at)
-        drive('bytes', pieces, { strict })
-        driveDecoder(pieces)
-      }),
-      params(1),
+  const TOKENS = [
+    'data:',
+    'data: ',
+    'event: error\n',
+    ': c\n',
+    'id: 1\n',
+    'retry: 5\n',
+    '\n',
+    '\r',
+    '\r\n',
+    '\n\n',
+    '{',
+    '}',
+    '[',
+    ']',
+    '"',
+    ':',
+    ',',
+    'choices',
+    '"index":',
+    '"delta":',
+    '"content":',
+    '"tool_calls":',
+    '0',
+    '-1',
+    '1e400',
+    'null',
+    'true',
+    '[DONE]',
+    '\u2028',
+    '€',
+    '\uFEFF',
+    'data: {"choices":[{"index":0,"delta":{"content":"x"}}]}\n\n',
+    'data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{"}}]}}]}\n\n',
+  ]
+  const alphabetBytes = fc
+    .array(
+      fc.oneof(
+        fc.constantFrom(...TOKENS).map((t) => encoder.encode(t)),
+        fc.uint8Array({ maxLength: 4 }),
+      ),
+      { maxLength: 200 },
     )
-  }, TIMEOUT)
+    .map((parts) => {
+      const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+      let at = 0
+      for (const p of parts) {
+        out.set(p, at)
+        at += p.length
+      }
+      return out
+    })
+
+  test(
+    'any bytes, any split: only DeltafoldErrors, snapshots bounded and plain, events within maxEventBytes',
+    () => {
+      fc.assert(
+        fc.property(fc.oneof(fc.uint8Array({ maxLength: 2048 }), alphabetBytes), fractions, fc.boolean(), (bytes, at, strict) => {
+          const pieces = cut(bytes, at)
+          drive('bytes', pieces, { strict })
+          driveDecoder(pieces)
+        }),
+        params(1),
+      )
+    },
+    TIMEOUT,
+  )
 })
 
 describe('fuzz: input that is not an event stream', () => {
@@ -440,12 +531,20 @@ describe('fuzz: input that is not an event stream', () => {
     .tuple(fc.constantFrom('hello', '<html>', 'HTTP/1.1 200 OK', 'Error', '\u007fELF', 'x'), fc.string({ unit: 'binary', maxLength: 200 }))
     .map(([head, rest]) => head + rest)
   const errorBody = fc.oneof(
-    fc.record({ error: fc.oneof(fc.string({ maxLength: 20 }), fc.record({ message: fc.string({ maxLength: 20 }), code: fc.option(fc.integer()) })) }),
+    fc.record({
+      error: fc.oneof(fc.string({ maxLength: 20 }), fc.record({ message: fc.string({ maxLength: 20 }), code: fc.option(fc.integer()) })),
+    }),
     fc.record({ detail: fc.jsonValue({ maxDepth: 2 }).filter((v) => v !== null) }),
     fc.record({ message: fc.string({ maxLength: 20 }) }),
   )
-  const jsonBody = fc.oneof(errorBody, fc.array(errorBody, { minLength: 1, maxLength: 3 }), fc.jsonValue({ maxDepth: 3 })).map((v) => JSON.stringify(v) ?? 'null')
-  const body = fc.oneof(notSSEText.map((t) => encoder.encode(t)), jsonBody.map((t) => encoder.encode(t)), fc.uint8Array({ minLength: 1, maxLength: 512 }))
+  const jsonBody = fc
+    .oneof(errorBody, fc.array(errorBody, { minLength: 1, maxLength: 3 }), fc.jsonValue({ maxDepth: 3 }))
+    .map((v) => JSON.stringify(v) ?? 'null')
+  const body = fc.oneof(
+    notSSEText.map((t) => encoder.encode(t)),
+    jsonBody.map((t) => encoder.encode(t)),
+    fc.uint8Array({ minLength: 1, maxLength: 512 }),
+  )
 
   function outcome(pieces: Uint8Array[]): string {
     const parser = createChatCompletionStreamParser()
@@ -459,29 +558,40 @@ describe('fuzz: input that is not an event stream', () => {
     }
   }
 
-  test('any split gives the same typed outcome as the whole; no event and no chunk is never a success', () => {
-    fc.assert(
-      fc.property(body, fractions, (bytes, at) => {
-        const whole = outcome([bytes])
-        expect(outcome(cut(bytes, at))).toBe(whole)
-        const result = JSON.parse(whole) as { completion?: ChatCompletion; code?: DeltafoldErrorCode }
-        // Only a body that holds a chunk (an event stream after all, or a non-streamed completion) completes.
-        if (result.completion !== undefined) expect(/data|\{/.test(new TextDecoder().decode(bytes))).toBe(true)
-      }),
-      params(1),
-    )
-  }, TIMEOUT)
+  test(
+    'any split gives the same typed outcome as the whole; no event and no chunk is never a success',
+    () => {
+      fc.assert(
+        fc.property(body, fractions, (bytes, at) => {
+          const whole = outcome([bytes])
+          expect(outcome(cut(bytes, at))).toBe(whole)
+          const result = JSON.parse(whole) as { completion?: ChatCompletion; code?: DeltafoldErrorCode }
+          // Only a body that holds a chunk (an event stream after all, or a non-streamed completion) completes.
+          if (result.completion !== undefined) expect(/data|\{/.test(new TextDecoder().decode(bytes))).toBe(true)
+        }),
+        params(1),
+      )
+    },
+    TIMEOUT,
+  )
 })
 
 describe('fuzz: grammar-aware SSE', () => {
   /** Weighted choices, leaving out those of weight 0 (fc.oneof wants at least one, all positive). */
-  const pickOf = (...choices: Array<{ weight: number; arbitrary: fc.Arbitrary<string> }>) => fc.oneof(...choices.filter((c) => c.weight > 0))
+  const pickOf = (...choices: Array<{ weight: number; arbitrary: fc.Arbitrary<string> }>) =>
+    fc.oneof(...choices.filter((c) => c.weight > 0))
 
   /** One SSE event: optional comment, event type, id and retry lines, then its data lines; `rate` as for chunks(). */
   const event = (rate: number) =>
     fc.record({
       comment: fc.option(fc.constantFrom(': keep-alive', ':', ': ping'), { nil: undefined, freq: 4 }),
-      type: fc.option(pickOf({ weight: 100, arbitrary: fc.constantFrom('message', 'ping', '') }, { weight: Math.ceil(rate / 10), arbitrary: fc.constant('error') }), { nil: undefined, freq: 2 }),
+      type: fc.option(
+        pickOf(
+          { weight: 100, arbitrary: fc.constantFrom('message', 'ping', '') },
+          { weight: Math.ceil(rate / 10), arbitrary: fc.constant('error') },
+        ),
+        { nil: undefined, freq: 2 },
+      ),
       id: fc.option(fc.constantFrom('1', '', 'a\u0000b'), { nil: undefined, freq: 8 }),
       retry: fc.option(fc.constantFrom('100', 'x'), { nil: undefined, freq: 10 }),
       data: pickOf(
@@ -490,9 +600,21 @@ describe('fuzz: grammar-aware SSE', () => {
         { weight: 100, arbitrary: chunks(rate).map((c) => JSON.stringify(JSON.parse(toJSON(c)), null, 1) ?? 'null') },
         { weight: 30, arbitrary: fc.constantFrom('[DONE]', 'null', '', '{}') },
         // Numbers JSON.stringify cannot write: an overflowing exponent and a negative zero.
-        { weight: rate, arbitrary: chunks(rate).map((c) => toJSON(c).replace(/:(\d+)([,}])/, ':1e400$2').replace(/:0([,}])/, ':-0$1')) },
+        {
+          weight: rate,
+          arbitrary: chunks(rate).map((c) =>
+            toJSON(c)
+              .replace(/:(\d+)([,}])/, ':1e400$2')
+              .replace(/:0([,}])/, ':-0$1'),
+          ),
+        },
         { weight: rate, arbitrary: fc.constantFrom(' [DONE] ', '[]', '1', '"x"', '{"error":{"message":"boom"}}') },
-        { weight: rate, arbitrary: chunks(rate).map((c) => toJSON(c)).chain((t) => fc.nat(t.length).map((n) => t.slice(0, n))) },
+        {
+          weight: rate,
+          arbitrary: chunks(rate)
+            .map((c) => toJSON(c))
+            .chain((t) => fc.nat(t.length).map((n) => t.slice(0, n))),
+        },
         { weight: Math.ceil(rate / 3), arbitrary: fc.string({ maxLength: 30 }) },
       ),
       space: fc.boolean(),
@@ -501,7 +623,11 @@ describe('fuzz: grammar-aware SSE', () => {
 
   /** Encodes events as SSE with random line ends; data with line breaks becomes several data: lines. */
   const stream = fc
-    .tuple(fc.constantFrom(...RATES).chain((rate) => fc.array(event(rate), { maxLength: 12 })), eol, fc.boolean())
+    .tuple(
+      fc.constantFrom(...RATES).chain((rate) => fc.array(event(rate), { maxLength: 12 })),
+      eol,
+      fc.boolean(),
+    )
     .map(([events, end, trailingBlank]) => {
       let out = ''
       for (const e of events) {
@@ -515,22 +641,38 @@ describe('fuzz: grammar-aware SSE', () => {
       return trailingBlank ? out : out.slice(0, out.length - end.length)
     })
 
-  test('hostile chunks in valid SSE: only DeltafoldErrors, bounded plain snapshots, the async pipeline agrees', async () => {
-    await fc.assert(
-      fc.asyncProperty(stream, fractions, fc.boolean(), fc.boolean(), async (text, at, strict, parseArguments) => {
-        const pieces = cut(encoder.encode(text), at)
-        const outcome = drive('sse', pieces, { strict, parseArguments })
-        driveDecoder(pieces)
-        await driveAsync(pieces, outcome, { strict, parseArguments })
-      }),
-      params(1),
-    )
-  }, TIMEOUT)
+  test(
+    'hostile chunks in valid SSE: only DeltafoldErrors, bounded plain snapshots, the async pipeline agrees',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(stream, fractions, fc.boolean(), fc.boolean(), async (text, at, strict, parseArguments) => {
+          const pieces = cut(encoder.encode(text), at)
+          const outcome = drive('sse', pieces, { strict, parseArguments })
+          driveDecoder(pieces)
+          await driveAsync(pieces, outcome, { strict, parseArguments })
+        }),
+        params(1),
+      )
+    },
+    TIMEOUT,
+  )
 })
 
 describe('fuzz: mutated recorded streams', () => {
   const fixtures = recordedFixtures()
-  const HOSTILE_INDEXES = ['-1', '1e9', '0.5', '1e400', '"__proto__"', '"0"', 'null', '9007199254740993', String(MAX_CHOICES), '"length"', '[]']
+  const HOSTILE_INDEXES = [
+    '-1',
+    '1e9',
+    '0.5',
+    '1e400',
+    '"__proto__"',
+    '"0"',
+    'null',
+    '9007199254740993',
+    String(MAX_CHOICES),
+    '"length"',
+    '[]',
+  ]
 
   type Mutation =
     | { op: 'flip'; at: number; bits: number }
@@ -542,8 +684,16 @@ describe('fuzz: mutated recorded streams', () => {
     fc.record({ op: fc.constant('flip' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), bits: fc.integer({ min: 1, max: 255 }) }),
     fc.record({ op: fc.constant('dropLine' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
     fc.record({ op: fc.constant('duplicateEvent' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
-    fc.record({ op: fc.constant('truncateJSON' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), keep: fc.double({ min: 0, max: 1, noNaN: true }) }),
-    fc.record({ op: fc.constant('index' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), value: fc.constantFrom(...HOSTILE_INDEXES) }),
+    fc.record({
+      op: fc.constant('truncateJSON' as const),
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      keep: fc.double({ min: 0, max: 1, noNaN: true }),
+    }),
+    fc.record({
+      op: fc.constant('index' as const),
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      value: fc.constantFrom(...HOSTILE_INDEXES),
+    }),
   )
 
   /** The position `at` (a fraction) picks among `length` items. */
@@ -572,24 +722,28 @@ describe('fuzz: mutated recorded streams', () => {
     return encoder.encode(text.slice(0, start) + m.value + text.slice(start + match[1]!.length))
   }
 
-  test('bytes flipped, lines dropped, events duplicated, JSON truncated, indexes made hostile: the invariants hold', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 0, max: fixtures.length - 1 }),
-        fc.array(mutation, { minLength: 1, maxLength: 6 }),
-        fractions,
-        fc.boolean(),
-        async (which, mutations, at, strict) => {
-          let bytes = fixtures[which]![1]
-          for (const m of mutations) bytes = mutate(bytes, m)
-          const pieces = cut(bytes, at)
-          const outcome = drive('recorded', pieces, { strict })
-          await driveAsync(pieces, outcome, { strict })
-        },
-      ),
-      params(0.5),
-    )
-  }, TIMEOUT)
+  test(
+    'bytes flipped, lines dropped, events duplicated, JSON truncated, indexes made hostile: the invariants hold',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 0, max: fixtures.length - 1 }),
+          fc.array(mutation, { minLength: 1, maxLength: 6 }),
+          fractions,
+          fc.boolean(),
+          async (which, mutations, at, strict) => {
+            let bytes = fixtures[which]![1]
+            for (const m of mutations) bytes = mutate(bytes, m)
+            const pieces = cut(bytes, at)
+            const outcome = drive('recorded', pieces, { strict })
+            await driveAsync(pieces, outcome, { strict })
+          },
+        ),
+        params(0.5),
+      )
+    },
+    TIMEOUT,
+  )
 })
 
 describe('fuzz: the byte budget', () => {
@@ -598,7 +752,9 @@ describe('fuzz: the byte budget', () => {
     (big) => ({ choices: [{ index: 0, delta: { content: big } }] }),
     (big) => ({ choices: [{ index: 1, delta: { refusal: big } }] }),
     (big) => ({ choices: [{ index: 0, delta: { reasoning_content: big, reasoning: big } }] }),
-    (big, i) => ({ choices: [{ index: 0, delta: { tool_calls: [{ index: i % MAX_TOOL_CALLS, id: `c${i}`, function: { name: big, arguments: big } }] } }] }),
+    (big, i) => ({
+      choices: [{ index: 0, delta: { tool_calls: [{ index: i % MAX_TOOL_CALLS, id: `c${i}`, function: { name: big, arguments: big } }] } }],
+    }),
     (big) => ({ choices: [{ index: 0, delta: { tool_calls: [{ function: { arguments: big } }] } }] }),
     (big, i) => ({ choices: [{ index: 0, delta: { [`x_${i % 3}`]: big } }] }),
     (big, i) => ({ choices: [], [`x_top_${i}`]: { a: [big] } }),
@@ -607,7 +763,20 @@ describe('fuzz: the byte budget', () => {
     (big) => ({ choices: [{ index: 0, delta: { reasoning_details: [{ type: 'reasoning.text', index: 0, text: big }] } }] }),
     (big) => {
       const third = big.slice(0, big.length / 3)
-      return { choices: [{ index: 0, delta: { content: [{ type: 'text', text: third }, { type: 'thinking', thinking: third }, { type: 'image', url: third }] } }] }
+      return {
+        choices: [
+          {
+            index: 0,
+            delta: {
+              content: [
+                { type: 'text', text: third },
+                { type: 'thinking', thinking: third },
+                { type: 'image', url: third },
+              ],
+            },
+          },
+        ],
+      }
     },
     (big, i) => ({ choices: [{ index: i % MAX_CHOICES, delta: { role: big } }] }),
   ]
@@ -618,82 +787,115 @@ describe('fuzz: the byte budget', () => {
     .tuple(fc.integer({ min: 6_000, max: 27_000 }), fc.constantFrom('x', 'é', '\u0001', '"', '\ud83d\ude00'))
     .map(([json, c]) => c.repeat(Math.floor(json / (JSON.stringify(c).length - 2))))
 
-  test('big strings in every counted place: limit_exceeded or event_too_large, and never more held than the bound', () => {
-    fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(PLACES.length - 1), big), { minLength: 30, maxLength: 90, size: 'max' }), fc.boolean(), (events, parseArguments) => {
-        const text = events.map(([place, value], i) => `data: ${JSON.stringify(PLACES[place]!(value, i))}\n\n`).join('')
-        const outcome = drive('budget', cut(encoder.encode(text), [0.25, 0.5, 0.75]), { parseArguments })
-        if (outcome.code !== undefined) expect(['limit_exceeded', 'event_too_large']).toContain(outcome.code)
-      }),
-      params(0.1),
-    )
-  }, TIMEOUT)
+  test(
+    'big strings in every counted place: limit_exceeded or event_too_large, and never more held than the bound',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(fc.nat(PLACES.length - 1), big), { minLength: 30, maxLength: 90, size: 'max' }),
+          fc.boolean(),
+          (events, parseArguments) => {
+            const text = events.map(([place, value], i) => `data: ${JSON.stringify(PLACES[place]!(value, i))}\n\n`).join('')
+            const outcome = drive('budget', cut(encoder.encode(text), [0.25, 0.5, 0.75]), { parseArguments })
+            if (outcome.code !== undefined) expect(['limit_exceeded', 'event_too_large']).toContain(outcome.code)
+          },
+        ),
+        params(0.1),
+      )
+    },
+    TIMEOUT,
+  )
 })
 
 describe('fuzz: hostile chunk objects pushed to the accumulator', () => {
-  test('anything at every field: only DeltafoldErrors with partial, snapshot() after every push, bounded plain output', () => {
-    fc.assert(
-      fc.property(
-        // One rate per run; at a rate above 0, some chunks are anything at all, or JSON round trips
-        // (own __proto__ keys as JSON.parse makes them).
-        fc.constantFrom(...RATES).chain((rate) =>
-          fc.array(
-            rate === 0
-              ? chunks(0)
-              : fc.oneof({ weight: 1000, arbitrary: chunks(rate) }, { weight: rate, arbitrary: anything }, { weight: rate, arbitrary: chunks(rate).map((c) => JSON.parse(toJSON(c)) as unknown) }),
-            { maxLength: 12 },
-          ),
+  test(
+    'anything at every field: only DeltafoldErrors with partial, snapshot() after every push, bounded plain output',
+    () => {
+      fc.assert(
+        fc.property(
+          // One rate per run; at a rate above 0, some chunks are anything at all, or JSON round trips
+          // (own __proto__ keys as JSON.parse makes them).
+          fc
+            .constantFrom(...RATES)
+            .chain((rate) =>
+              fc.array(
+                rate === 0
+                  ? chunks(0)
+                  : fc.oneof(
+                      { weight: 1000, arbitrary: chunks(rate) },
+                      { weight: rate, arbitrary: anything },
+                      { weight: rate, arbitrary: chunks(rate).map((c) => JSON.parse(toJSON(c)) as unknown) },
+                    ),
+                { maxLength: 12 },
+              ),
+            ),
+          fc.record({ strict: fc.boolean(), parseArguments: fc.boolean(), events: fc.boolean() }),
+          (chunks, { strict, parseArguments, events }) => {
+            let emitted = 0
+            const acc = createChatCompletionAccumulator({
+              ...OPTIONS,
+              strict,
+              parseArguments,
+              ...(events ? { onEvent: () => void emitted++ } : {}),
+            })
+            let error: unknown
+            for (const chunk of chunks) {
+              try {
+                acc.push(chunk as object)
+              } catch (e) {
+                error = e
+                break
+              }
+              checkSnapshot(acc.snapshot())
+            }
+            let completion: ChatCompletion | undefined
+            if (error === undefined) {
+              try {
+                completion = acc.finish()
+              } catch (e) {
+                error = e
+              }
+            }
+            const snapshot = acc.snapshot()
+            checkSnapshot(snapshot)
+            checkPrototypes()
+            record(
+              'objects',
+              error === undefined ? (completion!.choices.length > 0 ? 'completion' : 'empty completion') : String((error as Loose).code),
+            )
+            if (error !== undefined) {
+              checkError(error, snapshot)
+              expect(() => acc.push({})).toThrow(error as Error)
+              expect(() => acc.finish()).toThrow(error as Error)
+              checkSnapshot(acc.snapshot())
+            } else {
+              checkSnapshot(completion!)
+              expect(acc.finish()).toBe(completion)
+            }
+          },
         ),
-        fc.record({ strict: fc.boolean(), parseArguments: fc.boolean(), events: fc.boolean() }),
-        (chunks, { strict, parseArguments, events }) => {
-          let emitted = 0
-          const acc = createChatCompletionAccumulator({ ...OPTIONS, strict, parseArguments, ...(events ? { onEvent: () => void emitted++ } : {}) })
-          let error: unknown
-          for (const chunk of chunks) {
-            try {
-              acc.push(chunk as object)
-            } catch (e) {
-              error = e
-              break
-            }
-            checkSnapshot(acc.snapshot())
-          }
-          let completion: ChatCompletion | undefined
-          if (error === undefined) {
-            try {
-              completion = acc.finish()
-            } catch (e) {
-              error = e
-            }
-          }
-          const snapshot = acc.snapshot()
-          checkSnapshot(snapshot)
-          checkPrototypes()
-          record('objects', error === undefined ? (completion!.choices.length > 0 ? 'completion' : 'empty completion') : String((error as Loose).code))
-          if (error !== undefined) {
-            checkError(error, snapshot)
-            expect(() => acc.push({})).toThrow(error as Error)
-            expect(() => acc.finish()).toThrow(error as Error)
-            checkSnapshot(acc.snapshot())
-          } else {
-            checkSnapshot(completion!)
-            expect(acc.finish()).toBe(completion)
-          }
-        },
-      ),
-      params(1),
-    )
-  }, TIMEOUT)
+        params(1),
+      )
+    },
+    TIMEOUT,
+  )
 })
 
 test('the runs reached every layer: completions, and the errors of the decoder, the JSON layer and the accumulator', () => {
   const all = (property: string) => OUTCOMES.get(property) ?? new Map<string, number>()
-  console.log(`fuzz seed ${SEED}, ${RUNS} runs, largest snapshot ${largestSnapshot} characters (bound ${BOUND}):`, JSON.stringify(Object.fromEntries([...OUTCOMES].map(([p, m]) => [p, Object.fromEntries(m)]))))
+  console.log(
+    `fuzz seed ${SEED}, ${RUNS} runs, largest snapshot ${largestSnapshot} characters (bound ${BOUND}):`,
+    JSON.stringify(Object.fromEntries([...OUTCOMES].map(([p, m]) => [p, Object.fromEntries(m)]))),
+  )
   if (RUNS < 100) return
   for (const property of ['sse', 'recorded', 'objects']) expect(all(property).get('completion'), property).toBeGreaterThan(0)
-  expect([...all('sse').keys()]).toEqual(expect.arrayContaining(['completion', 'invalid_json', 'invalid_type', 'invalid_index', 'upstream_error']))
+  expect([...all('sse').keys()]).toEqual(
+    expect.arrayContaining(['completion', 'invalid_json', 'invalid_type', 'invalid_index', 'upstream_error']),
+  )
   expect([...all('recorded').keys()]).toEqual(expect.arrayContaining(['completion', 'invalid_json', 'invalid_index']))
-  expect([...all('objects').keys()]).toEqual(expect.arrayContaining(['completion', 'invalid_chunk', 'invalid_type', 'invalid_index', 'max_depth']))
+  expect([...all('objects').keys()]).toEqual(
+    expect.arrayContaining(['completion', 'invalid_chunk', 'invalid_type', 'invalid_index', 'max_depth']),
+  )
   expect([...all('budget').keys()]).toContain('limit_exceeded')
 })
 
@@ -706,7 +908,9 @@ describe('regressions found by the fuzzer', () => {
   // expected content [] or [null]; actual [undefined]. Found with DELTAFOLD_FUZZ_SEED=7, 5000 runs.
   test('regression: an undefined logprobs entry in a pushed chunk never reaches the completion as undefined', () => {
     const acc = createChatCompletionAccumulator()
-    acc.push({ choices: [{ index: 0, delta: {}, logprobs: { content: [undefined, , { token: 'x', logprob: -1, bytes: null, top_logprobs: [] }] } }] })
+    acc.push({
+      choices: [{ index: 0, delta: {}, logprobs: { content: [undefined, , { token: 'x', logprob: -1, bytes: null, top_logprobs: [] }] } }],
+    })
     const snapshot = acc.snapshot()
     expect(JSON.parse(JSON.stringify(snapshot))).toStrictEqual(snapshot)
   })

@@ -13,7 +13,13 @@ import {
   type CompletionEvent,
 } from '@deltafold/core'
 import { accumulateFromReadable, createChunkTransform, createEventTransform, createSSEDecoderTransform } from '@deltafold/node'
-import { ChatCompletionChunkStream, ChatCompletionDecoderStream, ChatCompletionEventStream, fromResponse, SSEDecoderStream } from '@deltafold/web'
+import {
+  ChatCompletionChunkStream,
+  ChatCompletionDecoderStream,
+  ChatCompletionEventStream,
+  fromResponse,
+  SSEDecoderStream,
+} from '@deltafold/web'
 
 /** A loosely typed wire object: tests build shapes our types do not describe. */
 export type Loose = Record<string, unknown>
@@ -147,10 +153,24 @@ export function nodeSource(
 // Every entry point of the bytes → completion pipeline, driven the same way
 
 /** The entry points: core's two, web's three (the `Response` one, `ChatCompletionDecoderStream` and the three-class chain), node's two. */
-export const SURFACES = ['core.accumulate', 'core.stream', 'web.fromResponse', 'web.decoder', 'web.chain', 'node.accumulate', 'node.pipeline'] as const
+export const SURFACES = [
+  'core.accumulate',
+  'core.stream',
+  'web.fromResponse',
+  'web.decoder',
+  'web.chain',
+  'node.accumulate',
+  'node.pipeline',
+] as const
 export type Surface = (typeof SURFACES)[number]
 /** The entry points that hand out events to a consumer loop (the others only return the completion). */
-export const LOOP_SURFACES = ['core.stream', 'web.fromResponse', 'web.decoder', 'web.chain', 'node.pipeline'] as const satisfies readonly Surface[]
+export const LOOP_SURFACES = [
+  'core.stream',
+  'web.fromResponse',
+  'web.decoder',
+  'web.chain',
+  'node.pipeline',
+] as const satisfies readonly Surface[]
 
 /** Options of {@link runSurface}. */
 export interface RunOptions extends ChatCompletionStreamOptions {
@@ -241,7 +261,7 @@ export async function runSurface(surface: Surface, steps: readonly Step[], end: 
       } catch (e) {
         error = finalError = e
       }
-      snapshot = () => (snap ?? ((finalError as Loose | undefined)?.partial as ChatCompletion))
+      snapshot = () => snap ?? ((finalError as Loose | undefined)?.partial as ChatCompletion)
       break
     }
     case 'core.stream': {
@@ -306,7 +326,7 @@ export async function runSurface(surface: Surface, steps: readonly Step[], end: 
       } catch (e) {
         error = finalError = e
       }
-      snapshot = () => (snap ?? ((finalError as Loose | undefined)?.partial as ChatCompletion))
+      snapshot = () => snap ?? ((finalError as Loose | undefined)?.partial as ChatCompletion)
       break
     }
     case 'node.pipeline': {
@@ -366,7 +386,8 @@ export function unheardErrors(emitter: Readable): unknown[] {
 /** The listeners on a node stream, by event name (events without any left out). */
 export function listenerCounts(stream: Readable): Record<string, number> {
   const counts: Record<string, number> = {}
-  for (const name of stream.eventNames()) if (typeof name === 'string' && stream.listenerCount(name) > 0) counts[name] = stream.listenerCount(name)
+  for (const name of stream.eventNames())
+    if (typeof name === 'string' && stream.listenerCount(name) > 0) counts[name] = stream.listenerCount(name)
   return counts
 }
 

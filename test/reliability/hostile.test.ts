@@ -40,66 +40,73 @@ afterEach(() => {
 })
 
 const HELLO = sse(content('Hello'))
-const partialContent = (value: unknown) => ((value as Loose | undefined)?.partial as ChatCompletion | undefined)?.choices[0]?.message.content
+const partialContent = (value: unknown) =>
+  ((value as Loose | undefined)?.partial as ChatCompletion | undefined)?.choices[0]?.message.content
 const snapshotContent = (run: RunResult) => run.snapshot().choices[0]?.message.content
 
 /** The surfaces that report failures as core does: typed errors for read failures, byte offsets. */
 const CORE_LIKE: readonly Surface[] = ['core.accumulate', 'core.stream', 'web.fromResponse', 'web.decoder', 'node.accumulate']
 
 describe('an AbortSignal fired mid-stream rejects with its reason and the partial, on every entry point (#36)', () => {
-  test.each(SURFACES)('%s: rejects with signal.reason, the source cancelled once and released, snapshot and partial hold "Hello", no listener left', async (surface) => {
-    const controller = new AbortController()
-    const reason = new Error('user pressed stop')
-    // The source sends one event, then the network goes silent; the abort lands while a read waits.
-    const run = await runSurface(surface, [HELLO], 'stall', {
-      signal: controller.signal,
-      onEvent: (event) => {
-        if (event.type === 'content.delta') setTimeout(() => controller.abort(reason), 1)
-      },
-    })
-    expect(run.completion).toBeUndefined()
-    if (surface === 'node.pipeline') {
-      // stream.pipeline() rejects with its own AbortError whose cause is the reason; the event
-      // transform is destroyed with it, so finalChatCompletion() rejects with it too.
-      expect(run.error).toMatchObject({ name: 'AbortError', cause: reason })
-      expect(run.finalError).toBe(run.error)
-      expect(partialContent(run.error)).toBe('Hello')
-    } else {
-      expect(run.error).toBe(reason)
-      expect(run.finalError).toBe(reason)
-      // The reason carries the partial completion, non-enumerable so that it is otherwise unchanged.
-      expect(partialContent(reason)).toBe('Hello')
-      expect(Object.keys(reason)).not.toContain('partial')
-    }
-    expect(snapshotContent(run)).toBe('Hello')
-    expect(await eventually(() => released(run.source)), 'source released').toBe(true)
-    expect(run.probe.cancels).toHaveLength(1)
-    expect(run.abortListeners).toBe(0)
-  })
+  test.each(SURFACES)(
+    '%s: rejects with signal.reason, the source cancelled once and released, snapshot and partial hold "Hello", no listener left',
+    async (surface) => {
+      const controller = new AbortController()
+      const reason = new Error('user pressed stop')
+      // The source sends one event, then the network goes silent; the abort lands while a read waits.
+      const run = await runSurface(surface, [HELLO], 'stall', {
+        signal: controller.signal,
+        onEvent: (event) => {
+          if (event.type === 'content.delta') setTimeout(() => controller.abort(reason), 1)
+        },
+      })
+      expect(run.completion).toBeUndefined()
+      if (surface === 'node.pipeline') {
+        // stream.pipeline() rejects with its own AbortError whose cause is the reason; the event
+        // transform is destroyed with it, so finalChatCompletion() rejects with it too.
+        expect(run.error).toMatchObject({ name: 'AbortError', cause: reason })
+        expect(run.finalError).toBe(run.error)
+        expect(partialContent(run.error)).toBe('Hello')
+      } else {
+        expect(run.error).toBe(reason)
+        expect(run.finalError).toBe(reason)
+        // The reason carries the partial completion, non-enumerable so that it is otherwise unchanged.
+        expect(partialContent(reason)).toBe('Hello')
+        expect(Object.keys(reason)).not.toContain('partial')
+      }
+      expect(snapshotContent(run)).toBe('Hello')
+      expect(await eventually(() => released(run.source)), 'source released').toBe(true)
+      expect(run.probe.cancels).toHaveLength(1)
+      expect(run.abortListeners).toBe(0)
+    },
+  )
 })
 
 describe('a consumer that breaks out of the loop cancels the source once, on every entry point with a loop (#37)', () => {
-  test.each(LOOP_SURFACES)('%s: the source is cancelled once and released; finalChatCompletion rejects with the partial', async (surface) => {
-    const run = await runSurface(surface, [HELLO, sse(content(' more'))], 'stall', {
-      onConsumed: (event) => (event.type === 'content.delta' ? 'break' : undefined),
-    })
-    expect(run.events.filter((e) => e.type === 'content.delta')).toHaveLength(1)
-    expect(await eventually(() => released(run.source)), 'source released').toBe(true)
-    expect(run.probe.cancels).toHaveLength(1)
-    expect(run.completion).toBeUndefined()
-    if (surface === 'node.pipeline') {
-      // Leaving the consumer early makes pipeline() destroy every stage with an AbortError; the
-      // byte transform had read one piece ahead, and the event transform had accumulated it.
-      expect(run.error).toMatchObject({ name: 'AbortError', code: 'ABORT_ERR' })
-      expect(run.finalError).toBe(run.error)
-      expect(partialContent(run.finalError)).toBe('Hello more')
-    } else {
-      expect(run.error).toBeUndefined()
-      expect(run.finalError).toMatchObject({ name: 'DeltafoldError', code: 'aborted' })
-      expect(partialContent(run.finalError)).toBe('Hello')
-      expect(snapshotContent(run)).toBe('Hello')
-    }
-  })
+  test.each(LOOP_SURFACES)(
+    '%s: the source is cancelled once and released; finalChatCompletion rejects with the partial',
+    async (surface) => {
+      const run = await runSurface(surface, [HELLO, sse(content(' more'))], 'stall', {
+        onConsumed: (event) => (event.type === 'content.delta' ? 'break' : undefined),
+      })
+      expect(run.events.filter((e) => e.type === 'content.delta')).toHaveLength(1)
+      expect(await eventually(() => released(run.source)), 'source released').toBe(true)
+      expect(run.probe.cancels).toHaveLength(1)
+      expect(run.completion).toBeUndefined()
+      if (surface === 'node.pipeline') {
+        // Leaving the consumer early makes pipeline() destroy every stage with an AbortError; the
+        // byte transform had read one piece ahead, and the event transform had accumulated it.
+        expect(run.error).toMatchObject({ name: 'AbortError', code: 'ABORT_ERR' })
+        expect(run.finalError).toBe(run.error)
+        expect(partialContent(run.finalError)).toBe('Hello more')
+      } else {
+        expect(run.error).toBeUndefined()
+        expect(run.finalError).toMatchObject({ name: 'DeltafoldError', code: 'aborted' })
+        expect(partialContent(run.finalError)).toBe('Hello')
+        expect(snapshotContent(run)).toBe('Hello')
+      }
+    },
+  )
 })
 
 describe('an upstream read that rejects after 3 events fails with the cause and the 3 deltas, on every entry point (#38)', () => {
@@ -145,49 +152,137 @@ const PAYLOADS: PayloadCase[] = [
   { id: 'an array payload (#18)', body: 'data: [1,2]\n\n', code: 'invalid_chunk' },
   { id: 'data: {"error": …} (#20)', body: sse('{"error":{"message":"overloaded","code":503}}'), code: 'upstream_error' },
   { id: 'event: error (#20)', body: 'event: error\ndata: {"error":{"message":"overloaded","code":503}}\n\n', code: 'upstream_error' },
-  { id: 'tool-call index 1e9 (#21)', body: sse('{"choices":[{"index":0,"delta":{"tool_calls":[{"index":1e9,"id":"a"}]}}]}'), code: 'invalid_index', path: '$.choices[0].delta.tool_calls[0].index' },
-  { id: 'choice index -1 (#22)', body: sse('{"choices":[{"index":-1,"delta":{"content":"x"}}]}'), code: 'invalid_index', path: '$.choices[0].index' },
-  { id: 'choice index 1e400 (#22)', body: sse('{"choices":[{"index":1e400,"delta":{"content":"x"}}]}'), code: 'invalid_index', path: '$.choices[0].index' },
-  { id: 'tool-call index "__proto__" (#23)', body: sse('{"choices":[{"index":0,"delta":{"tool_calls":[{"index":"__proto__","id":"a","function":{"arguments":"{\\"polluted\\":1}"}}]}}]}'), code: 'invalid_index', path: '$.choices[0].delta.tool_calls[0].index' },
-  { id: 'choice index "constructor" (#23)', body: sse('{"choices":[{"index":"constructor","delta":{"content":"polluted"}}]}'), code: 'invalid_index', path: '$.choices[0].index' },
-  { id: 'index 0 reused by a new id (strict) (#27)', body: sse(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: 'a', function: { name: 'f' } }] } }]), chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: 'b', function: { name: 'g' } }] } }])), code: 'index_conflict', path: '$.choices[0].delta.tool_calls[0].index', options: { strict: true } },
-  { id: 'content as an object (#29)', body: sse('{"choices":[{"index":0,"delta":{"content":{"text":"x"}}}]}'), code: 'invalid_type', path: '$.choices[0].delta.content' },
-  { id: 'arguments as a number (#29)', body: sse('{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"a","function":{"arguments":5}}]}}]}'), code: 'invalid_type', path: '$.choices[0].delta.tool_calls[0].function.arguments' },
-  { id: 'choice index at maxChoices (#33)', body: sse('{"choices":[{"index":2,"delta":{"content":"x"}}]}'), code: 'invalid_index', path: '$.choices[0].index', options: { limits: { maxChoices: 2 } } },
-  { id: 'a tool call past maxToolCalls (#33)', body: sse(...[0, 1, 2].map((i) => `{"choices":[{"index":0,"delta":{"tool_calls":[{"id":"c${i}","function":{"name":"f"}}]}}]}`)), code: 'limit_exceeded', path: '$.choices[0].delta.tool_calls[0]', options: { limits: { maxToolCalls: 2 } } },
-  { id: 'logprobs past maxBytes (#34)', body: sse(...Array.from({ length: 20 }, () => chunk([{ index: 0, delta: {}, logprobs: { content: Array.from({ length: 100 }, () => ({ token: 't', logprob: -1, bytes: [116], top_logprobs: [] })) } }]))), code: 'limit_exceeded', options: { limits: { maxBytes: 16 * 1024 } } },
+  {
+    id: 'tool-call index 1e9 (#21)',
+    body: sse('{"choices":[{"index":0,"delta":{"tool_calls":[{"index":1e9,"id":"a"}]}}]}'),
+    code: 'invalid_index',
+    path: '$.choices[0].delta.tool_calls[0].index',
+  },
+  {
+    id: 'choice index -1 (#22)',
+    body: sse('{"choices":[{"index":-1,"delta":{"content":"x"}}]}'),
+    code: 'invalid_index',
+    path: '$.choices[0].index',
+  },
+  {
+    id: 'choice index 1e400 (#22)',
+    body: sse('{"choices":[{"index":1e400,"delta":{"content":"x"}}]}'),
+    code: 'invalid_index',
+    path: '$.choices[0].index',
+  },
+  {
+    id: 'tool-call index "__proto__" (#23)',
+    body: sse(
+      '{"choices":[{"index":0,"delta":{"tool_calls":[{"index":"__proto__","id":"a","function":{"arguments":"{\\"polluted\\":1}"}}]}}]}',
+    ),
+    code: 'invalid_index',
+    path: '$.choices[0].delta.tool_calls[0].index',
+  },
+  {
+    id: 'choice index "constructor" (#23)',
+    body: sse('{"choices":[{"index":"constructor","delta":{"content":"polluted"}}]}'),
+    code: 'invalid_index',
+    path: '$.choices[0].index',
+  },
+  {
+    id: 'index 0 reused by a new id (strict) (#27)',
+    body: sse(
+      chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: 'a', function: { name: 'f' } }] } }]),
+      chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: 'b', function: { name: 'g' } }] } }]),
+    ),
+    code: 'index_conflict',
+    path: '$.choices[0].delta.tool_calls[0].index',
+    options: { strict: true },
+  },
+  {
+    id: 'content as an object (#29)',
+    body: sse('{"choices":[{"index":0,"delta":{"content":{"text":"x"}}}]}'),
+    code: 'invalid_type',
+    path: '$.choices[0].delta.content',
+  },
+  {
+    id: 'arguments as a number (#29)',
+    body: sse('{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"a","function":{"arguments":5}}]}}]}'),
+    code: 'invalid_type',
+    path: '$.choices[0].delta.tool_calls[0].function.arguments',
+  },
+  {
+    id: 'choice index at maxChoices (#33)',
+    body: sse('{"choices":[{"index":2,"delta":{"content":"x"}}]}'),
+    code: 'invalid_index',
+    path: '$.choices[0].index',
+    options: { limits: { maxChoices: 2 } },
+  },
+  {
+    id: 'a tool call past maxToolCalls (#33)',
+    body: sse(...[0, 1, 2].map((i) => `{"choices":[{"index":0,"delta":{"tool_calls":[{"id":"c${i}","function":{"name":"f"}}]}}]}`)),
+    code: 'limit_exceeded',
+    path: '$.choices[0].delta.tool_calls[0]',
+    options: { limits: { maxToolCalls: 2 } },
+  },
+  {
+    id: 'logprobs past maxBytes (#34)',
+    body: sse(
+      ...Array.from({ length: 20 }, () =>
+        chunk([
+          {
+            index: 0,
+            delta: {},
+            logprobs: { content: Array.from({ length: 100 }, () => ({ token: 't', logprob: -1, bytes: [116], top_logprobs: [] })) },
+          },
+        ]),
+      ),
+    ),
+    code: 'limit_exceeded',
+    options: { limits: { maxBytes: 16 * 1024 } },
+  },
   { id: '100k-deep nesting in an unknown field (#35)', body: sse(`{"choices":[],"deep":${DEEP}}`), code: 'max_depth', path: '$.deep' },
   { id: 'an event past maxEventBytes (#10)', body: 'data: ' + 'x'.repeat(5000), code: 'event_too_large', options: { maxEventBytes: 4096 } },
-  { id: 'endless data lines past maxEventBytes (#11)', body: 'data: x\n'.repeat(3000), code: 'event_too_large', options: { maxEventBytes: 4096 } },
-  { id: 'EOF before finish_reason (strict) (#14)', body: sse(content(' world')), code: 'unexpected_eof', path: '$.choices[0].finish_reason', options: { strict: true }, end: 'close' },
+  {
+    id: 'endless data lines past maxEventBytes (#11)',
+    body: 'data: x\n'.repeat(3000),
+    code: 'event_too_large',
+    options: { maxEventBytes: 4096 },
+  },
+  {
+    id: 'EOF before finish_reason (strict) (#14)',
+    body: sse(content(' world')),
+    code: 'unexpected_eof',
+    path: '$.choices[0].finish_reason',
+    options: { strict: true },
+    end: 'close',
+  },
 ]
 
-describe.each(PAYLOADS)('a hostile payload fails with its typed error on every entry point: $id', ({ body, code, path, options = {}, end = 'stall' as SourceEnd }) => {
-  test.each(SURFACES)('%s: the exact typed error, the partial before it, the source cancelled once', async (surface) => {
-    const run = await runSurface(surface, [HELLO, body], end, options)
-    expect(run.completion).toBeUndefined()
-    expect(isDeltafoldError(run.error), String(run.error)).toBe(true)
-    expect(run.error).toMatchObject({ code })
-    if (code === 'upstream_error') {
-      expect(run.error).toBeInstanceOf(ProviderError)
-      expect(run.error).toMatchObject({ error: { message: 'overloaded', code: 503 } })
-    }
-    if (path !== undefined) expect(run.error).toMatchObject({ path })
-    expect(run.finalError).toBe(run.error)
-    // Everything before the hostile event, and nothing of it.
-    expect(partialContent(run.error)).toBe(code === 'unexpected_eof' ? 'Hello world' : 'Hello')
-    expect(snapshotContent(run)).toBe(partialContent(run.error))
-    // A source that stays open must be cancelled (destroyed) by the pipeline, exactly once; one that
-    // ended is never cancelled (node counts its own end-of-stream destroy, done by autoDestroy).
-    // The TransformStream chain propagates the error backwards through its pipes asynchronously,
-    // after the consumer has seen it: wait for the source to be released, then count.
-    expect(await eventually(() => released(run.source)), 'source released').toBe(true)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-    const cancels = end === 'stall' ? 1 : surface.startsWith('node.') ? run.probe.cancels.length : 0
-    expect(run.probe.cancels).toHaveLength(cancels)
-    expect(cancels).toBeLessThanOrEqual(1)
-  })
-})
+describe.each(PAYLOADS)(
+  'a hostile payload fails with its typed error on every entry point: $id',
+  ({ body, code, path, options = {}, end = 'stall' as SourceEnd }) => {
+    test.each(SURFACES)('%s: the exact typed error, the partial before it, the source cancelled once', async (surface) => {
+      const run = await runSurface(surface, [HELLO, body], end, options)
+      expect(run.completion).toBeUndefined()
+      expect(isDeltafoldError(run.error), String(run.error)).toBe(true)
+      expect(run.error).toMatchObject({ code })
+      if (code === 'upstream_error') {
+        expect(run.error).toBeInstanceOf(ProviderError)
+        expect(run.error).toMatchObject({ error: { message: 'overloaded', code: 503 } })
+      }
+      if (path !== undefined) expect(run.error).toMatchObject({ path })
+      expect(run.finalError).toBe(run.error)
+      // Everything before the hostile event, and nothing of it.
+      expect(partialContent(run.error)).toBe(code === 'unexpected_eof' ? 'Hello world' : 'Hello')
+      expect(snapshotContent(run)).toBe(partialContent(run.error))
+      // A source that stays open must be cancelled (destroyed) by the pipeline, exactly once; one that
+      // ended is never cancelled (node counts its own end-of-stream destroy, done by autoDestroy).
+      // The TransformStream chain propagates the error backwards through its pipes asynchronously,
+      // after the consumer has seen it: wait for the source to be released, then count.
+      expect(await eventually(() => released(run.source)), 'source released').toBe(true)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      const cancels = end === 'stall' ? 1 : surface.startsWith('node.') ? run.probe.cancels.length : 0
+      expect(run.probe.cancels).toHaveLength(cancels)
+      expect(cancels).toBeLessThanOrEqual(1)
+    })
+  },
+)
 
 /** Input that is not an event stream (issue 16): the typed error, never a silent empty completion. */
 const NOT_A_STREAM: Array<{ id: string; steps: string[]; code: string }> = [
@@ -196,7 +291,11 @@ const NOT_A_STREAM: Array<{ id: string; steps: string[]; code: string }> = [
   { id: 'zero bytes', steps: [], code: 'empty_stream' },
   { id: 'only comments', steps: [': ping\n\n', ': ping\n\n'], code: 'empty_stream' },
   { id: 'only [DONE]', steps: ['data: [DONE]\n\n'], code: 'empty_stream' },
-  { id: 'a JSON error body split inside its first token', steps: ['{', '"error":{"message":"overloaded","code":503}}'], code: 'upstream_error' },
+  {
+    id: 'a JSON error body split inside its first token',
+    steps: ['{', '"error":{"message":"overloaded","code":503}}'],
+    code: 'upstream_error',
+  },
 ]
 const CORE_ENTRY_POINTS: readonly Surface[] = ['core.accumulate', 'core.stream']
 
@@ -213,7 +312,13 @@ describe.each(NOT_A_STREAM)('not a stream: $id, on the core entry points', ({ st
 })
 
 test('not a stream: a non-streamed chat.completion body is accepted on the core entry points', async () => {
-  const body = JSON.stringify({ id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'Hello' }, finish_reason: 'stop' }] })
+  const body = JSON.stringify({
+    id: 'c',
+    object: 'chat.completion',
+    created: 1,
+    model: 'm',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'Hello' }, finish_reason: 'stop' }],
+  })
   for (const surface of CORE_ENTRY_POINTS) {
     const run = await runSurface(surface, [body.slice(0, 1), body.slice(1)], 'close')
     expect(run.error).toBeUndefined()
@@ -251,14 +356,33 @@ describe('1,000 concurrent streams through streamChatCompletion share no state, 
   function streamBytes(s: number): string {
     const text =
       sse(chunk([{ index: 0, delta: { role: 'assistant', content: `s${s}:` } }], { id: `id-${s}` })) +
-      sse(...[0, 1, 2].map((k) => chunk([{ index: 0, delta: { tool_calls: [{ index: k % 2, id: `c${s}-${k % 2}`, function: { name: `f${s}`, arguments: String(k) } }] } }], { id: `id-${s}` }))) +
-      sse(chunk([{ index: 0, delta: {}, finish_reason: 'tool_calls' }], { id: `id-${s}` }), chunk([], { id: `id-${s}`, usage: { prompt_tokens: s, completion_tokens: 1, total_tokens: s + 1 } }))
+      sse(
+        ...[0, 1, 2].map((k) =>
+          chunk(
+            [
+              {
+                index: 0,
+                delta: { tool_calls: [{ index: k % 2, id: `c${s}-${k % 2}`, function: { name: `f${s}`, arguments: String(k) } }] },
+              },
+            ],
+            { id: `id-${s}` },
+          ),
+        ),
+      ) +
+      sse(
+        chunk([{ index: 0, delta: {}, finish_reason: 'tool_calls' }], { id: `id-${s}` }),
+        chunk([], { id: `id-${s}`, usage: { prompt_tokens: s, completion_tokens: 1, total_tokens: s + 1 } }),
+      )
     // Every seventh stream turns hostile halfway: its own invalid_json must not touch the others.
     return s % 7 === 3 ? text.slice(0, text.length >> 1) + '\n\ndata: {oops}\n\n' + text.slice(text.length >> 1) : text
   }
 
   const pause = (s: number, k: number) =>
-    (s + k) % 3 === 0 ? new Promise((resolve) => setTimeout(resolve, (s * 7 + k) % 3)) : (s + k) % 3 === 1 ? new Promise((resolve) => setImmediate(resolve)) : Promise.resolve()
+    (s + k) % 3 === 0
+      ? new Promise((resolve) => setTimeout(resolve, (s * 7 + k) % 3))
+      : (s + k) % 3 === 1
+        ? new Promise((resolve) => setImmediate(resolve))
+        : Promise.resolve()
 
   /** The events and outcome of stream `s` alone, synchronously: the ground truth. */
   function alone(s: number): { events: CompletionEvent[]; completion?: ChatCompletion; code?: string } {
@@ -395,8 +519,12 @@ describe('every JSONTestSuite file as the data: of an event is accepted exactly 
       const run = await runSurface(surface, [text], 'close')
       if (want.code !== undefined) {
         expect(isDeltafoldError(run.error), `${surface}: ${String(run.error)}`).toBe(true)
-        expect(run.error, surface).toMatchObject(want.code === 'empty_stream' ? { code: want.code, eventNumber: 1 } : { code: want.code, eventNumber: 1, data })
-        expect((run.error as Loose).partial, surface).toEqual(want.completion ?? { id: '', object: 'chat.completion', created: 0, model: '', choices: [] })
+        expect(run.error, surface).toMatchObject(
+          want.code === 'empty_stream' ? { code: want.code, eventNumber: 1 } : { code: want.code, eventNumber: 1, data },
+        )
+        expect((run.error as Loose).partial, surface).toEqual(
+          want.completion ?? { id: '', object: 'chat.completion', created: 0, model: '', choices: [] },
+        )
       } else {
         expect(run.error, surface).toBeUndefined()
         expect(run.completion, surface).toEqual(want.completion)
@@ -458,7 +586,9 @@ describe('maxBytes bounds what a stream makes the accumulator hold, wherever the
   // non-empty value) but never counted: each new call can hold one maxEventBytes-sized type for
   // free. 128 choices × 128 calls × 16 MiB under the default limits.
   test('regression: a long tool-call type is counted, so new calls with one hit limit_exceeded within the bound', () => {
-    const { size, error } = hold(times(100, (i) => `{"choices":[{"index":${i >> 3},"delta":{"tool_calls":[{"index":${i & 7},"type":"${FILLER}"}]}}]}`))
+    const { size, error } = hold(
+      times(100, (i) => `{"choices":[{"index":${i >> 3},"delta":{"tool_calls":[{"index":${i & 7},"type":"${FILLER}"}]}}]}`),
+    )
     expect(error).toMatchObject({ code: 'limit_exceeded' })
     expect(size).toBeLessThan(BOUND)
   })
@@ -481,7 +611,10 @@ describe('numbers JSON.parse turns into Infinity never reach the completion (fou
   test.each([
     ['created', '{"created":1e400,"choices":[]}'],
     ['usage', '{"choices":[],"usage":{"prompt_tokens":1e400,"completion_tokens":1,"total_tokens":2}}'],
-    ['a logprob', '{"choices":[{"index":0,"delta":{},"logprobs":{"content":[{"token":"x","logprob":-1e400,"bytes":null,"top_logprobs":[]}]}}]}'],
+    [
+      'a logprob',
+      '{"choices":[{"index":0,"delta":{},"logprobs":{"content":[{"token":"x","logprob":-1e400,"bytes":null,"top_logprobs":[]}]}}]}',
+    ],
     ['a provider extra', '{"choices":[],"x_meta":{"latency":1e400}}'],
   ])('regression: 1e400 in %s never reaches the completion as Infinity', async (_where, payload) => {
     const completion = await accumulateChatCompletion(sse(payload)).catch((e: unknown) => (e as Loose).partial as ChatCompletion)

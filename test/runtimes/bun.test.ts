@@ -11,8 +11,12 @@ beforeAll(async () => {
   fixtureCount = await generateFixtures()
 })
 
-test.skipIf(!bun)('bun: the conformance suite passes on the built packages', async () => {
-  const version = (await run(bun!, ['--version'], { timeoutMs: 10_000 })).stdout.trim()
-  const result = await runConformanceRunner(bun!, [])
-  checkResult({ ...result, runtime: `bun ${version}` }, fixtureCount)
-}, 60_000)
+test.skipIf(!bun)(
+  'bun: the conformance suite passes on the built packages',
+  async () => {
+    const version = (await run(bun!, ['--version'], { timeoutMs: 10_000 })).stdout.trim()
+    const result = await runConformanceRunner(bun!, [])
+    checkResult({ ...result, runtime: `bun ${version}` }, fixtureCount)
+  },
+  60_000,
+)

@@ -33,7 +33,13 @@ const encoder = new TextEncoder()
 export async function runConformance({ core, web = {}, fixtures = [], log = () => {} }) {
   const chat = fixtures.filter((fixture) => fixture.format === undefined)
   const formats = fixtures.filter((fixture) => fixture.format !== undefined)
-  const cases = [...sseCases(core), ...fixtureCases(core, web, chat), ...formatCases(core, web, formats), ...hostileCases(core), ...partialJSONCases(core)]
+  const cases = [
+    ...sseCases(core),
+    ...fixtureCases(core, web, chat),
+    ...formatCases(core, web, formats),
+    ...hostileCases(core),
+    ...partialJSONCases(core),
+  ]
   cases.push(...coreStreamCases(core), ...webCases(core, web))
   const result = { passed: 0, failed: 0, skipped: 0, failures: [], skippedNames: [] }
   for (const { name, run, skip } of cases) {
@@ -68,7 +74,14 @@ const SSE_TABLE = [
     events: [[M, 'b', '']],
   },
   { name: 'joins a CRLF split across chunks', chunks: ['data: a\r', '\ndata: b\r\n\r', '\n'], events: [[M, 'a\nb', '']] },
-  { name: 'treats a lone CR as a line end', chunks: ['data: a\rdata: b\r\rdata: c\r\r'], events: [[M, 'a\nb', ''], [M, 'c', '']] },
+  {
+    name: 'treats a lone CR as a line end',
+    chunks: ['data: a\rdata: b\r\rdata: c\r\r'],
+    events: [
+      [M, 'a\nb', ''],
+      [M, 'c', ''],
+    ],
+  },
   {
     name: 'reports comments without dispatching them',
     chunks: [': hello\n:world\n:\ndata: x\n\n'],
@@ -78,9 +91,21 @@ const SSE_TABLE = [
   {
     name: 'keeps the last event ID across events until an id field changes it',
     chunks: ['id: 1\ndata: a\n\ndata: b\n\nid: 2\n\ndata: c\n\nid\ndata: d\n\n'],
-    events: [[M, 'a', '1'], [M, 'b', '1'], [M, 'c', '2'], [M, 'd', '']],
+    events: [
+      [M, 'a', '1'],
+      [M, 'b', '1'],
+      [M, 'c', '2'],
+      [M, 'd', ''],
+    ],
   },
-  { name: 'ignores an id containing NUL', chunks: ['id: 1\ndata: a\n\nid: x\u0000y\ndata: b\n\n'], events: [[M, 'a', '1'], [M, 'b', '1']] },
+  {
+    name: 'ignores an id containing NUL',
+    chunks: ['id: 1\ndata: a\n\nid: x\u0000y\ndata: b\n\n'],
+    events: [
+      [M, 'a', '1'],
+      [M, 'b', '1'],
+    ],
+  },
   {
     name: 'accepts retry only when it is all ASCII digits',
     chunks: ['retry: 1000\nretry: 10x\nretry\nretry: -1\nretry:  5\nretry: 7\ndata: a\n\n'],
@@ -90,7 +115,12 @@ const SSE_TABLE = [
   {
     name: 'parses fields: no colon, no space, two spaces, event type, unknown names and case',
     chunks: ['data\n\ndata:a\ndata: b\ndata:  c\n\nevent: foo\ndata: x\n\nevent:\ndata: y\n\nData: z\n\n data: z\n\nfoo: bar\n\n'],
-    events: [[M, '', ''], [M, 'a\nb\n c', ''], ['foo', 'x', ''], [M, 'y', '']],
+    events: [
+      [M, '', ''],
+      [M, 'a\nb\n c', ''],
+      ['foo', 'x', ''],
+      [M, 'y', ''],
+    ],
   },
   { name: 'decodes UTF-8 whatever the split', chunks: ['data: é€😀\n\n'], events: [[M, 'é€😀', '']] },
   { name: 'discards an unterminated event at the end', chunks: ['data: a\n\ndata: b'], events: [[M, 'a', '']] },
@@ -98,7 +128,10 @@ const SSE_TABLE = [
     name: 'dispatchUnterminated: dispatches the unterminated event at the end',
     options: { dispatchUnterminated: true },
     chunks: ['data: a\n\ndata: b'],
-    events: [[M, 'a', ''], [M, 'b', '']],
+    events: [
+      [M, 'a', ''],
+      [M, 'b', ''],
+    ],
   },
 ]
 
@@ -143,7 +176,8 @@ function decode(core, chunks, options) {
 // through @deltafold/web's TransformStream pipeline and fromResponse.
 
 function fixtureCases(core, web, fixtures) {
-  if (fixtures.length === 0) return [{ name: 'fixtures: at least one recorded fixture is bundled', run: async () => fail('no fixtures were passed') }]
+  if (fixtures.length === 0)
+    return [{ name: 'fixtures: at least one recorded fixture is bundled', run: async () => fail('no fixtures were passed') }]
   return fixtures.map((fixture) => ({
     name: `fixture: ${fixture.name}`,
     run: async () => {
@@ -190,11 +224,23 @@ function formatCases(core, web, fixtures) {
       await expectOutcome(() => fold(fixture.sse), fixture.native, `${fold.name} whole string`)
       await expectOutcome(() => fold(chunks()), fixture.native, `${fold.name} ${size}-byte chunks`)
       const chat = async (completion) => ({ ...(await completion), created: 0 })
-      await expectOutcome(() => chat(core.accumulateChatCompletion(chunks(), { format: 'auto' })), fixture.expected, `format 'auto', ${size}-byte chunks`)
-      await expectOutcome(() => chat(core.accumulateChatCompletion(chunks(), { format: fixture.format })), fixture.expected, `format '${fixture.format}'`)
+      await expectOutcome(
+        () => chat(core.accumulateChatCompletion(chunks(), { format: 'auto' })),
+        fixture.expected,
+        `format 'auto', ${size}-byte chunks`,
+      )
+      await expectOutcome(
+        () => chat(core.accumulateChatCompletion(chunks(), { format: fixture.format })),
+        fixture.expected,
+        `format '${fixture.format}'`,
+      )
       if (hasWeb(web, 'fromResponse')) {
         const response = new Response(chunks(), { headers: { 'content-type': 'text/event-stream' } })
-        await expectOutcome(() => chat(web.fromResponse(response, { format: 'auto' }).finalChatCompletion()), fixture.expected, "web fromResponse, format 'auto'")
+        await expectOutcome(
+          () => chat(web.fromResponse(response, { format: 'auto' }).finalChatCompletion()),
+          fixture.expected,
+          "web fromResponse, format 'auto'",
+        )
       }
       if (hasWeb(web, 'ChatCompletionNormalizeStream')) {
         // The normalized output is a chat stream: folded as chat it gives the same completion (or an
@@ -202,13 +248,21 @@ function formatCases(core, web, fixtures) {
         const parts = await collect(chunks().pipeThrough(new web.ChatCompletionNormalizeStream({ format: 'auto' })))
         const text = new TextDecoder().decode(concat(parts))
         if ('completion' in fixture.expected) {
-          await expectOutcome(() => chat(core.accumulateChatCompletion(text)), fixture.expected, "web ChatCompletionNormalizeStream, format 'auto'")
+          await expectOutcome(
+            () => chat(core.accumulateChatCompletion(text)),
+            fixture.expected,
+            "web ChatCompletionNormalizeStream, format 'auto'",
+          )
         } else {
           const error = await rejection(core.accumulateChatCompletion(text))
           equal(error.name, 'ProviderError', 'normalized error event: name')
           // A provider error is re-emitted as the provider's own object; bad input as an invalid_stream error with its code.
           const provider = fixture.expected.error.code === 'upstream_error'
-          equal(error.error?.type === 'invalid_stream' ? error.error.code : 'upstream_error', provider ? 'upstream_error' : fixture.expected.error.code, 'normalized error event')
+          equal(
+            error.error?.type === 'invalid_stream' ? error.error.code : 'upstream_error',
+            provider ? 'upstream_error' : fixture.expected.error.code,
+            'normalized error event',
+          )
         }
       }
     },
@@ -234,7 +288,8 @@ async function expectOutcome(run, expected, what) {
 // Hostile inputs (shared/research/hostile-inputs.md): typed errors that keep what was received, and
 // wire data that never reaches a prototype.
 
-const HELLO = 'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":null}]}\n\n'
+const HELLO =
+  'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":null}]}\n\n'
 
 function hostileCases(core) {
   return [
@@ -267,7 +322,7 @@ function hostileCases(core) {
           '"delta":{"content":"x","__proto__":{"polluted":3},"tool_calls":[{"index":0,"id":"t","function":{"name":"f","arguments":"{}","__proto__":{"polluted":4}}}]}}]}'
         const completion = await core.accumulateChatCompletion(`data: ${chunk}\n\n`)
         equal({}.polluted, undefined, '({}).polluted')
-        equal(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'), false, 'Object.prototype.polluted')
+        equal(Object.hasOwn(Object.prototype, 'polluted'), false, 'Object.prototype.polluted')
         equal(Object.getPrototypeOf(completion), Object.prototype, 'completion prototype')
         equal(Object.getPrototypeOf(completion.choices[0].message), Object.prototype, 'message prototype')
         equal(completion.choices[0].message.content, 'x', 'content')
@@ -277,7 +332,9 @@ function hostileCases(core) {
     {
       name: 'hostile: a choice index of 1e9 fails with invalid_index',
       run: async () => {
-        const error = await rejection(core.accumulateChatCompletion(HELLO + 'data: {"choices":[{"index":1e9,"delta":{"content":"x"}}]}\n\n'))
+        const error = await rejection(
+          core.accumulateChatCompletion(HELLO + 'data: {"choices":[{"index":1e9,"delta":{"content":"x"}}]}\n\n'),
+        )
         equal(error.code, 'invalid_index', 'code')
         equal(error.path, '$.choices[0].index', 'path')
         equal(error.partial?.choices?.length, 1, 'partial choices')
@@ -286,7 +343,8 @@ function hostileCases(core) {
     {
       name: 'hostile: a tool-call index of 1e9 fails with invalid_index',
       run: async () => {
-        const body = 'data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":1e9,"id":"t","function":{"name":"f","arguments":""}}]}}]}\n\n'
+        const body =
+          'data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":1e9,"id":"t","function":{"name":"f","arguments":""}}]}}]}\n\n'
         const error = await rejection(core.accumulateChatCompletion(body))
         equal(error.code, 'invalid_index', 'code')
       },
@@ -297,7 +355,8 @@ function hostileCases(core) {
 // ---------------------------------------------------------------------------------------------
 // Partial JSON
 
-const DOCUMENT = '{"city":"Paris","days":[1,2.5,-3e2],"ok":true,"none":null,"text":"tab\\t quote\\" é \\u00e9 \\ud83d\\ude00 😀","nested":{"a":[{"b":[]}],"c":{}}}'
+const DOCUMENT =
+  '{"city":"Paris","days":[1,2.5,-3e2],"ok":true,"none":null,"text":"tab\\t quote\\" é \\u00e9 \\ud83d\\ude00 😀","nested":{"a":[{"b":[]}],"c":{}}}'
 
 function partialJSONCases(core) {
   return [
@@ -372,7 +431,8 @@ function coreStreamCases(core) {
           if (event.type === 'content.delta') deltas.push(event.delta)
         }
         equal(deltas.join(''), 'Hi there', 'content deltas')
-        for (const type of ['chunk', 'role', 'content.delta', 'content.done', 'finish', 'usage', 'done']) equal(types.has(type), true, `event ${type}`)
+        for (const type of ['chunk', 'role', 'content.delta', 'content.done', 'finish', 'usage', 'done'])
+          equal(types.has(type), true, `event ${type}`)
         equal((await stream.finalChatCompletion()).choices[0].finish_reason, 'stop', 'finish_reason')
       },
     },
@@ -445,7 +505,14 @@ function webCases(core, web) {
         const expected = await core.accumulateChatCompletion(BODY)
         const { events, completion } = await webPipeline(web, body())
         deepEqual(completion, expected, 'finalChatCompletion()')
-        equal(events.filter((e) => e.type === 'content.delta').map((e) => e.delta).join(''), 'Hi there', 'content deltas')
+        equal(
+          events
+            .filter((e) => e.type === 'content.delta')
+            .map((e) => e.delta)
+            .join(''),
+          'Hi there',
+          'content deltas',
+        )
       },
     },
     {
@@ -560,7 +627,10 @@ function webCases(core, web) {
 async function webPipeline(web, source) {
   const eventStream = new web.ChatCompletionEventStream()
   const events = await collect(
-    source.pipeThrough(new web.SSEDecoderStream({ dispatchUnterminated: true })).pipeThrough(new web.ChatCompletionChunkStream()).pipeThrough(eventStream),
+    source
+      .pipeThrough(new web.SSEDecoderStream({ dispatchUnterminated: true }))
+      .pipeThrough(new web.ChatCompletionChunkStream())
+      .pipeThrough(eventStream),
   )
   return { events, completion: await eventStream.finalChatCompletion() }
 }

@@ -52,7 +52,13 @@ export function findBinary(name: 'deno' | 'bun' | 'workerd' | 'chromium'): strin
         // `bun`'s own bin is a stub until its (blocked) postinstall runs: use the platform binary.
         const fromBun = createRequire(require.resolve('bun/package.json'))
         const platform = process.platform === 'win32' ? 'windows' : process.platform
-        return existing(join(dirname(fromBun.resolve(`@oven/bun-${platform}-${process.arch}/package.json`)), 'bin', process.platform === 'win32' ? 'bun.exe' : 'bun'))
+        return existing(
+          join(
+            dirname(fromBun.resolve(`@oven/bun-${platform}-${process.arch}/package.json`)),
+            'bin',
+            process.platform === 'win32' ? 'bun.exe' : 'bun',
+          ),
+        )
       }
       case 'workerd':
         // The `workerd` package's main export is the path of the platform binary.
@@ -93,7 +99,11 @@ export interface RunResult {
 }
 
 /** Runs a command to completion, killing it (SIGKILL, by its pid) after `timeoutMs`. Never throws. */
-export function run(command: string, args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<RunResult> {
   const started = performance.now()
   return new Promise((resolve) => {
     const child = spawn(command, args, {
@@ -131,7 +141,9 @@ export function parseResult(output: string): ConformanceResult {
 
 /** A readable one-paragraph account of a result, for assertion messages and the test log. */
 export function describeResult(result: ConformanceResult): string {
-  const lines = [`conformance on ${result.runtime ?? 'a runtime'}: passed ${result.passed}, failed ${result.failed}, skipped ${result.skipped}`]
+  const lines = [
+    `conformance on ${result.runtime ?? 'a runtime'}: passed ${result.passed}, failed ${result.failed}, skipped ${result.skipped}`,
+  ]
   for (const failure of result.failures) lines.push(`  FAIL ${failure.name}: ${failure.message}`)
   for (const name of result.skippedNames) lines.push(`  SKIP ${name}`)
   return lines.join('\n')
@@ -148,7 +160,11 @@ export const QUIET_ENV: Record<string, string> = {
  * Runs test/runtimes/run-conformance.mjs with `command` and returns its result, failing with the
  * runner's output when it printed none or exited non-zero.
  */
-export async function runConformanceRunner(command: string, args: string[], timeoutMs = 30_000): Promise<ConformanceResult & { ms: number }> {
+export async function runConformanceRunner(
+  command: string,
+  args: string[],
+  timeoutMs = 30_000,
+): Promise<ConformanceResult & { ms: number }> {
   const ran = await run(command, [...args, join(RUNTIMES_DIR, 'run-conformance.mjs')], { env: QUIET_ENV, timeoutMs })
   const output = `${ran.stdout}\n${ran.stderr}`
   if (ran.timedOut) throw new Error(`${command} timed out after ${timeoutMs} ms:\n${output.slice(-2000)}`)

@@ -144,29 +144,37 @@ test.skipIf(!workerd).each(Object.entries(STREAMS))(
   30_000,
 )
 
-test.skipIf(!workerd)('workerd: a malformed stream reaches the client whole and the log carries the typed error and partial', async () => {
-  const before = logs.length
-  const response = await fetch(`${workerUrl}/malformed`, { method: 'POST', body: '{}' })
-  expect(await response.text()).toBe(MALFORMED)
-  const entry = await nextLog(before + 1)
-  expect(entry).toMatchObject({ ok: false, error: { code: 'invalid_json' } })
-  expect(entry.partial.choices[0].message.content).toBe('Hel')
-}, 30_000)
+test.skipIf(!workerd)(
+  'workerd: a malformed stream reaches the client whole and the log carries the typed error and partial',
+  async () => {
+    const before = logs.length
+    const response = await fetch(`${workerUrl}/malformed`, { method: 'POST', body: '{}' })
+    expect(await response.text()).toBe(MALFORMED)
+    const entry = await nextLog(before + 1)
+    expect(entry).toMatchObject({ ok: false, error: { code: 'invalid_json' } })
+    expect(entry.partial.choices[0].message.content).toBe('Hel')
+  },
+  30_000,
+)
 
-test.skipIf(!workerd)('workerd: a client that goes away cancels the upstream and the log carries aborted with partial', async () => {
-  const before = logs.length
-  const controller = new AbortController()
-  const response = await fetch(`${workerUrl}/hang`, { method: 'POST', body: '{}', signal: controller.signal })
-  const reader = response.body!.getReader()
-  await reader.read()
-  controller.abort()
-  const entry = await nextLog(before + 1)
-  expect(entry).toMatchObject({ ok: false, error: { code: 'aborted' } })
-  expect(entry.partial.choices[0].message.content).toBe('Hel')
-  const deadline = Date.now() + 5_000
-  while (!upstreamClosed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
-  expect(upstreamClosed).toBe(true)
-}, 30_000)
+test.skipIf(!workerd)(
+  'workerd: a client that goes away cancels the upstream and the log carries aborted with partial',
+  async () => {
+    const before = logs.length
+    const controller = new AbortController()
+    const response = await fetch(`${workerUrl}/hang`, { method: 'POST', body: '{}', signal: controller.signal })
+    const reader = response.body!.getReader()
+    await reader.read()
+    controller.abort()
+    const entry = await nextLog(before + 1)
+    expect(entry).toMatchObject({ ok: false, error: { code: 'aborted' } })
+    expect(entry.partial.choices[0].message.content).toBe('Hel')
+    const deadline = Date.now() + 5_000
+    while (!upstreamClosed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(upstreamClosed).toBe(true)
+  },
+  30_000,
+)
 
 function startWorkerd(binary: string, config: string, cwd: string) {
   const child = spawn(binary, ['serve', config], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -26,45 +26,52 @@ afterAll(() => {
   for (const stop of stops) stop()
 })
 
-test.skipIf(!workerd)('workerd: the conformance suite passes on the built packages', async () => {
-  const dir = join(TMP_DIR, 'workerd')
-  await mkdir(dir, { recursive: true })
-  const bundle = join(dir, 'worker.bundle.mjs')
-  await build({
-    entryPoints: [join(RUNTIMES_DIR, 'workerd/worker.mjs')],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    outfile: bundle,
-    logLevel: 'silent',
-  })
-  const version = (await run(workerd!, ['--version'], { timeoutMs: 10_000 })).stdout.trim()
-  const template = await readFile(join(RUNTIMES_DIR, 'workerd/config.capnp.template'), 'utf8')
-  let lastError: unknown
-  // A free port is found by binding port 0 and releasing it; another process may take it in
-  // between, so a failed start is retried on a new port.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort()
-    const config = join(dir, 'config.capnp')
-    await writeFile(
-      config,
-      template.replace('@PORT@', String(port)).replace('@BUNDLE@', 'worker.bundle.mjs').replace('@COMPATIBILITY_DATE@', COMPATIBILITY_DATE),
-    )
-    const server = startWorkerd(workerd!, config, dir)
-    try {
-      const result = (await fetchWhenReady(`http://127.0.0.1:${port}/`, server)) as ConformanceResult
-      checkResult({ ...result, runtime: `workerd ${version}` }, fixtureCount)
-      return
-    } catch (error) {
-      lastError = error
-      if (!server.exited()) throw error
-    } finally {
-      server.stop()
+test.skipIf(!workerd)(
+  'workerd: the conformance suite passes on the built packages',
+  async () => {
+    const dir = join(TMP_DIR, 'workerd')
+    await mkdir(dir, { recursive: true })
+    const bundle = join(dir, 'worker.bundle.mjs')
+    await build({
+      entryPoints: [join(RUNTIMES_DIR, 'workerd/worker.mjs')],
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2022',
+      outfile: bundle,
+      logLevel: 'silent',
+    })
+    const version = (await run(workerd!, ['--version'], { timeoutMs: 10_000 })).stdout.trim()
+    const template = await readFile(join(RUNTIMES_DIR, 'workerd/config.capnp.template'), 'utf8')
+    let lastError: unknown
+    // A free port is found by binding port 0 and releasing it; another process may take it in
+    // between, so a failed start is retried on a new port.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const port = await freePort()
+      const config = join(dir, 'config.capnp')
+      await writeFile(
+        config,
+        template
+          .replace('@PORT@', String(port))
+          .replace('@BUNDLE@', 'worker.bundle.mjs')
+          .replace('@COMPATIBILITY_DATE@', COMPATIBILITY_DATE),
+      )
+      const server = startWorkerd(workerd!, config, dir)
+      try {
+        const result = (await fetchWhenReady(`http://127.0.0.1:${port}/`, server)) as ConformanceResult
+        checkResult({ ...result, runtime: `workerd ${version}` }, fixtureCount)
+        return
+      } catch (error) {
+        lastError = error
+        if (!server.exited()) throw error
+      } finally {
+        server.stop()
+      }
     }
-  }
-  throw lastError
-}, 60_000)
+    throw lastError
+  },
+  60_000,
+)
 
 function startWorkerd(binary: string, config: string, cwd: string) {
   const child = spawn(binary, ['serve', config], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -23,11 +23,10 @@ import type {
 } from '@deltafold/core'
 import { expectTypeOf, test } from 'vitest'
 
-
 /** Compiles only when its argument's type is assignable to `To`; does nothing at run time. */
 function assignable<To>(_value: To): void {}
 /** A value typed `T` for the compiler (an empty object at run time: only its type matters). */
-const any = <T,>(): T => ({}) as T
+const any = <T>(): T => ({}) as T
 
 test('an SDK Message, its usage and every content block are assignable to ours', () => {
   assignable<AnthropicMessage>(any<M.Message>())

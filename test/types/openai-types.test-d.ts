@@ -4,7 +4,11 @@
 // vitest's typecheck mode (the `suite` project in vitest.config.ts): the compiler checks it, and a
 // type error fails its test. A `@ts-expect-error` line proves that an assignment does NOT compile,
 // so each exception below is pinned, not just commented.
-import type { ChatCompletion as O6, ChatCompletionChunk as O6Chunk, ChatCompletionMessage as O6Message } from 'openai/resources/chat/completions'
+import type {
+  ChatCompletion as O6,
+  ChatCompletionChunk as O6Chunk,
+  ChatCompletionMessage as O6Message,
+} from 'openai/resources/chat/completions'
 import type OpenAI6 from 'openai'
 import type {
   ChatCompletion as O7,
@@ -115,7 +119,9 @@ describe('openai 7', () => {
   test('our message, tool calls (custom included), delta and chunk tool-call fragments are assignable to openai 7', () => {
     assertType<O7Message>(any<ChatCompletionMessage>())
     assertType<OpenAI7.Chat.Completions.ChatCompletionMessageToolCall>(any<ChatCompletionMessageToolCall>())
-    assertType<OpenAI7.Chat.Completions.ChatCompletionMessageCustomToolCall>(any<Extract<ChatCompletionMessageToolCall, { type: 'custom' }>>())
+    assertType<OpenAI7.Chat.Completions.ChatCompletionMessageCustomToolCall>(
+      any<Extract<ChatCompletionMessageToolCall, { type: 'custom' }>>(),
+    )
     assertType<O7Chunk.Choice.Delta.ToolCall>(any<ChatCompletionChunkToolCall>())
     assertType<O7Chunk.Choice.Delta>(any<ChatCompletionChunkDelta>())
   })

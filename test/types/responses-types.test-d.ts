@@ -58,7 +58,8 @@ test('ours is not assignable to an openai Response, and only for the fields the 
   // @ts-expect-error output_text and the request echo fields are required by openai's type
   const _r: OResponse = {} as Response
   // With those supplied, the output items are what still differ: server tool items are typed loosely.
-  type Completed = Response & Pick<OResponse, 'output_text' | 'instructions' | 'metadata' | 'parallel_tool_calls' | 'temperature' | 'tool_choice' | 'tools' | 'top_p'>
+  type Completed = Response &
+    Pick<OResponse, 'output_text' | 'instructions' | 'metadata' | 'parallel_tool_calls' | 'temperature' | 'tool_choice' | 'tools' | 'top_p'>
   expectTypeOf<Completed>().not.toExtend<OResponse>()
   type ClientItems = Omit<Completed, 'output' | 'usage' | 'error'> & {
     output: Array<ResponseOutputMessage | ResponseFunctionToolCall | ResponseCustomToolCall | ResponseReasoningItem>

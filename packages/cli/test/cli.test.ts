@@ -54,7 +54,9 @@ describe('deltafold [FILE|-]', () => {
   })
 
   test('reads stdin when no FILE is given and stdin is not a terminal', async () => {
-    const result = await runCli(['--strict'], { input: 'data: {"choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}]}\n\n' })
+    const result = await runCli(['--strict'], {
+      input: 'data: {"choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}]}\n\n',
+    })
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout).choices[0].message.content).toBe('hi')
   })
@@ -126,7 +128,13 @@ describe('deltafold events', () => {
       'usage',
       'done',
     ])
-    expect(events[1]).toEqual({ type: 'tool_call.start', index: 0, toolCallIndex: 0, id: 'call_1EYWDzueHEp8OsB8jJSEp7WB', name: 'multiply' })
+    expect(events[1]).toEqual({
+      type: 'tool_call.start',
+      index: 0,
+      toolCallIndex: 0,
+      id: 'call_1EYWDzueHEp8OsB8jJSEp7WB',
+      name: 'multiply',
+    })
     expect((events.at(-1)!.completion as { id: string }).id).toBe('chatcmpl-BWlJBDk2xe66hjff60joVYpXi1hh4')
   })
 
@@ -205,19 +213,26 @@ describe('exit codes', () => {
     const result = await runCli([example('openai-provider-error.sse')])
     expect(result.code).toBe(3)
     expect(JSON.parse(result.stdout).choices[0].message.content).toBe('Here is a short poem about the sea:\n\nWaves fold in')
-    expect(result.stderr).toContain('deltafold: the provider sent an error at event 14 (byte 4061): The server had an error processing your request.')
+    expect(result.stderr).toContain(
+      'deltafold: the provider sent an error at event 14 (byte 4061): The server had an error processing your request.',
+    )
     expect(result.stderr).toContain('"type":"server_error","param":null,"code":"server_error"')
     expect(result.stderr).toContain('the partial completion received so far is on stdout')
   })
 
   test('3: an `event: error` is a provider error too', async () => {
-    const result = await runCli(['-'], { input: 'data: {"choices":[{"index":0,"delta":{"content":"a"}}]}\n\nevent: error\ndata: {"error":{"message":"overloaded"}}\n\n' })
+    const result = await runCli(['-'], {
+      input: 'data: {"choices":[{"index":0,"delta":{"content":"a"}}]}\n\nevent: error\ndata: {"error":{"message":"overloaded"}}\n\n',
+    })
     expect(result.code).toBe(3)
     expect(result.stderr).toContain('deltafold: the provider sent an error at event 2 (byte 111): overloaded')
   })
 
   test('4: invalid chunk JSON prints the partial completion and the event number and byte offset', async () => {
-    const file = tmpFile('truncated.sse', readFileSync(example('openai-tool-call.sse'), 'utf8').replace('"arguments":"b"', '"arguments":"b'))
+    const file = tmpFile(
+      'truncated.sse',
+      readFileSync(example('openai-tool-call.sse'), 'utf8').replace('"arguments":"b"', '"arguments":"b'),
+    )
     const result = await runCli([file])
     expect(result.code).toBe(4)
     const partial = JSON.parse(result.stdout)
@@ -295,7 +310,10 @@ describe('exit codes', () => {
     [['replay', 'examples/openai-text.sse', '--port', '70000'], "Option '--port' must be an integer from 0 to 65535"],
     [['replay', 'examples/openai-text.sse', '--seed', '1'], "Option '--seed' only applies to --split random"],
     [['replay', 'examples/openai-text.sse', '--fragment-size', '2'], "Option '--fragment-size' only applies to --from-completion"],
-    [['replay', '--from-completion', 'examples/openai-text.sse'], "'examples/openai-text.sse' is not JSON (--from-completion reads a chat.completion object)"],
+    [
+      ['replay', '--from-completion', 'examples/openai-text.sse'],
+      "'examples/openai-text.sse' is not JSON (--from-completion reads a chat.completion object)",
+    ],
     [['replay', '--from-completion', 'package.json'], "'package.json' is not a chat.completion: "],
     [['help', 'nope'], "No help for 'nope'"],
   ])('2: bad usage %j prints a one-line hint', async (args, message) => {
@@ -372,8 +390,13 @@ describe('colours', () => {
 describe('package', () => {
   test('the examples are byte-for-byte copies of the recorded fixtures SOURCES.md names', () => {
     const sources = readFileSync(example('SOURCES.md'), 'utf8')
-    const rows = [...sources.matchAll(/^\| `([\w.-]+\.sse)` \| `([\w./-]+\.sse)` \|/gm)]
-    expect(rows.map((row) => row[1])).toEqual(['openai-text.sse', 'openai-tool-call.sse', 'deepseek-reasoning.sse', 'deepseek-reasoning-tool-call.sse'])
+    const rows = [...sources.matchAll(/^\| `([\w.-]+\.sse)` +\| `([\w./-]+\.sse)` +\|/gm)]
+    expect(rows.map((row) => row[1])).toEqual([
+      'openai-text.sse',
+      'openai-tool-call.sse',
+      'deepseek-reasoning.sse',
+      'deepseek-reasoning-tool-call.sse',
+    ])
     for (const [, name, fixture] of rows) {
       const original = readFileSync(join(packageDir, '..', '..', 'test', 'fixtures', 'recorded', fixture!))
       expect(readFileSync(example(name!)).equals(original), `${name} differs from ${fixture}`).toBe(true)

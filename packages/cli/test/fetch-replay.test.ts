@@ -50,7 +50,11 @@ async function httpServer(answer: (res: import('node:http').ServerResponse) => v
 }
 
 /** Raw HTTP request to the replay server, for what `fetch` would hide. */
-function rawRequest(url: string, method: string, body?: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: string; reads: number }> {
+function rawRequest(
+  url: string,
+  method: string,
+  body?: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string; reads: number }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method }, (res) => {
       let text = ''
@@ -242,7 +246,11 @@ describe('fetch requests', () => {
     const result = await runCli(['fetch', server.url, '-d', BODY])
     expect(result.code).toBe(5)
     expect(result.stdout).toBe('')
-    expect(result.stderr).toMatch(new RegExp(`^deltafold: HTTP ${status} .* from POST http://127\\.0\\.0\\.1:\\d+/v1/chat/completions: The provider answered with HTTP ${status}: `))
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^deltafold: HTTP ${status} .* from POST http://127\\.0\\.0\\.1:\\d+/v1/chat/completions: The provider answered with HTTP ${status}: `,
+      ),
+    )
     expect(result.stderr).toContain(body.error.message)
     expect(result.stderr).toContain(JSON.stringify(body, null, 2))
   })
@@ -267,7 +275,9 @@ describe('fetch requests', () => {
     expect(result.code).toBe(5)
     expect(JSON.parse(result.stdout).choices[0].message.content).toBe('half')
     // The position is said once, where the line names it.
-    expect(result.stderr).toContain('deltafold: the connection failed at event 1 (byte 60): Reading the stream failed: terminated [stream_failed]\n')
+    expect(result.stderr).toContain(
+      'deltafold: the connection failed at event 1 (byte 60): Reading the stream failed: terminated [stream_failed]\n',
+    )
     expect(result.stderr).not.toContain('HTTP failure')
   })
 
@@ -277,7 +287,9 @@ describe('fetch requests', () => {
     await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()))
     const result = await runCli(['fetch', url, '-d', BODY])
     expect(result.code).toBe(5)
-    expect(result.stderr).toMatch(/^deltafold: connection failed: POST http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions: connect ECONNREFUSED/)
+    expect(result.stderr).toMatch(
+      /^deltafold: connection failed: POST http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions: connect ECONNREFUSED/,
+    )
   })
 })
 

@@ -92,7 +92,9 @@ describe('deltafold [FILE|-] on the three wire formats', () => {
   test('--format of another stream exits 4 naming both formats, the position said once', async () => {
     const result = await runCli(['--format', 'responses', THINKING])
     expect(result.code).toBe(4)
-    expect(result.stderr).toContain("The stream is in the Anthropic Messages format, not the OpenAI Responses format asked for: pass format: 'anthropic' or 'auto'")
+    expect(result.stderr).toContain(
+      "The stream is in the Anthropic Messages format, not the OpenAI Responses format asked for: pass format: 'anthropic' or 'auto'",
+    )
     expect(result.stderr).toContain('[unsupported_format at $.type]')
     expect(result.stderr.match(/byte \d+/g)).toHaveLength(1)
   })
@@ -112,7 +114,10 @@ describe('deltafold [FILE|-] on the three wire formats', () => {
   test('events --format auto prints the translated events', async () => {
     const result = await runCli(['events', CALLS])
     expect(result.code).toBe(0)
-    const types = result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { type: string }).type)
+    const types = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { type: string }).type)
     expect(types.filter((t) => t === 'tool_call.done')).toHaveLength(2)
     expect(types.at(-1)).toBe('done')
   })

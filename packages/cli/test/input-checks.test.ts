@@ -74,17 +74,22 @@ describe('curl -i / curl -D - output', () => {
 
   test('a 200 event-stream head is skipped and the body folded as usual', async () => {
     const plain = await runCli([example('openai-text.sse')])
-    const input = crlf(['HTTP/2 200', 'content-type: text/event-stream; charset=utf-8', 'x-request-id: req_1']) + readFileSync(example('openai-text.sse'), 'utf8')
+    const input =
+      crlf(['HTTP/2 200', 'content-type: text/event-stream; charset=utf-8', 'x-request-id: req_1']) +
+      readFileSync(example('openai-text.sse'), 'utf8')
     const result = await runCli(['-'], { input })
     expect(result.code).toBe(0)
     expect(result.stdout).toBe(plain.stdout)
   })
 
   test('interim heads (100 Continue) before the final one are skipped too; LF-only heads work', async () => {
-    const input = 'HTTP/1.1 100 Continue\n\nHTTP/1.1 200 OK\ncontent-type: text/event-stream\n\n' + readFileSync(example('openai-text.sse'), 'utf8')
+    const input =
+      'HTTP/1.1 100 Continue\n\nHTTP/1.1 200 OK\ncontent-type: text/event-stream\n\n' + readFileSync(example('openai-text.sse'), 'utf8')
     const result = await runCli(['-'], { input })
     expect(result.code).toBe(0)
-    expect(JSON.parse(result.stdout).choices[0].message.content).toBe(JSON.parse((await runCli([example('openai-text.sse')])).stdout).choices[0].message.content)
+    expect(JSON.parse(result.stdout).choices[0].message.content).toBe(
+      JSON.parse((await runCli([example('openai-text.sse')])).stdout).choices[0].message.content,
+    )
   })
 
   test.each([
@@ -100,7 +105,9 @@ describe('curl -i / curl -D - output', () => {
   })
 
   test('input that merely starts with "HTTP" text is not taken for a head', async () => {
-    const result = await runCli(['-'], { input: 'HTTP is a protocol\n\ndata: {"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":"stop"}]}\n\n' })
+    const result = await runCli(['-'], {
+      input: 'HTTP is a protocol\n\ndata: {"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":"stop"}]}\n\n',
+    })
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout).choices[0].message.content).toBe('x')
   })

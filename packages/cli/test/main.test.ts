@@ -15,7 +15,9 @@ function capture(): Writable & { text: string; isTTY?: boolean } {
   return stream
 }
 
-function fakeIO(options: { stdin?: string; signal?: AbortSignal } = {}): CliIO & { stdout: ReturnType<typeof capture>; stderr: ReturnType<typeof capture> } {
+function fakeIO(
+  options: { stdin?: string; signal?: AbortSignal } = {},
+): CliIO & { stdout: ReturnType<typeof capture>; stderr: ReturnType<typeof capture> } {
   const io = {
     stdin: Readable.from([Buffer.from(options.stdin ?? '')]),
     stdout: capture(),

@@ -5,7 +5,11 @@ import { assertBuilt, example, runCli } from './helpers.js'
 
 beforeAll(() => assertBuilt())
 
-const payloadsOf = (text: string) => text.split('\n\n').filter((e) => e !== '').map((e) => e.replace(/^data: /, ''))
+const payloadsOf = (text: string) =>
+  text
+    .split('\n\n')
+    .filter((e) => e !== '')
+    .map((e) => e.replace(/^data: /, ''))
 
 describe('deltafold normalize', () => {
   test.each(['openai-text.sse', 'openai-tool-call.sse', 'deepseek-reasoning.sse', 'deepseek-reasoning-tool-call.sse'])(

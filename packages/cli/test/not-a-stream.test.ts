@@ -59,7 +59,9 @@ describe('input that is not an event stream never looks like success', () => {
     const result = await runCli([file])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual(JSON.parse(completion))
-    expect(result.stderr).toBe('deltafold: note: the input is a complete chat.completion, not an event stream (the request did not set "stream": true)\n')
+    expect(result.stderr).toBe(
+      'deltafold: note: the input is a complete chat.completion, not an event stream (the request did not set "stream": true)\n',
+    )
     const strict = await runCli(['--strict', file])
     expect(strict.code).toBe(4)
     expect(strict.stderr).toContain('[not_streamed]')

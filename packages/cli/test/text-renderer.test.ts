@@ -14,8 +14,21 @@ function render(events: readonly unknown[]): string {
   return text
 }
 
-const start = (toolCallIndex: number, id: string, name: string, extra: object = {}) => ({ type: 'tool_call.start', index: 0, toolCallIndex, id, name, ...extra })
-const delta = (toolCallIndex: number, id: string, text: string) => ({ type: 'tool_call.arguments.delta', index: 0, toolCallIndex, id, delta: text })
+const start = (toolCallIndex: number, id: string, name: string, extra: object = {}) => ({
+  type: 'tool_call.start',
+  index: 0,
+  toolCallIndex,
+  id,
+  name,
+  ...extra,
+})
+const delta = (toolCallIndex: number, id: string, text: string) => ({
+  type: 'tool_call.arguments.delta',
+  index: 0,
+  toolCallIndex,
+  id,
+  delta: text,
+})
 const done = (toolCallIndex: number, id: string, name: string, args: string, extra: object = {}) => ({
   type: 'tool_call.done',
   index: 0,

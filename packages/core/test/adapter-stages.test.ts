@@ -16,7 +16,7 @@ import {
 const chunk = (content: string) => JSON.stringify({ choices: [{ index: 0, delta: { content } }] })
 
 describe('createSSEDecoderStage', () => {
-  test('records each event\'s number and byte offset, the ones core\'s parser reports', () => {
+  test("records each event's number and byte offset, the ones core's parser reports", () => {
     const events: ServerSentEvent[] = []
     const decoder = createSSEDecoderStage((event) => events.push(event))
     decoder.feed(new TextEncoder().encode('data: a\n\n: ping\ndata: é\n\n'))
@@ -53,7 +53,7 @@ describe('createChunkStage', () => {
     expect(stage.sawDone).toBe(true)
   })
 
-  test('errors name the position the SSE stage recorded, as core\'s parser does', async () => {
+  test("errors name the position the SSE stage recorded, as core's parser does", async () => {
     const body = `data: ${chunk('Hi')}\n\ndata: {oops\n\n`
     const stage = createChunkStage()
     let error: unknown
@@ -66,7 +66,12 @@ describe('createChunkStage', () => {
     })
     decoder.feed(body)
     const reference = (await accumulateChatCompletion(body).catch((e: unknown) => e)) as DeltafoldError
-    expect(error).toMatchObject({ code: 'invalid_json', eventNumber: reference.eventNumber, byteOffset: reference.byteOffset, message: reference.message })
+    expect(error).toMatchObject({
+      code: 'invalid_json',
+      eventNumber: reference.eventNumber,
+      byteOffset: reference.byteOffset,
+      message: reference.message,
+    })
   })
 
   test('without recorded positions, counts the events it received and reports no byte offset', () => {
@@ -88,7 +93,7 @@ describe('createChunkStage', () => {
 })
 
 describe('locateError', () => {
-  test('adds the event number, byte offset and data in core\'s words, once', () => {
+  test("adds the event number, byte offset and data in core's words, once", () => {
     const error = new DeltafoldError('invalid_index', 'Bad index')
     locateError(error, { eventNumber: 2, byteOffset: 237 }, '{}')
     locateError(error, { eventNumber: 9, byteOffset: 999 })

@@ -39,14 +39,20 @@ function withParsedArguments(completion: ChatCompletion): unknown {
   return copy
 }
 
-describe.each(anthropicFixtures().filter((f) => !FAILING_FIXTURES.has(f.name)).map((f) => [f.name, f] as const))('%s', (_name, fixture) => {
+describe.each(
+  anthropicFixtures()
+    .filter((f) => !FAILING_FIXTURES.has(f.name))
+    .map((f) => [f.name, f] as const),
+)('%s', (_name, fixture) => {
   test('the translated chunks fold to the mapping of the final Message', async () => {
     const expected = anthropicMessageToChatCompletion(await accumulateAnthropicMessage(fixture.bytes), { created: CREATED })
     const folded = fold(translate(fixture.bytes))
     expect(withParsedArguments(folded)).toEqual(withParsedArguments(expected))
     // The text fields agree exactly; arguments are the streamed JSON text, valid JSON of the same value.
     expect(folded.choices[0]!.message.content).toBe(expected.choices[0]!.message.content)
-    expect(folded.choices[0]!.message.tool_calls?.map((call) => call.id)).toEqual(expected.choices[0]!.message.tool_calls?.map((call) => call.id))
+    expect(folded.choices[0]!.message.tool_calls?.map((call) => call.id)).toEqual(
+      expected.choices[0]!.message.tool_calls?.map((call) => call.id),
+    )
   })
 })
 
@@ -80,7 +86,9 @@ describe('mapping', () => {
 
   test('usage: input plus cache tokens are prompt tokens, cache reads are cached tokens, thinking tokens are reasoning tokens', () => {
     const body = anthropicSSE([
-      messageStart('msg_1', { usage: { input_tokens: 10, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000, output_tokens: 1 } }),
+      messageStart('msg_1', {
+        usage: { input_tokens: 10, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000, output_tokens: 1 },
+      }),
       ...end('end_turn', { output_tokens: 42, output_tokens_details: { thinking_tokens: 30 } }),
     ])
     expect(fold(translate(body)).usage).toEqual({
@@ -95,7 +103,8 @@ describe('mapping', () => {
   test('id, model and created are on every chunk; the role chunk comes first', () => {
     const chunks = translate(anthropicSSE([...text('msg_abc'), ...end('end_turn')]))
     expect(chunks[0]!.choices[0]!.delta).toEqual({ role: 'assistant' })
-    for (const chunk of chunks) expect([chunk.id, chunk.model, chunk.created, chunk.object]).toEqual(['msg_abc', 'claude-test', CREATED, 'chat.completion.chunk'])
+    for (const chunk of chunks)
+      expect([chunk.id, chunk.model, chunk.created, chunk.object]).toEqual(['msg_abc', 'claude-test', CREATED, 'chat.completion.chunk'])
   })
 
   test('input_json_delta fragments are the arguments fragments of the tool call, with the tool_use id', () => {
@@ -117,7 +126,9 @@ describe('mapping', () => {
       { index: 0, function: { arguments: '"Paris"}' } },
     ])
     const completion = fold(chunks)
-    expect(completion.choices[0]!.message.tool_calls).toEqual([{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Paris"}' } }])
+    expect(completion.choices[0]!.message.tool_calls).toEqual([
+      { id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Paris"}' } },
+    ])
     expect(completion.choices[0]!.finish_reason).toBe('tool_calls')
   })
 
@@ -132,7 +143,11 @@ describe('mapping', () => {
         ]),
       ),
     )
-    expect(completion.choices[0]!.message.tool_calls?.[0]).toEqual({ id: 'toolu_1', type: 'function', function: { name: 'now', arguments: '{}' } })
+    expect(completion.choices[0]!.message.tool_calls?.[0]).toEqual({
+      id: 'toolu_1',
+      type: 'function',
+      function: { name: 'now', arguments: '{}' },
+    })
   })
 
   test('thinking becomes reasoning_content, and a reasoning_details entry that keeps the signature', () => {
@@ -164,10 +179,18 @@ describe('mapping', () => {
     const chunks = translate(
       anthropicSSE([
         messageStart(),
-        { type: 'content_block_start', index: 0, content_block: { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: {} } },
+        {
+          type: 'content_block_start',
+          index: 0,
+          content_block: { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: {} },
+        },
         { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"query":"x"}' } },
         { type: 'content_block_stop', index: 0 },
-        { type: 'content_block_start', index: 1, content_block: { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [] } },
+        {
+          type: 'content_block_start',
+          index: 1,
+          content_block: { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [] },
+        },
         { type: 'content_block_stop', index: 1 },
         ...end('end_turn'),
       ]),
@@ -178,7 +201,8 @@ describe('mapping', () => {
 
 describe('errors', () => {
   test('event: error throws a ProviderError', () => {
-    const body = anthropicSSE(text()) + 'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n'
+    const body =
+      anthropicSSE(text()) + 'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n'
     let error: unknown
     try {
       translate(body)
@@ -211,11 +235,27 @@ describe('errors', () => {
   })
 
   test.each([
-    ['a delta for a block that never started', { type: 'content_block_delta', index: 3, delta: { type: 'text_delta', text: 'x' } }, 'invalid_index'],
-    ['an index of "__proto__"', { type: 'content_block_delta', index: '__proto__', delta: { type: 'text_delta', text: 'x' } }, 'invalid_index'],
+    [
+      'a delta for a block that never started',
+      { type: 'content_block_delta', index: 3, delta: { type: 'text_delta', text: 'x' } },
+      'invalid_index',
+    ],
+    [
+      'an index of "__proto__"',
+      { type: 'content_block_delta', index: '__proto__', delta: { type: 'text_delta', text: 'x' } },
+      'invalid_index',
+    ],
     ['a block start out of order', { type: 'content_block_start', index: 5, content_block: { type: 'text', text: '' } }, 'invalid_index'],
-    ['a delta after the block stopped', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x' } }, 'unexpected_event'],
-    ['an input_json_delta for a text block', { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{' } }, 'unexpected_event'],
+    [
+      'a delta after the block stopped',
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x' } },
+      'unexpected_event',
+    ],
+    [
+      'an input_json_delta for a text block',
+      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{' } },
+      'unexpected_event',
+    ],
   ])('%s is a typed error', (_what, event, code) => {
     expect(() => translate(anthropicSSE([...text(), event]))).toThrow(expect.objectContaining({ code }))
   })

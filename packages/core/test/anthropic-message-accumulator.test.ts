@@ -42,7 +42,15 @@ function failure(events: Event[], options?: Parameters<typeof createAnthropicMes
   return result as DeltafoldError<AnthropicMessage>
 }
 
-const TEXT_STREAM: Event[] = [messageStart(), start(0, { type: 'text', text: '' }), textDelta(0, 'Hel'), textDelta(0, 'lo'), stop(0), messageDelta('end_turn'), MESSAGE_STOP]
+const TEXT_STREAM: Event[] = [
+  messageStart(),
+  start(0, { type: 'text', text: '' }),
+  textDelta(0, 'Hel'),
+  textDelta(0, 'lo'),
+  stop(0),
+  messageDelta('end_turn'),
+  MESSAGE_STOP,
+]
 
 describe('folding', () => {
   test('appends text deltas and merges usage from message_start and message_delta', () => {
@@ -110,7 +118,11 @@ describe('folding', () => {
   })
 
   test('blocks of other types are kept as they came; a fallback block relabels the model', () => {
-    const result = { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [{ type: 'web_search_result', url: 'u', title: 't' }] }
+    const result = {
+      type: 'web_search_tool_result',
+      tool_use_id: 'srvtoolu_1',
+      content: [{ type: 'web_search_result', url: 'u', title: 't' }],
+    }
     const message = fold([
       messageStart(),
       start(0, { type: 'fallback', from: { model: 'claude-test' }, to: { model: 'claude-other' } }),
@@ -130,7 +142,15 @@ describe('folding', () => {
   })
 
   test('ping and unknown event types are skipped; events after message_stop are ignored', () => {
-    const noisy = [{ type: 'ping' }, ...TEXT_STREAM.slice(0, 3), { type: 'ping' }, { type: 'future_event', x: 1 }, ...TEXT_STREAM.slice(3), textDelta(0, 'late'), messageStart('msg_2')]
+    const noisy = [
+      { type: 'ping' },
+      ...TEXT_STREAM.slice(0, 3),
+      { type: 'ping' },
+      { type: 'future_event', x: 1 },
+      ...TEXT_STREAM.slice(3),
+      textDelta(0, 'late'),
+      messageStart('msg_2'),
+    ]
     expect(fold(noisy)).toEqual(fold(TEXT_STREAM))
   })
 
@@ -172,9 +192,22 @@ describe('events', () => {
         if (event.type === 'content_block_stop') partials.push(event.content_block)
       },
     })
-    for (const event of [messageStart(), start(0, { type: 'tool_use', id: 't', name: 'n', input: {} }), json(0, '{"a": "x'), json(0, 'y", "b": [1'), json(0, ']}'), stop(0)]) acc.push(event)
+    for (const event of [
+      messageStart(),
+      start(0, { type: 'tool_use', id: 't', name: 'n', input: {} }),
+      json(0, '{"a": "x'),
+      json(0, 'y", "b": [1'),
+      json(0, ']}'),
+      stop(0),
+    ])
+      acc.push(event)
     // A number is shown once it cannot go on (`1` may become `12`).
-    expect(partials).toEqual([{ a: 'x' }, { a: 'xy', b: [] }, { a: 'xy', b: [1] }, { type: 'tool_use', id: 't', name: 'n', input: { a: 'xy', b: [1] } }])
+    expect(partials).toEqual([
+      { a: 'x' },
+      { a: 'xy', b: [] },
+      { a: 'xy', b: [1] },
+      { type: 'tool_use', id: 't', name: 'n', input: { a: 'xy', b: [1] } },
+    ])
   })
 
   test('without parseInput, input_json_delta events carry no partial', () => {
@@ -273,9 +306,17 @@ describe('hostile input', () => {
     ['a block start that repeats an index', [start(0, { type: 'text', text: '' }), start(0, { type: 'text', text: '' })], 'invalid_index'],
     ['a delta after the block stopped', [start(0, { type: 'text', text: '' }), stop(0), textDelta(0, 'x')], 'unexpected_event'],
     ['a second stop of a block', [start(0, { type: 'text', text: '' }), stop(0), stop(0)], 'unexpected_event'],
-    ['a text_delta for a tool_use block', [start(0, { type: 'tool_use', id: 't', name: 'n', input: {} }), textDelta(0, 'x')], 'unexpected_event'],
+    [
+      'a text_delta for a tool_use block',
+      [start(0, { type: 'tool_use', id: 't', name: 'n', input: {} }), textDelta(0, 'x')],
+      'unexpected_event',
+    ],
     ['an input_json_delta for a text block', [start(0, { type: 'text', text: '' }), json(0, '{')], 'unexpected_event'],
-    ['a text_delta whose text is a number', [start(0, { type: 'text', text: '' }), delta(0, { type: 'text_delta', text: 5 })], 'invalid_type'],
+    [
+      'a text_delta whose text is a number',
+      [start(0, { type: 'text', text: '' }), delta(0, { type: 'text_delta', text: 5 })],
+      'invalid_type',
+    ],
     ['a content block that is not an object', [start(0, 'text' as unknown as Record<string, unknown>)], 'invalid_type'],
     ['an event that is not an object', [[1, 2] as unknown as Event], 'invalid_chunk'],
   ])('%s is a typed error with partial', (_what, events, code) => {
@@ -301,7 +342,9 @@ describe('hostile input', () => {
         stop(1),
         { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 1 } },
         MESSAGE_STOP,
-      ]).replace('"content":[]}', '"content":[],"__proto__":{"polluted":true}}').replace('"usage":{"output_tokens":1}', '"usage":{"output_tokens":1,"__proto__":{"polluted":true}}'),
+      ])
+        .replace('"content":[]}', '"content":[],"__proto__":{"polluted":true}}')
+        .replace('"usage":{"output_tokens":1}', '"usage":{"output_tokens":1,"__proto__":{"polluted":true}}'),
     ) as Event[]
     const message = fold(events) as AnthropicMessage
     expectPrototypesUntouched(before)
@@ -316,7 +359,9 @@ describe('hostile input', () => {
 
   test('limits.maxBlocks: one block more is limit_exceeded', () => {
     const events = [messageStart(), ...Array.from({ length: 4 }, (_, i) => start(i, { type: 'text', text: '' }))]
-    expect(fold([...events.slice(0, 4), ...[1, 2, 0].map(stop), MESSAGE_STOP], { limits: { maxBlocks: 3 } })).not.toBeInstanceOf(DeltafoldError)
+    expect(fold([...events.slice(0, 4), ...[1, 2, 0].map(stop), MESSAGE_STOP], { limits: { maxBlocks: 3 } })).not.toBeInstanceOf(
+      DeltafoldError,
+    )
     const error = failure(events, { limits: { maxBlocks: 3 } })
     expect(error.code).toBe('limit_exceeded')
     expect(error.partial!.content).toHaveLength(3)
@@ -324,13 +369,18 @@ describe('hostile input', () => {
 
   test('limits.maxBytes: text and tool input past the budget are limit_exceeded', () => {
     const big = 'x'.repeat(600)
-    const text = failure([messageStart(), start(0, { type: 'text', text: '' }), textDelta(0, big), textDelta(0, big)], { limits: { maxBytes: 1000 } })
+    const text = failure([messageStart(), start(0, { type: 'text', text: '' }), textDelta(0, big), textDelta(0, big)], {
+      limits: { maxBytes: 1000 },
+    })
     expect(text.code).toBe('limit_exceeded')
     expect((text.partial!.content[0] as { text: string }).text).toBe(big)
-    const input = failure([messageStart(), start(0, { type: 'tool_use', id: 't', name: 'n', input: {} }), json(0, `{"a":"${big}`), json(0, big)], {
-      limits: { maxBytes: 1000 },
-      parseInput: true,
-    })
+    const input = failure(
+      [messageStart(), start(0, { type: 'tool_use', id: 't', name: 'n', input: {} }), json(0, `{"a":"${big}`), json(0, big)],
+      {
+        limits: { maxBytes: 1000 },
+        parseInput: true,
+      },
+    )
     expect(input.code).toBe('limit_exceeded')
   })
 
@@ -348,7 +398,9 @@ describe('hostile input', () => {
   test('a deeply nested unknown block is max_depth, never a RangeError', () => {
     let nested: unknown = 1
     for (let i = 0; i < 10_000; i++) nested = [nested]
-    expect(failure([messageStart(), start(0, { type: 'web_search_tool_result', tool_use_id: 't', content: nested })]).code).toBe('max_depth')
+    expect(failure([messageStart(), start(0, { type: 'web_search_tool_result', tool_use_id: 't', content: nested })]).code).toBe(
+      'max_depth',
+    )
   })
 
   test('misuse: limits that are not positive numbers throw a TypeError that says how to fix the call', () => {

@@ -1,4 +1,9 @@
-import { accumulateAnthropicMessage, createAnthropicMessageAccumulator, streamAnthropicMessage, type AnthropicMessageEvent } from '@deltafold/core'
+import {
+  accumulateAnthropicMessage,
+  createAnthropicMessageAccumulator,
+  streamAnthropicMessage,
+  type AnthropicMessageEvent,
+} from '@deltafold/core'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { anthropicFixtures, FAILING_FIXTURES, sseEvents } from './anthropic-helpers.js'
@@ -36,7 +41,10 @@ describe.each(fixtures.map((f) => [f.name, f] as const))('%s', (name, fixture) =
 
   if (!FAILING_FIXTURES.has(name)) {
     test('parseInput: the last partial of each tool block equals its final input when the JSON ends in a container', async () => {
-      const { events, message } = (await run([fixture.bytes], true)) as { events: AnthropicMessageEvent[]; message: { content: Array<{ input?: unknown }> } }
+      const { events, message } = (await run([fixture.bytes], true)) as {
+        events: AnthropicMessageEvent[]
+        message: { content: Array<{ input?: unknown }> }
+      }
       const last = new Map<number, unknown>()
       const text = new Map<number, string>()
       for (const event of events) {
@@ -70,7 +78,9 @@ describe.each(fixtures.map((f) => [f.name, f] as const))('%s', (name, fixture) =
           .map((event) => `event: ${event.type}\ndata: ${event.data}\n\n`)
           .join('')
         const error = await accumulateAnthropicMessage(body).catch((e: unknown) => e as { code: string; partial: unknown })
-        expect((error as { code: string }).code).toBe(events.slice(0, n).some((e) => e.data.includes('"message_start"')) ? 'unexpected_eof' : 'empty_stream')
+        expect((error as { code: string }).code).toBe(
+          events.slice(0, n).some((e) => e.data.includes('"message_start"')) ? 'unexpected_eof' : 'empty_stream',
+        )
         expect((error as { partial: unknown }).partial).toEqual(acc.snapshot())
       }
     })

@@ -117,7 +117,11 @@ describe('errors', () => {
   })
 
   test('an error raised by the fold gets the event number too', async () => {
-    const error = await rejection(accumulateAnthropicMessage(HEAD + anthropicSSE([{ type: 'content_block_delta', index: 7, delta: { type: 'text_delta', text: 'x' } }])))
+    const error = await rejection(
+      accumulateAnthropicMessage(
+        HEAD + anthropicSSE([{ type: 'content_block_delta', index: 7, delta: { type: 'text_delta', text: 'x' } }]),
+      ),
+    )
     expect(error.code).toBe('invalid_index')
     expect(error.eventNumber).toBe(4)
     expect(error.message).toMatch(/\(event 4 at byte \d+\)$/)

@@ -64,16 +64,24 @@ describe('choices', () => {
   })
 
   test('a repeated role is sent once', () => {
-    const out = normalize([chunk([{ index: 0, delta: { role: 'assistant', content: 'a' } }]), chunk([{ index: 0, delta: { role: 'assistant', content: 'b' } }])])
+    const out = normalize([
+      chunk([{ index: 0, delta: { role: 'assistant', content: 'a' } }]),
+      chunk([{ index: 0, delta: { role: 'assistant', content: 'b' } }]),
+    ])
     expect(deltas(out).slice(0, 2)).toEqual([{ role: 'assistant', content: 'a' }, { content: 'b' }])
   })
 
   test('a repeated finish_reason is sent once, and a clean end adds stop to a choice that never finished', () => {
     const out = normalize([
-      chunk([{ index: 0, delta: { content: 'a' }, finish_reason: 'stop' }, { index: 1, delta: { content: 'b' } }]),
+      chunk([
+        { index: 0, delta: { content: 'a' }, finish_reason: 'stop' },
+        { index: 1, delta: { content: 'b' } },
+      ]),
       chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]),
     ])
-    const finishes = out.flatMap((c) => c.choices.filter((x: Loose) => x.finish_reason !== null).map((x: Loose) => [x.index, x.finish_reason]))
+    const finishes = out.flatMap((c) =>
+      c.choices.filter((x: Loose) => x.finish_reason !== null).map((x: Loose) => [x.index, x.finish_reason]),
+    )
     expect(finishes).toEqual([
       [0, 'stop'],
       [1, 'stop'],
@@ -105,10 +113,20 @@ describe('tool calls', () => {
   test('calls that share an index with different ids (Gemini) get their own indexes', () => {
     const input = [
       chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: 'a', type: 'function', function: { name: 'f', arguments: '{}' } }] } }]),
-      chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: 'b', type: 'function', function: { name: 'g', arguments: '{}' } }] }, finish_reason: 'tool_calls' }]),
+      chunk([
+        {
+          index: 0,
+          delta: { tool_calls: [{ index: 0, id: 'b', type: 'function', function: { name: 'g', arguments: '{}' } }] },
+          finish_reason: 'tool_calls',
+        },
+      ]),
     ]
     const out = normalize(input)
-    expect(deltas(out).flatMap((d) => d.tool_calls ?? []).map((c: Loose) => [c.index, c.id])).toEqual([
+    expect(
+      deltas(out)
+        .flatMap((d) => d.tool_calls ?? [])
+        .map((c: Loose) => [c.index, c.id]),
+    ).toEqual([
       [0, 'a'],
       [1, 'b'],
     ])
@@ -129,7 +147,9 @@ describe('tool calls', () => {
   })
 
   test('object arguments (llama.cpp, TGI) are stringified once', () => {
-    const out = normalize([chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: 'a', function: { name: 'f', arguments: { city: 'Paris' } } }] } }])])
+    const out = normalize([
+      chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: 'a', function: { name: 'f', arguments: { city: 'Paris' } } }] } }]),
+    ])
     expect(deltas(out)[0].tool_calls[0].function.arguments).toBe('{"city":"Paris"}')
   })
 
@@ -163,7 +183,9 @@ describe('reasoning', () => {
   })
 
   test('reasoningField reasoning writes every reasoning text under reasoning', () => {
-    const out = normalize([chunk([{ index: 0, delta: { reasoning_content: 'a' } }]), chunk([{ index: 0, delta: { reasoning: 'b' } }])], { reasoningField: 'reasoning' })
+    const out = normalize([chunk([{ index: 0, delta: { reasoning_content: 'a' } }]), chunk([{ index: 0, delta: { reasoning: 'b' } }])], {
+      reasoningField: 'reasoning',
+    })
     expect(deltas(out).slice(0, 2)).toEqual([{ role: 'assistant', reasoning: 'a' }, { reasoning: 'b' }])
   })
 
@@ -193,7 +215,9 @@ describe('usage', () => {
       chunk([{ index: 0, delta: { content: 'a' } }], { usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } }),
       chunk([{ index: 0, delta: {}, finish_reason: 'stop' }], { usage: { completion_tokens: 2, total_tokens: 5 } }),
     ])
-    expect(out.filter((c) => c.usage !== undefined)).toEqual([{ ...meta, choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } }])
+    expect(out.filter((c) => c.usage !== undefined)).toEqual([
+      { ...meta, choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } },
+    ])
     expect(out.at(-1)!.usage).toBeDefined()
   })
 
@@ -285,7 +309,9 @@ describe('createChatCompletionNormalizer (bytes)', () => {
   test('fail(): a source that broke ends the output with a stream_failed error event', () => {
     const normalizer = createChatCompletionNormalizer()
     normalizer.feed(body)
-    expect(normalizer.fail(new Error('socket reset'))).toBe('data: {"error":{"message":"socket reset","type":"stream_failed","param":null,"code":"stream_failed"}}\n\n')
+    expect(normalizer.fail(new Error('socket reset'))).toBe(
+      'data: {"error":{"message":"socket reset","type":"stream_failed","param":null,"code":"stream_failed"}}\n\n',
+    )
   })
 
   test('translator: events of another format are turned into chunks first', () => {

@@ -21,14 +21,20 @@ import {
   type Loose,
 } from './chunk-helpers.js'
 
-function ofType<T extends CompletionEvent['type']>(events: readonly CompletionEvent[], type: T): Array<Extract<CompletionEvent, { type: T }>> {
+function ofType<T extends CompletionEvent['type']>(
+  events: readonly CompletionEvent[],
+  type: T,
+): Array<Extract<CompletionEvent, { type: T }>> {
   return events.filter((e): e is Extract<CompletionEvent, { type: T }> => e.type === type)
 }
 
 const bytesOf = (chunks: readonly unknown[]): Uint8Array => new TextEncoder().encode(encodeSSE(chunks))
 
 /** Every split of the stream's bytes in two (and whole), fast path on and off: one completion and one event list. */
-function expectSameAtEveryByte(chunks: readonly unknown[], options: { parseArguments?: boolean } = {}): { completion: ChatCompletion; events: CompletionEvent[] } {
+function expectSameAtEveryByte(
+  chunks: readonly unknown[],
+  options: { parseArguments?: boolean } = {},
+): { completion: ChatCompletion; events: CompletionEvent[] } {
   const bytes = bytesOf(chunks)
   const whole = parsePieces([bytes], { ...options, fastPath: false })
   expect(whole.error).toBeUndefined()
@@ -54,17 +60,24 @@ describe('custom tool calls', () => {
 
   test('custom tool calls: input fragments are appended, and no function member is invented', () => {
     const completion = complete(issueExample)
-    expect(completion.choices[0]!.message.tool_calls).toEqual([{ id: 'call_1', type: 'custom', custom: { name: 'code_exec', input: 'print("hello")' } }])
+    expect(completion.choices[0]!.message.tool_calls).toEqual([
+      { id: 'call_1', type: 'custom', custom: { name: 'code_exec', input: 'print("hello")' } },
+    ])
   })
 
   test('custom tool calls: split at every byte, fast path on or off, fold to the same call', () => {
     const { completion } = expectSameAtEveryByte(issueExample)
-    expect(completion.choices[0]!.message.tool_calls).toEqual([{ id: 'call_1', type: 'custom', custom: { name: 'code_exec', input: 'print("hello")' } }])
+    expect(completion.choices[0]!.message.tool_calls).toEqual([
+      { id: 'call_1', type: 'custom', custom: { name: 'code_exec', input: 'print("hello")' } },
+    ])
   })
 
   test('custom tool calls: input split at random byte boundaries folds to the same input', () => {
     const input = 'for i in range(3):\n    print("é😀", i)  # naïve\n'
-    const pieces = [...input].reduce<string[]>((list, ch, i) => (i % 3 === 0 ? [...list, ch] : [...list.slice(0, -1), list[list.length - 1]! + ch]), [])
+    const pieces = [...input].reduce<string[]>(
+      (list, ch, i) => (i % 3 === 0 ? [...list, ch] : [...list.slice(0, -1), list[list.length - 1]! + ch]),
+      [],
+    )
     const chunks = [
       delta({ role: 'assistant', tool_calls: [{ index: 0, id: 'call_x', type: 'custom', custom: { name: 'python', input: '' } }] }),
       ...pieces.map((p) => toolDelta({ index: 0, custom: { input: p } })),
@@ -82,7 +95,10 @@ describe('custom tool calls', () => {
 
   test('custom tool calls: parallel custom and function calls in one choice each keep their own member', () => {
     const completion = complete([
-      delta({ role: 'assistant', tool_calls: [{ index: 0, id: 'call_f', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+      delta({
+        role: 'assistant',
+        tool_calls: [{ index: 0, id: 'call_f', type: 'function', function: { name: 'get_weather', arguments: '' } }],
+      }),
       delta({ tool_calls: [{ index: 1, id: 'call_c', type: 'custom', custom: { name: 'code_exec', input: '' } }] }),
       toolDelta({ index: 0, function: { arguments: '{"city":' } }),
       toolDelta({ index: 1, custom: { input: 'ls ' } }),
@@ -106,31 +122,50 @@ describe('custom tool calls', () => {
   })
 
   test('custom tool calls: unknown fields of custom are kept on custom', () => {
-    const completion = complete([delta({ tool_calls: [{ index: 0, id: 'c', type: 'custom', custom: { name: 'sh', input: 'x', format: 'grammar' } }] })])
-    expect(completion.choices[0]!.message.tool_calls).toEqual([{ id: 'c', type: 'custom', custom: { name: 'sh', input: 'x', format: 'grammar' } }])
+    const completion = complete([
+      delta({ tool_calls: [{ index: 0, id: 'c', type: 'custom', custom: { name: 'sh', input: 'x', format: 'grammar' } }] }),
+    ])
+    expect(completion.choices[0]!.message.tool_calls).toEqual([
+      { id: 'c', type: 'custom', custom: { name: 'sh', input: 'x', format: 'grammar' } },
+    ])
   })
 
   test('custom tool calls: events say toolType custom and carry the input fragments; parseArguments leaves the input alone', () => {
     const { events } = accumulate(issueExample, { parseArguments: true })
-    expect(ofType(events, 'tool_call.start')).toEqual([{ type: 'tool_call.start', index: 0, toolCallIndex: 0, id: 'call_1', name: 'code_exec', toolType: 'custom' }])
+    expect(ofType(events, 'tool_call.start')).toEqual([
+      { type: 'tool_call.start', index: 0, toolCallIndex: 0, id: 'call_1', name: 'code_exec', toolType: 'custom' },
+    ])
     expect(ofType(events, 'tool_call.arguments.delta')).toEqual([
       { type: 'tool_call.arguments.delta', index: 0, toolCallIndex: 0, id: 'call_1', delta: 'print("hel' },
       { type: 'tool_call.arguments.delta', index: 0, toolCallIndex: 0, id: 'call_1', delta: 'lo")' },
     ])
     expect(ofType(events, 'tool_call.done')).toEqual([
-      { type: 'tool_call.done', index: 0, toolCallIndex: 0, id: 'call_1', name: 'code_exec', arguments: 'print("hello")', toolType: 'custom' },
+      {
+        type: 'tool_call.done',
+        index: 0,
+        toolCallIndex: 0,
+        id: 'call_1',
+        name: 'code_exec',
+        arguments: 'print("hello")',
+        toolType: 'custom',
+      },
     ])
   })
 
   test('custom tool calls: a function call carries neither toolType nor a custom member', () => {
-    const { completion, events } = accumulate([toolDelta({ index: 0, id: 'f', type: 'function', function: { name: 'g', arguments: '{}' } }), finish('tool_calls')])
+    const { completion, events } = accumulate([
+      toolDelta({ index: 0, id: 'f', type: 'function', function: { name: 'g', arguments: '{}' } }),
+      finish('tool_calls'),
+    ])
     expect(completion!.choices[0]!.message.tool_calls![0]).not.toHaveProperty('custom')
     expect(ofType(events, 'tool_call.start')[0]).not.toHaveProperty('toolType')
     expect(ofType(events, 'tool_call.done')[0]).not.toHaveProperty('toolType')
   })
 
   test('custom tool calls: maxBytes counts custom input like arguments', () => {
-    const error = failure([toolDelta({ index: 0, id: 'c', type: 'custom', custom: { name: 'sh', input: 'x'.repeat(200) } })], { limits: { maxBytes: 100 } })
+    const error = failure([toolDelta({ index: 0, id: 'c', type: 'custom', custom: { name: 'sh', input: 'x'.repeat(200) } })], {
+      limits: { maxBytes: 100 },
+    })
     expect(error).toMatchObject({ code: 'limit_exceeded', path: '$.choices[0].delta.tool_calls[0].custom.input' })
   })
 
@@ -143,8 +178,14 @@ describe('custom tool calls', () => {
   })
 
   test('custom tool calls: a custom member that is not an object is an invalid_type error with its path', () => {
-    expect(failure([toolDelta({ index: 0, custom: 'x' })])).toMatchObject({ code: 'invalid_type', path: '$.choices[0].delta.tool_calls[0].custom' })
-    expect(failure([toolDelta({ index: 0, custom: { input: 5 } })])).toMatchObject({ code: 'invalid_type', path: '$.choices[0].delta.tool_calls[0].custom.input' })
+    expect(failure([toolDelta({ index: 0, custom: 'x' })])).toMatchObject({
+      code: 'invalid_type',
+      path: '$.choices[0].delta.tool_calls[0].custom',
+    })
+    expect(failure([toolDelta({ index: 0, custom: { input: 5 } })])).toMatchObject({
+      code: 'invalid_type',
+      path: '$.choices[0].delta.tool_calls[0].custom.input',
+    })
   })
 
   test('custom tool calls: the fast path never makes a template of a custom-input fragment (it falls back to the generic path)', () => {
@@ -156,7 +197,12 @@ describe('custom tool calls', () => {
 
 describe('reasoning dialects', () => {
   test('reasoning: different texts in reasoning_content and reasoning stay apart, each event naming its field', () => {
-    const chunks = [delta({ reasoning_content: 'A', reasoning: 'B' }), delta({ reasoning_content: 'C', reasoning: 'D' }), delta({ content: 'ok' }), finish('stop')]
+    const chunks = [
+      delta({ reasoning_content: 'A', reasoning: 'B' }),
+      delta({ reasoning_content: 'C', reasoning: 'D' }),
+      delta({ content: 'ok' }),
+      finish('stop'),
+    ]
     const { completion, events } = expectSameAtEveryByte(chunks)
     expect(message(completion)).toMatchObject({ reasoning_content: 'AC', reasoning: 'BD', content: 'ok' })
     expect(ofType(events, 'reasoning.delta').map((e) => [e.field, e.delta])).toEqual([
@@ -172,7 +218,11 @@ describe('reasoning dialects', () => {
   })
 
   test('reasoning: the same text mirrored in both fields is kept in both, with one event per fragment', () => {
-    const chunks = [delta({ reasoning_content: 'Let', reasoning: 'Let' }), delta({ reasoning_content: ' me', reasoning: ' me' }), finish('stop')]
+    const chunks = [
+      delta({ reasoning_content: 'Let', reasoning: 'Let' }),
+      delta({ reasoning_content: ' me', reasoning: ' me' }),
+      finish('stop'),
+    ]
     const { completion, events } = expectSameAtEveryByte(chunks)
     expect(message(completion)).toMatchObject({ reasoning_content: 'Let me', reasoning: 'Let me' })
     expect(ofType(events, 'reasoning.delta').map((e) => [e.field, e.delta])).toEqual([
@@ -212,13 +262,24 @@ describe('strict mode: nameless tool calls', () => {
     expect(error).toMatchObject({ code: 'invalid_chunk', path: '$.choices[0].message.tool_calls[0].function.name' })
     expect(isDeltafoldError(error) && (error.partial as ChatCompletion).choices[0]!.message.tool_calls).toHaveLength(1)
     // Lenient mode keeps the call with an empty name.
-    expect(complete(chunks).choices[0]!.message.tool_calls).toEqual([{ id: 'call_1', type: 'function', function: { name: '', arguments: '{}' } }])
+    expect(complete(chunks).choices[0]!.message.tool_calls).toEqual([
+      { id: 'call_1', type: 'function', function: { name: '', arguments: '{}' } },
+    ])
   })
 
   test('strict: a nameless custom call is refused when its choice finishes, naming custom.name', () => {
     const acc = createChatCompletionAccumulator({ strict: true })
-    acc.push(delta({ tool_calls: [{ index: 0, id: 'a', function: { name: 'f', arguments: '' } }, { index: 1, id: 'b', type: 'custom', custom: { input: 'x' } }] }))
-    expect(() => acc.push(finish('tool_calls'))).toThrow(expect.objectContaining({ code: 'invalid_chunk', path: '$.choices[0].message.tool_calls[1].custom.name' }))
+    acc.push(
+      delta({
+        tool_calls: [
+          { index: 0, id: 'a', function: { name: 'f', arguments: '' } },
+          { index: 1, id: 'b', type: 'custom', custom: { input: 'x' } },
+        ],
+      }),
+    )
+    expect(() => acc.push(finish('tool_calls'))).toThrow(
+      expect.objectContaining({ code: 'invalid_chunk', path: '$.choices[0].message.tool_calls[1].custom.name' }),
+    )
   })
 })
 
@@ -236,7 +297,11 @@ describe('fields merged, not replaced', () => {
   test('annotations: entries of every delta are appended in order', () => {
     const a = { type: 'url_citation', url_citation: { url: 'https://a.example', start_index: 0, end_index: 3, title: 'A' } }
     const b = { type: 'url_citation', url_citation: { url: 'https://b.example', start_index: 4, end_index: 7, title: 'B' } }
-    const completion = complete([delta({ content: 'abc', annotations: [a] }), delta({ annotations: null }), delta({ content: ' de', annotations: [b] })])
+    const completion = complete([
+      delta({ content: 'abc', annotations: [a] }),
+      delta({ annotations: null }),
+      delta({ content: ' de', annotations: [b] }),
+    ])
     expect(message(completion).annotations).toEqual([a, b])
   })
 
@@ -250,12 +315,17 @@ describe('fields merged, not replaced', () => {
   })
 
   test('unknown fields of function_call are kept', () => {
-    const completion = complete([delta({ function_call: { name: 'f', arguments: '{', thought: 'why' } }), delta({ function_call: { arguments: '}' } })])
+    const completion = complete([
+      delta({ function_call: { name: 'f', arguments: '{', thought: 'why' } }),
+      delta({ function_call: { arguments: '}' } }),
+    ])
     expect(message(completion).function_call).toEqual({ name: 'f', arguments: '{}', thought: 'why' })
   })
 
   test('unknown fields of audio and usage are kept', () => {
-    const completion = complete([delta({ audio: { id: 'a', format: 'wav' } }, {}, { usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3, x_cost: 0.5 } })])
+    const completion = complete([
+      delta({ audio: { id: 'a', format: 'wav' } }, {}, { usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3, x_cost: 0.5 } }),
+    ])
     expect(message(completion).audio).toMatchObject({ format: 'wav' })
     expect(completion.usage).toMatchObject({ x_cost: 0.5 })
   })
@@ -271,7 +341,7 @@ describe('format', () => {
     ...extra,
   })
 
-  test("format: a text_completion chunk in chat mode is an unsupported_format error naming the format", () => {
+  test('format: a text_completion chunk in chat mode is an unsupported_format error naming the format', () => {
     const error = failure([legacy('Hel')])
     expect(error).toMatchObject({ code: 'unsupported_format', path: '$.object' })
     expect(error.message).toContain('text_completion')

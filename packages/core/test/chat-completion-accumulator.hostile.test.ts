@@ -90,7 +90,9 @@ test.each([
 
 test('tool-call index 1e9 is invalid_index and allocates nothing (#21)', () => {
   const heapBefore = process.memoryUsage().heapUsed
-  const { error } = parsePieces([HELLO + rawSSE('{"choices":[{"index":0,"delta":{"tool_calls":[{"index":1e9,"id":"a","function":{"name":"f"}}]}}]}')])
+  const { error } = parsePieces([
+    HELLO + rawSSE('{"choices":[{"index":0,"delta":{"tool_calls":[{"index":1e9,"id":"a","function":{"name":"f"}}]}}]}'),
+  ])
   expect(error).toMatchObject({ code: 'invalid_index', path: '$.choices[0].delta.tool_calls[0].index' })
   const partial = (error as Loose).partial as ChatCompletion
   expect(partial.choices[0]!.message).not.toHaveProperty('tool_calls')
@@ -107,13 +109,24 @@ describe.each([
   ['"length"', '"length"'],
 ])('index %s (#22)', (_name, index) => {
   test('as a tool-call index is invalid_index, never a silent drop', () => {
-    const { error } = parsePieces([HELLO + rawSSE(`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":${index},"id":"a","function":{"name":"f","arguments":"{}"}}]}}]}`)])
-    expect(error).toMatchObject({ code: 'invalid_index', path: '$.choices[0].delta.tool_calls[0].index', partial: { choices: [{ message: { content: 'Hello' } }] } })
+    const { error } = parsePieces([
+      HELLO +
+        rawSSE(`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":${index},"id":"a","function":{"name":"f","arguments":"{}"}}]}}]}`),
+    ])
+    expect(error).toMatchObject({
+      code: 'invalid_index',
+      path: '$.choices[0].delta.tool_calls[0].index',
+      partial: { choices: [{ message: { content: 'Hello' } }] },
+    })
   })
 
   test('as a choice index is invalid_index, never a silent drop', () => {
     const { error } = parsePieces([HELLO + rawSSE(`{"choices":[{"index":${index},"delta":{"content":"x"}}]}`)])
-    expect(error).toMatchObject({ code: 'invalid_index', path: '$.choices[0].index', partial: { choices: [{ message: { content: 'Hello' } }] } })
+    expect(error).toMatchObject({
+      code: 'invalid_index',
+      path: '$.choices[0].index',
+      partial: { choices: [{ message: { content: 'Hello' } }] },
+    })
   })
 })
 
@@ -131,12 +144,27 @@ test.each(['"__proto__"', '"constructor"', '"toString"'])('index %s is invalid_i
 test.each([
   { where: 'a delta', payload: '{"choices":[{"index":0,"delta":{"content":"x","__proto__":{"polluted":"delta"}}}]}' },
   { where: 'a choice', payload: '{"choices":[{"index":0,"__proto__":{"polluted":"choice"},"delta":{"content":"x"}}]}' },
-  { where: 'logprobs', payload: '{"choices":[{"index":0,"delta":{"content":"x"},"logprobs":{"__proto__":{"polluted":1},"content":[{"token":"x","__proto__":{"polluted":2}}]}}]}' },
+  {
+    where: 'logprobs',
+    payload:
+      '{"choices":[{"index":0,"delta":{"content":"x"},"logprobs":{"__proto__":{"polluted":1},"content":[{"token":"x","__proto__":{"polluted":2}}]}}]}',
+  },
   { where: 'the chunk', payload: '{"__proto__":{"polluted":"top"},"choices":[{"index":0,"delta":{"content":"x"}}]}' },
-  { where: 'a tool call and its function', payload: '{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"a","__proto__":{"polluted":1},"function":{"name":"f","__proto__":{"polluted":2}}}]}}]}' },
+  {
+    where: 'a tool call and its function',
+    payload:
+      '{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"a","__proto__":{"polluted":1},"function":{"name":"f","__proto__":{"polluted":2}}}]}}]}',
+  },
   { where: 'usage', payload: '{"choices":[],"usage":{"prompt_tokens":1,"__proto__":{"polluted":"usage"}}}' },
-  { where: 'a kept unknown value', payload: '{"choices":[{"index":0,"delta":{"meta":{"a":{"__proto__":{"polluted":1}}}}}],"x":[{"__proto__":{"polluted":2}}]}' },
-  { where: 'reasoning_details', payload: '{"choices":[{"index":0,"delta":{"reasoning_details":[{"type":"reasoning.text","index":0,"text":"t","__proto__":{"polluted":1}}]}}]}' },
+  {
+    where: 'a kept unknown value',
+    payload: '{"choices":[{"index":0,"delta":{"meta":{"a":{"__proto__":{"polluted":1}}}}}],"x":[{"__proto__":{"polluted":2}}]}',
+  },
+  {
+    where: 'reasoning_details',
+    payload:
+      '{"choices":[{"index":0,"delta":{"reasoning_details":[{"type":"reasoning.text","index":0,"text":"t","__proto__":{"polluted":1}}]}}]}',
+  },
 ])('an own __proto__ key in $where is dropped; the snapshot and the prototypes are unchanged (#24)', ({ payload }) => {
   const { completion, error } = parsePieces([HELLO + rawSSE(payload, payload) + encodeSSE([finish('stop')])])
   expect(error).toBeUndefined()
@@ -146,7 +174,8 @@ test.each([
 })
 
 test('constructor.prototype keys, sent twice so they take the merge path, stay plain own data (#24)', () => {
-  const payload = '{"choices":[{"index":0,"delta":{"meta":{"constructor":{"prototype":{"polluted":1}}}}}],"constructor":{"prototype":{"polluted":2}}}'
+  const payload =
+    '{"choices":[{"index":0,"delta":{"meta":{"constructor":{"prototype":{"polluted":1}}}}}],"constructor":{"prototype":{"polluted":2}}}'
   const { completion, error } = parsePieces([HELLO + rawSSE(payload, payload)])
   expect(error).toBeUndefined()
   expectPlainJSON(completion!)
@@ -169,7 +198,13 @@ test.each([
 test('two entries with index 0 in the first chunk are merged into one call (#26)', () => {
   const calls = toolCalls(
     complete([
-      delta({ role: 'assistant', tool_calls: [{ index: 0, id: 'a', type: 'function', function: { name: 'f', arguments: '{"x":' } }, { index: 0, function: { arguments: '1}' } }] }),
+      delta({
+        role: 'assistant',
+        tool_calls: [
+          { index: 0, id: 'a', type: 'function', function: { name: 'f', arguments: '{"x":' } },
+          { index: 0, function: { arguments: '1}' } },
+        ],
+      }),
     ]),
   )
   expect(calls).toEqual([{ id: 'a', type: 'function', function: { name: 'f', arguments: '{"x":1}' } }])
@@ -202,7 +237,12 @@ describe('a missing or null tool-call index (#28)', () => {
     ['missing', {}],
     ['null', { index: null }],
   ])('%s, with one active call: inferred, the call continues', (_name, index) => {
-    const calls = toolCalls(complete([toolDelta({ index: 0, id: 'a', function: { name: 'f', arguments: '{"x"' } }), toolDelta({ ...index, function: { arguments: ':1}' } })]))
+    const calls = toolCalls(
+      complete([
+        toolDelta({ index: 0, id: 'a', function: { name: 'f', arguments: '{"x"' } }),
+        toolDelta({ ...index, function: { arguments: ':1}' } }),
+      ]),
+    )
     expect(calls.map((c) => [c.id, c.function.arguments])).toEqual([['a', '{"x":1}']])
   })
 
@@ -222,12 +262,23 @@ describe('arguments and content of the wrong type (#29)', () => {
     const chunks = [toolDelta({ index: 0, id: 'a', function: { name: 'f', arguments: { a: 1 } } })]
     expect(toolCalls(complete(chunks))[0]!.function.arguments).toBe('{"a":1}')
     expect(toolCalls(complete(chunks))[0]!.function.arguments).not.toBe('[object Object]')
-    expect(failure(chunks, { strict: true })).toMatchObject({ code: 'invalid_type', path: '$.choices[0].delta.tool_calls[0].function.arguments' })
+    expect(failure(chunks, { strict: true })).toMatchObject({
+      code: 'invalid_type',
+      path: '$.choices[0].delta.tool_calls[0].function.arguments',
+    })
   })
 
   test.each([
-    { what: 'arguments as a number', c: toolDelta({ index: 0, id: 'a', function: { arguments: 5 } }), path: '$.choices[0].delta.tool_calls[0].function.arguments' },
-    { what: 'arguments as a boolean', c: toolDelta({ index: 0, id: 'a', function: { arguments: true } }), path: '$.choices[0].delta.tool_calls[0].function.arguments' },
+    {
+      what: 'arguments as a number',
+      c: toolDelta({ index: 0, id: 'a', function: { arguments: 5 } }),
+      path: '$.choices[0].delta.tool_calls[0].function.arguments',
+    },
+    {
+      what: 'arguments as a boolean',
+      c: toolDelta({ index: 0, id: 'a', function: { arguments: true } }),
+      path: '$.choices[0].delta.tool_calls[0].function.arguments',
+    },
     { what: 'content as an object', c: delta({ content: { text: 'x' } }), path: '$.choices[0].delta.content' },
     { what: 'content as a number', c: delta({ content: 5 }), path: '$.choices[0].delta.content' },
   ])('$what is invalid_type in both modes', ({ c, path }) => {
@@ -283,7 +334,7 @@ describe('finish_reason sent twice, sent as "", or sent after usage (#32)', () =
     { case: 'twice with different values', chunks: [delta({ content: 'a' }), finish('tool_calls'), finish('stop')], reason: 'stop' },
     { case: 'then as ""', chunks: [delta({ content: 'a' }), finish('stop'), finish('')], reason: 'stop' },
     { case: 'after usage', chunks: [delta({ content: 'a' }), chunk([], { usage: USAGE }), finish('length')], reason: 'length' },
-  ])('$case: the last non-null wins (the issue rule over the doc\'s first-non-empty)', ({ chunks, reason }) => {
+  ])("$case: the last non-null wins (the issue rule over the doc's first-non-empty)", ({ chunks, reason }) => {
     expect(complete(chunks).choices[0]!.finish_reason).toBe(reason)
   })
 
@@ -355,7 +406,11 @@ describe('100k-deep nesting in an unknown field (#35)', () => {
   test.each([
     { where: 'the chunk', payload: `{"choices":[],"deep":${deep}}`, path: '$.deep' },
     { where: 'a delta', payload: `{"choices":[{"index":0,"delta":{"deep":${deep}}}]}`, path: '$.choices[0].delta.deep' },
-    { where: 'a tool call', payload: `{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"extra":${deep}}]}}]}`, path: '$.choices[0].delta.tool_calls[0].extra' },
+    {
+      where: 'a tool call',
+      payload: `{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"extra":${deep}}]}}]}`,
+      path: '$.choices[0].delta.tool_calls[0].extra',
+    },
   ])('in $where is max_depth, never a RangeError', ({ payload, path }) => {
     const { error } = parsePieces([HELLO + rawSSE(payload)])
     expect(error).not.toBeInstanceOf(RangeError)
@@ -422,7 +477,10 @@ test('a consumer that breaks out of the loop cancels the upstream once and relea
   expect(cancels).toHaveLength(1)
   expect(stream.locked).toBe(false)
   // The first read held both events of HELLO: everything received is in partial, the second read never happened.
-  await expect(events.finalChatCompletion()).rejects.toMatchObject({ code: 'aborted', partial: { choices: [{ message: { content: 'Hello' } }] } })
+  await expect(events.finalChatCompletion()).rejects.toMatchObject({
+    code: 'aborted',
+    partial: { choices: [{ message: { content: 'Hello' } }] },
+  })
 })
 
 test.each([
@@ -454,7 +512,12 @@ test.each([
     () => undefined,
     (e: unknown) => e,
   )
-  expect(error).toMatchObject({ name: 'DeltafoldError', code: 'stream_failed', cause: { message: 'connection reset' }, partial: { choices: [{ message: { content: '123' } }] } })
+  expect(error).toMatchObject({
+    name: 'DeltafoldError',
+    code: 'stream_failed',
+    cause: { message: 'connection reset' },
+    partial: { choices: [{ message: { content: '123' } }] },
+  })
 })
 
 test('1,000 concurrent streams with interleaved awaits share no state (#39)', async () => {
@@ -481,7 +544,10 @@ test('1,000 concurrent streams with interleaved awaits share no state (#39)', as
 })
 
 describe('every JSONTestSuite file as data:<file> (#40)', () => {
-  const suite = JSON.parse(readFileSync(new URL('./fixtures/JSONTestSuite/test_parsing.json', import.meta.url), 'utf8')) as Array<{ name: string; input: string }>
+  const suite = JSON.parse(readFileSync(new URL('./fixtures/JSONTestSuite/test_parsing.json', import.meta.url), 'utf8')) as Array<{
+    name: string
+    input: string
+  }>
 
   test('the suite is all there (95 y_, 188 n_, 35 i_)', () => {
     expect(suite.filter((f) => f.name.startsWith('y_'))).toHaveLength(95)
@@ -489,30 +555,34 @@ describe('every JSONTestSuite file as data:<file> (#40)', () => {
     expect(suite.filter((f) => f.name.startsWith('i_'))).toHaveLength(35)
   })
 
-  test.each(suite.map((f) => [f.name, f.input] as const))('%s: y_ parse, n_ give invalid_json, i_ either; never a crash or hang', (name, input) => {
-    // Each line of the file becomes one data: line; the decoder joins them with LF again.
-    const lines = input.split(/\r\n|\r|\n/)
-    const data = lines.join('\n')
-    const { completion, error } = parsePieces([lines.map((l) => `data: ${l}\n`).join('') + '\n'])
-    let parsed: unknown
-    let valid = true
-    try {
-      parsed = JSON.parse(data)
-    } catch {
-      valid = false
-    }
-    if (name.startsWith('y_')) expect(valid).toBe(true)
-    if (name.startsWith('n_') && data !== '') expect(valid).toBe(false)
-    if (error !== undefined) expect(isDeltafoldError(error), String(error)).toBe(true)
-    // Nothing but an empty or null payload: no chunk, so the stream is empty (not a success).
-    if (data === '' || data === 'null') expect(error).toMatchObject({ code: 'empty_stream', eventNumber: 1, partial: { choices: [] } })
-    else if (!valid) expect(error).toMatchObject({ code: 'invalid_json', eventNumber: 1, data })
-    else if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) expect(error).toMatchObject({ code: 'invalid_chunk', eventNumber: 1 })
-    else {
-      // A JSON object: the byte pipeline gives exactly what the accumulator gives for the parsed object.
-      const direct = accumulate([parsed])
-      if (direct.error === undefined) expect(completion).toEqual(direct.completion)
-      else expect(error).toMatchObject({ code: (direct.error as { code: string }).code, eventNumber: 1 })
-    }
-  })
+  test.each(suite.map((f) => [f.name, f.input] as const))(
+    '%s: y_ parse, n_ give invalid_json, i_ either; never a crash or hang',
+    (name, input) => {
+      // Each line of the file becomes one data: line; the decoder joins them with LF again.
+      const lines = input.split(/\r\n|\r|\n/)
+      const data = lines.join('\n')
+      const { completion, error } = parsePieces([lines.map((l) => `data: ${l}\n`).join('') + '\n'])
+      let parsed: unknown
+      let valid = true
+      try {
+        parsed = JSON.parse(data)
+      } catch {
+        valid = false
+      }
+      if (name.startsWith('y_')) expect(valid).toBe(true)
+      if (name.startsWith('n_') && data !== '') expect(valid).toBe(false)
+      if (error !== undefined) expect(isDeltafoldError(error), String(error)).toBe(true)
+      // Nothing but an empty or null payload: no chunk, so the stream is empty (not a success).
+      if (data === '' || data === 'null') expect(error).toMatchObject({ code: 'empty_stream', eventNumber: 1, partial: { choices: [] } })
+      else if (!valid) expect(error).toMatchObject({ code: 'invalid_json', eventNumber: 1, data })
+      else if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        expect(error).toMatchObject({ code: 'invalid_chunk', eventNumber: 1 })
+      else {
+        // A JSON object: the byte pipeline gives exactly what the accumulator gives for the parsed object.
+        const direct = accumulate([parsed])
+        if (direct.error === undefined) expect(completion).toEqual(direct.completion)
+        else expect(error).toMatchObject({ code: (direct.error as { code: string }).code, eventNumber: 1 })
+      }
+    },
+  )
 })

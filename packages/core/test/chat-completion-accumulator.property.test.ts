@@ -43,7 +43,14 @@ function choice(index: number): fc.Arbitrary<ModelChoice> {
     refusal: fc.option(text, { nil: null, freq: 4 }),
     reasoning: fc.option(fc.record({ field: fc.constantFrom('reasoning_content' as const, 'reasoning' as const), text }), { nil: null }),
     toolCalls: fc
-      .array(fc.record({ suffix: fc.string({ unit: 'grapheme-ascii', maxLength: 8 }), name: toolName, arguments: fc.json({ depthSize: 'small' }) }), { maxLength: 3 })
+      .array(
+        fc.record({
+          suffix: fc.string({ unit: 'grapheme-ascii', maxLength: 8 }),
+          name: toolName,
+          arguments: fc.json({ depthSize: 'small' }),
+        }),
+        { maxLength: 3 },
+      )
       .map((calls) => calls.map((c, i) => ({ id: `call_${index}_${i}_${c.suffix}`, name: c.name, arguments: c.arguments }))),
     logprobs: fc.option(fc.array(logprob, { maxLength: 5 }), { nil: null }),
     finishReason: fc.option(fc.constantFrom('stop', 'length', 'tool_calls', 'content_filter', 'end_turn'), { nil: null }),
@@ -58,10 +65,9 @@ const completion: fc.Arbitrary<ModelCompletion> = fc.record({
     .integer({ min: 1, max: 3 })
     .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => choice(i))))
     .map((choices) => [...choices]),
-  usage: fc.option(
-    fc.record({ prompt_tokens: fc.nat(100_000), completion_tokens: fc.nat(100_000), total_tokens: fc.nat(200_000) }),
-    { nil: null },
-  ),
+  usage: fc.option(fc.record({ prompt_tokens: fc.nat(100_000), completion_tokens: fc.nat(100_000), total_tokens: fc.nat(200_000) }), {
+    nil: null,
+  }),
 })
 
 /** A completion and the seed of the random choices its encoding makes. */
@@ -115,13 +121,30 @@ describe('accumulating an encoded completion gives it back', () => {
         for (const c of model.choices) {
           const of = <T extends CompletionEvent['type']>(type: T) =>
             events.filter((e): e is Extract<CompletionEvent, { type: T }> => e.type === type && 'index' in e && e.index === c.index)
-          expect(of('content.delta').map((e) => e.delta).join('')).toBe(c.content ?? '')
-          expect(of('refusal.delta').map((e) => e.delta).join('')).toBe(c.refusal ?? '')
-          expect(of('reasoning.delta').map((e) => e.delta).join('')).toBe(c.reasoning?.text ?? '')
+          expect(
+            of('content.delta')
+              .map((e) => e.delta)
+              .join(''),
+          ).toBe(c.content ?? '')
+          expect(
+            of('refusal.delta')
+              .map((e) => e.delta)
+              .join(''),
+          ).toBe(c.refusal ?? '')
+          expect(
+            of('reasoning.delta')
+              .map((e) => e.delta)
+              .join(''),
+          ).toBe(c.reasoning?.text ?? '')
           expect(of('content.done').map((e) => e.content)).toEqual(c.content === null ? [] : [c.content])
           expect(of('tool_call.start').map((e) => [e.id, e.name])).toEqual(c.toolCalls.map((t) => [t.id, t.name]))
           for (const t of c.toolCalls) {
-            expect(of('tool_call.arguments.delta').filter((e) => e.id === t.id).map((e) => e.delta).join('')).toBe(t.arguments)
+            expect(
+              of('tool_call.arguments.delta')
+                .filter((e) => e.id === t.id)
+                .map((e) => e.delta)
+                .join(''),
+            ).toBe(t.arguments)
           }
           expect(of('tool_call.done').map((e) => [e.id, e.name, e.arguments])).toEqual(c.toolCalls.map((t) => [t.id, t.name, t.arguments]))
           expect(of('logprobs.content.delta').flatMap((e) => e.content)).toEqual(c.logprobs ?? [])
@@ -138,7 +161,12 @@ describe('accumulating an encoded completion gives it back', () => {
     fc.assert(
       fc.property(streamCase, fc.array(fc.nat(), { maxLength: 60 }), ({ completion: model, encodeSeed }, cuts) => {
         const bytes = new TextEncoder().encode(encodeSSE(encodeCompletion(model, seededRandom(encodeSeed))))
-        const { completion: result, error } = parsePieces(splitBytes(bytes, cuts.map((c) => c % (bytes.length + 1))))
+        const { completion: result, error } = parsePieces(
+          splitBytes(
+            bytes,
+            cuts.map((c) => c % (bytes.length + 1)),
+          ),
+        )
         expect(error).toBeUndefined()
         expect(result).toEqual(expectedCompletion(model))
       }),

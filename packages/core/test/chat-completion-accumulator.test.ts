@@ -27,7 +27,10 @@ function types(events: readonly CompletionEvent[]): string[] {
   return events.map((e) => e.type)
 }
 
-function ofType<T extends CompletionEvent['type']>(events: readonly CompletionEvent[], type: T): Array<Extract<CompletionEvent, { type: T }>> {
+function ofType<T extends CompletionEvent['type']>(
+  events: readonly CompletionEvent[],
+  type: T,
+): Array<Extract<CompletionEvent, { type: T }>> {
   return events.filter((e): e is Extract<CompletionEvent, { type: T }> => e.type === type)
 }
 
@@ -90,7 +93,11 @@ describe('B. chunk, choice and message accumulation', () => {
         { ...USAGE, completion_tokens_details: { reasoning_tokens: 3 } },
         { completion_tokens_details: { audio_tokens: 0 }, prompt_tokens_details: { cached_tokens: 2 } },
       ],
-      expected: { ...USAGE, completion_tokens_details: { reasoning_tokens: 3, audio_tokens: 0 }, prompt_tokens_details: { cached_tokens: 2 } },
+      expected: {
+        ...USAGE,
+        completion_tokens_details: { reasoning_tokens: 3, audio_tokens: 0 },
+        prompt_tokens_details: { cached_tokens: 2 },
+      },
     },
   ])('usage replaces field by field, never summed: $quirk (B3)', ({ usages, expected }) => {
     const chunks = usages.map((usage, i) => delta({ content: String(i) }, {}, { usage }))
@@ -100,7 +107,12 @@ describe('B. chunk, choice and message accumulation', () => {
   test.each([
     {
       quirk: 'only x_groq.usage (older Groq streams): its token counts are the usage',
-      last: { x_groq: { id: 'req_1', usage: { queue_time: 0.04, prompt_tokens: 45, prompt_time: 0.003, completion_tokens: 662, total_tokens: 707 } } },
+      last: {
+        x_groq: {
+          id: 'req_1',
+          usage: { queue_time: 0.04, prompt_tokens: 45, prompt_time: 0.003, completion_tokens: 662, total_tokens: 707 },
+        },
+      },
       usage: { prompt_tokens: 45, completion_tokens: 662, total_tokens: 707 },
     },
     {
@@ -118,7 +130,14 @@ describe('B. chunk, choice and message accumulation', () => {
   test('Azure filter chunks never overwrite metadata, keep filter results per choice, and a no-delta choice changes only metadata (B5)', () => {
     const filter = { hate: { filtered: false, severity: 'safe' } }
     const completion = complete([
-      { choices: [], created: 0, id: '', model: '', object: '', prompt_filter_results: [{ prompt_index: 0, content_filter_results: filter }] },
+      {
+        choices: [],
+        created: 0,
+        id: '',
+        model: '',
+        object: '',
+        prompt_filter_results: [{ prompt_index: 0, content_filter_results: filter }],
+      },
       chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null, content_filter_results: {} }], {
         id: 'chatcmpl-A',
         model: 'gpt-4o',
@@ -127,7 +146,13 @@ describe('B. chunk, choice and message accumulation', () => {
       }),
       chunk([{ index: 0, delta: { content: 'Kind' }, finish_reason: null, content_filter_results: filter }]),
       chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]),
-      { choices: [{ index: 0, finish_reason: null, content_filter_offsets: { check_offset: 1 } }], created: 0, id: '', model: '', object: '' },
+      {
+        choices: [{ index: 0, finish_reason: null, content_filter_offsets: { check_offset: 1 } }],
+        created: 0,
+        id: '',
+        model: '',
+        object: '',
+      },
       {
         choices: [{ index: 0, finish_reason: null, content_filter_results: { violence: { filtered: false, severity: 'safe' } } }],
         id: '',
@@ -135,7 +160,13 @@ describe('B. chunk, choice and message accumulation', () => {
         system_fingerprint: '',
       },
     ])
-    expect(completion).toMatchObject({ id: 'chatcmpl-A', model: 'gpt-4o', created: 1724860848, system_fingerprint: 'fp_1', object: 'chat.completion' })
+    expect(completion).toMatchObject({
+      id: 'chatcmpl-A',
+      model: 'gpt-4o',
+      created: 1724860848,
+      system_fingerprint: 'fp_1',
+      object: 'chat.completion',
+    })
     expect((completion as unknown as Loose).prompt_filter_results).toEqual([{ prompt_index: 0, content_filter_results: filter }])
     expect(completion.choices[0]).toEqual({
       index: 0,
@@ -159,9 +190,19 @@ describe('B. chunk, choice and message accumulation', () => {
   })
 
   test.each([
-    { quirk: 'role repeated on every delta', deltas: [{ role: 'assistant', content: 'a' }, { role: 'assistant', content: 'b' }, { role: 'assistant' }], role: 'assistant', roleEvents: 1 },
+    {
+      quirk: 'role repeated on every delta',
+      deltas: [{ role: 'assistant', content: 'a' }, { role: 'assistant', content: 'b' }, { role: 'assistant' }],
+      role: 'assistant',
+      roleEvents: 1,
+    },
     { quirk: 'no role ever sent', deltas: [{ content: 'a' }, { content: 'b' }], role: 'assistant', roleEvents: 0 },
-    { quirk: 'empty role strings', deltas: [{ role: '', content: 'a' }, { role: 'assistant', content: 'b' }, { role: '' }], role: 'assistant', roleEvents: 1 },
+    {
+      quirk: 'empty role strings',
+      deltas: [{ role: '', content: 'a' }, { role: 'assistant', content: 'b' }, { role: '' }],
+      role: 'assistant',
+      roleEvents: 1,
+    },
   ])('$quirk: role is set, never appended (default "assistant") (B7)', ({ deltas, role, roleEvents }) => {
     const { completion, events } = accumulate(deltas.map((d) => delta(d)))
     expect(message(completion!).role).toBe(role)
@@ -174,7 +215,12 @@ describe('B. chunk, choice and message accumulation', () => {
     { quirk: 'content: null only', deltas: [{ role: 'assistant', content: null }, { content: null }], content: null, refusal: null },
     { quirk: 'content: "" only', deltas: [{ role: 'assistant', content: '' }], content: '', refusal: null },
     { quirk: 'null then text', deltas: [{ content: null }, { content: 'a' }, { content: null }], content: 'a', refusal: null },
-    { quirk: 'a refusal stream (content null, refusal "")', deltas: [{ content: null, refusal: '' }, { refusal: 'No' }], content: null, refusal: 'No' },
+    {
+      quirk: 'a refusal stream (content null, refusal "")',
+      deltas: [{ content: null, refusal: '' }, { refusal: 'No' }],
+      content: null,
+      refusal: 'No',
+    },
     { quirk: 'refusal "" only', deltas: [{ refusal: '' }], content: null, refusal: '' },
     { quirk: 'a reasoning model cut by max_tokens', deltas: [{ content: null, reasoning_content: 'think' }], content: null, refusal: null },
   ])('$quirk: content and refusal are null unless a string delta arrived (B8)', ({ deltas, content, refusal }) => {
@@ -197,7 +243,12 @@ describe('B. chunk, choice and message accumulation', () => {
     },
     {
       quirk: 'strings alternating with parts, thinking as a string, a closed flag',
-      contents: ['', [{ type: 'thinking', thinking: 'Okay', closed: false }], [{ type: 'thinking', thinking: ', 391', closed: true }], '391'],
+      contents: [
+        '',
+        [{ type: 'thinking', thinking: 'Okay', closed: false }],
+        [{ type: 'thinking', thinking: ', 391', closed: true }],
+        '391',
+      ],
       content: '391',
       reasoning: 'Okay, 391',
     },
@@ -225,14 +276,33 @@ describe('B. chunk, choice and message accumulation', () => {
     },
     {
       quirk: 'repeated on the usage chunk (OpenRouter)',
-      chunks: [delta({ content: 'a' }), finish('stop'), chunk([{ index: 0, delta: { content: '' }, finish_reason: 'stop' }], { usage: USAGE })],
+      chunks: [
+        delta({ content: 'a' }),
+        finish('stop'),
+        chunk([{ index: 0, delta: { content: '' }, finish_reason: 'stop' }], { usage: USAGE }),
+      ],
       reason: 'stop',
       content: 'a',
     },
-    { quirk: 'sent twice with the same value (MiniMax)', chunks: [delta({ content: 'a' }, { finish_reason: 'length' }), finish('length')], reason: 'length', content: 'a' },
+    {
+      quirk: 'sent twice with the same value (MiniMax)',
+      chunks: [delta({ content: 'a' }, { finish_reason: 'length' }), finish('length')],
+      reason: 'length',
+      content: 'a',
+    },
     { quirk: 'never sent (Snowflake, Kimi via Novita)', chunks: [delta({ content: 'a' })], reason: null, content: 'a' },
-    { quirk: 'followed by a null (never overwrites)', chunks: [delta({ content: 'a' }), finish('stop'), finish(null)], reason: 'stop', content: 'a' },
-    { quirk: 'changing: the last non-null wins', chunks: [delta({ content: 'a' }), finish('stop'), finish('tool_calls')], reason: 'tool_calls', content: 'a' },
+    {
+      quirk: 'followed by a null (never overwrites)',
+      chunks: [delta({ content: 'a' }), finish('stop'), finish(null)],
+      reason: 'stop',
+      content: 'a',
+    },
+    {
+      quirk: 'changing: the last non-null wins',
+      chunks: [delta({ content: 'a' }), finish('stop'), finish('tool_calls')],
+      reason: 'tool_calls',
+      content: 'a',
+    },
     { quirk: 'sent as "" (ignored)', chunks: [delta({ content: 'a' }), finish('stop'), finish('')], reason: 'stop', content: 'a' },
   ])('finish_reason $quirk (B10)', ({ chunks, reason, content }) => {
     const completion = complete(chunks)
@@ -273,12 +343,21 @@ describe('B. chunk, choice and message accumulation', () => {
   test.each([
     {
       quirk: 'content logprobs, starting with [] and ending with null',
-      logprobs: [{ content: [], refusal: null }, { content: [{ token: 'a' }], refusal: null }, { content: [{ token: 'b' }, { token: 'c' }], refusal: null }, null],
+      logprobs: [
+        { content: [], refusal: null },
+        { content: [{ token: 'a' }], refusal: null },
+        { content: [{ token: 'b' }, { token: 'c' }], refusal: null },
+        null,
+      ],
       expected: { content: [{ token: 'a' }, { token: 'b' }, { token: 'c' }], refusal: null },
     },
     {
       quirk: 'refusal logprobs',
-      logprobs: [{ content: null, refusal: [] }, { content: null, refusal: [{ token: 'No' }] }, { content: null, refusal: [{ token: '.' }] }],
+      logprobs: [
+        { content: null, refusal: [] },
+        { content: null, refusal: [{ token: 'No' }] },
+        { content: null, refusal: [{ token: '.' }] },
+      ],
       expected: { content: null, refusal: [{ token: 'No' }, { token: '.' }] },
     },
     { quirk: 'never any (logprobs: null everywhere)', logprobs: [null, null], expected: null },
@@ -291,7 +370,11 @@ describe('B. chunk, choice and message accumulation', () => {
   test('unknown top-level fields are kept, object is not validated, padding is dropped, and a moderation chunk keeps the usage (B13)', () => {
     const completion = complete([
       delta({ role: 'assistant', content: 'a' }, {}, { provider: 'Novita', citations: ['u1'], obfuscation: 'Zx9', p: 'abcdef' }),
-      chunk([{ index: 0, delta: { content: '' }, finish_reason: 'stop' }], { object: 'chat.completion.done', citations: ['u1', 'u2'], time_info: { total_time: 0.2 } }),
+      chunk([{ index: 0, delta: { content: '' }, finish_reason: 'stop' }], {
+        object: 'chat.completion.done',
+        citations: ['u1', 'u2'],
+        time_info: { total_time: 0.2 },
+      }),
       chunk([], { usage: USAGE, obfuscation: 'q' }),
       chunk([], { moderation: { flagged: false } }),
     ])
@@ -309,9 +392,22 @@ describe('B. chunk, choice and message accumulation', () => {
 
   test('provider extras never overwrite the fields the completion owns (B13)', () => {
     const completion = complete([
-      chunk([{ index: 0, delta: { content: 'a', content_parts: 'x' }, finish_reason: 'stop', message: { content: 'HIJACK' }, native_finish_reason: 'end_turn' }]),
+      chunk([
+        {
+          index: 0,
+          delta: { content: 'a', content_parts: 'x' },
+          finish_reason: 'stop',
+          message: { content: 'HIJACK' },
+          native_finish_reason: 'end_turn',
+        },
+      ]),
     ])
-    expect(completion.choices[0]).toMatchObject({ index: 0, finish_reason: 'stop', native_finish_reason: 'end_turn', message: { content: 'a' } })
+    expect(completion.choices[0]).toMatchObject({
+      index: 0,
+      finish_reason: 'stop',
+      native_finish_reason: 'end_turn',
+      message: { content: 'a' },
+    })
     expect(message(completion)).not.toHaveProperty('content_parts')
   })
 
@@ -349,11 +445,24 @@ describe('C. reasoning fields', () => {
   })
 
   test.each([
-    { quirk: 'only reasoning (vLLM, Groq, Cerebras)', deltas: [{ reasoning: 'a' }, { reasoning: 'b' }], fields: { reasoning: 'ab' }, absent: 'reasoning_content' },
-    { quirk: 'only reasoning_content', deltas: [{ reasoning_content: 'a' }, { reasoning_content: 'b' }], fields: { reasoning_content: 'ab' }, absent: 'reasoning' },
+    {
+      quirk: 'only reasoning (vLLM, Groq, Cerebras)',
+      deltas: [{ reasoning: 'a' }, { reasoning: 'b' }],
+      fields: { reasoning: 'ab' },
+      absent: 'reasoning_content',
+    },
+    {
+      quirk: 'only reasoning_content',
+      deltas: [{ reasoning_content: 'a' }, { reasoning_content: 'b' }],
+      fields: { reasoning_content: 'ab' },
+      absent: 'reasoning',
+    },
     {
       quirk: 'both names with the same text in one delta (counted once)',
-      deltas: [{ reasoning_content: 'a', reasoning: 'a' }, { reasoning_content: 'b', reasoning: 'b' }],
+      deltas: [
+        { reasoning_content: 'a', reasoning: 'a' },
+        { reasoning_content: 'b', reasoning: 'b' },
+      ],
       fields: { reasoning_content: 'ab', reasoning: 'ab' },
       absent: undefined,
     },
@@ -490,10 +599,16 @@ describe('D. tool calls', () => {
   })
 
   test.each([
-    { quirk: 'in a single delta with id and name', chunks: [toolDelta({ index: 0, id: 'c', function: { name: 'f', arguments: '{"a":1}' } })] },
+    {
+      quirk: 'in a single delta with id and name',
+      chunks: [toolDelta({ index: 0, id: 'c', function: { name: 'f', arguments: '{"a":1}' } })],
+    },
     {
       quirk: 'after an empty "" delta',
-      chunks: [toolDelta({ index: 0, id: 'c', function: { name: 'f', arguments: '' } }), toolDelta({ index: 0, function: { arguments: '{"a":1}' } })],
+      chunks: [
+        toolDelta({ index: 0, id: 'c', function: { name: 'f', arguments: '' } }),
+        toolDelta({ index: 0, function: { arguments: '{"a":1}' } }),
+      ],
     },
   ])('whole arguments $quirk are the plain concatenation (never doubled) (D4)', ({ chunks }) => {
     expect(calls(chunks)).toEqual([{ id: 'c', name: 'f', arguments: '{"a":1}' }])
@@ -504,16 +619,41 @@ describe('D. tool calls', () => {
     { quirk: 'an array', args: [1, 'a'], expected: '[1,"a"]' },
     { quirk: 'an empty object', args: {}, expected: '{}' },
   ])('arguments sent as $quirk are JSON.stringify-ed and replace the string (strict: invalid_type) (D5)', ({ args, expected }) => {
-    const chunks = [toolDelta({ index: 0, id: 'c', function: { name: 'f', arguments: '{"par' } }), toolDelta({ index: 0, function: { arguments: args } })]
+    const chunks = [
+      toolDelta({ index: 0, id: 'c', function: { name: 'f', arguments: '{"par' } }),
+      toolDelta({ index: 0, function: { arguments: args } }),
+    ]
     expect(calls(chunks)).toEqual([{ id: 'c', name: 'f', arguments: expected }])
-    expect(failure(chunks, { strict: true })).toMatchObject({ code: 'invalid_type', path: '$.choices[0].delta.tool_calls[0].function.arguments' })
+    expect(failure(chunks, { strict: true })).toMatchObject({
+      code: 'invalid_type',
+      path: '$.choices[0].delta.tool_calls[0].function.arguments',
+    })
   })
 
   test.each([
-    { quirk: 'missing on the first delta', chunks: [toolDelta({ index: 0, id: 'c', function: { name: 'f' } }), toolDelta({ index: 0, function: { arguments: '{}' } })], args: '{}' },
-    { quirk: 'null on the first delta', chunks: [toolDelta({ index: 0, id: 'c', function: { name: 'f', arguments: null } }), toolDelta({ index: 0, function: { arguments: '{}' } })], args: '{}' },
-    { quirk: 'never sent (a call without arguments)', chunks: [toolDelta({ index: 0, id: 'c', function: { name: 'f' } }), finish('tool_calls')], args: '' },
-    { quirk: 'no function object at all', chunks: [toolDelta({ index: 0, id: 'c', type: 'function' }), toolDelta({ index: 0, function: { name: 'f' } })], args: '' },
+    {
+      quirk: 'missing on the first delta',
+      chunks: [toolDelta({ index: 0, id: 'c', function: { name: 'f' } }), toolDelta({ index: 0, function: { arguments: '{}' } })],
+      args: '{}',
+    },
+    {
+      quirk: 'null on the first delta',
+      chunks: [
+        toolDelta({ index: 0, id: 'c', function: { name: 'f', arguments: null } }),
+        toolDelta({ index: 0, function: { arguments: '{}' } }),
+      ],
+      args: '{}',
+    },
+    {
+      quirk: 'never sent (a call without arguments)',
+      chunks: [toolDelta({ index: 0, id: 'c', function: { name: 'f' } }), finish('tool_calls')],
+      args: '',
+    },
+    {
+      quirk: 'no function object at all',
+      chunks: [toolDelta({ index: 0, id: 'c', type: 'function' }), toolDelta({ index: 0, function: { name: 'f' } })],
+      args: '',
+    },
   ])('arguments $quirk count as "" (D6)', ({ chunks, args }) => {
     expect(calls(chunks)).toEqual([{ id: 'c', name: 'f', arguments: args }])
   })
@@ -535,23 +675,45 @@ describe('D. tool calls', () => {
   test('provider fields on a call are deep-merged, and a metadata-only delta never starts a new call (Gemini compat) (D8)', () => {
     const result = toolCalls(
       complete([
-        delta({ role: 'assistant', tool_calls: [{ extra_content: { google: { thought_signature: 'sig' } }, function: { arguments: '{"cmd":"ls"}', name: 'bash' } }] }),
+        delta({
+          role: 'assistant',
+          tool_calls: [{ extra_content: { google: { thought_signature: 'sig' } }, function: { arguments: '{"cmd":"ls"}', name: 'bash' } }],
+        }),
         delta({ tool_calls: [{ extra_content: { google: { other: 1 } } }] }),
         chunk([{ index: 0, delta: {}, finish_reason: 'stop' }], { usage: USAGE }),
       ]),
     )
     expect(result).toEqual([
-      { id: '', type: 'function', function: { name: 'bash', arguments: '{"cmd":"ls"}' }, extra_content: { google: { thought_signature: 'sig', other: 1 } } },
+      {
+        id: '',
+        type: 'function',
+        function: { name: 'bash', arguments: '{"cmd":"ls"}' },
+        extra_content: { google: { thought_signature: 'sig', other: 1 } },
+      },
     ])
   })
 
   test('a tool call in the same chunk as finish_reason "tool_calls" is applied first (D9)', () => {
     const { completion, events } = accumulate([
       delta({ role: 'assistant', content: '' }),
-      chunk([{ index: 0, delta: { content: null, tool_calls: [{ id: 'gSIM', function: { name: 'weather', arguments: '{"l":"SF"}' } }] }, finish_reason: 'tool_calls' }]),
+      chunk([
+        {
+          index: 0,
+          delta: { content: null, tool_calls: [{ id: 'gSIM', function: { name: 'weather', arguments: '{"l":"SF"}' } }] },
+          finish_reason: 'tool_calls',
+        },
+      ]),
     ])
     expect(toolCalls(completion!).map((c) => [c.id, c.function.name, c.function.arguments])).toEqual([['gSIM', 'weather', '{"l":"SF"}']])
-    expect(types(events).slice(-7)).toEqual(['chunk', 'tool_call.start', 'tool_call.arguments.delta', 'content.done', 'tool_call.done', 'finish', 'done'])
+    expect(types(events).slice(-7)).toEqual([
+      'chunk',
+      'tool_call.start',
+      'tool_call.arguments.delta',
+      'content.done',
+      'tool_call.done',
+      'finish',
+      'done',
+    ])
   })
 })
 
@@ -559,8 +721,14 @@ describe('E. errors inside an HTTP 200 stream', () => {
   const before = encodeSSE([delta({ role: 'assistant', content: 'partial ' })], false)
 
   test.each([
-    { quirk: 'a data: {"error"} payload (OpenAI, TGI, relays)', body: 'data: {"error":{"message":"quota exceeded","code":429,"type":"insufficient_quota"}}\n\n' },
-    { quirk: 'event: error with the same payload (Groq)', body: 'event: error\ndata: {"error":{"message":"quota exceeded","code":429,"type":"insufficient_quota"}}\n\n' },
+    {
+      quirk: 'a data: {"error"} payload (OpenAI, TGI, relays)',
+      body: 'data: {"error":{"message":"quota exceeded","code":429,"type":"insufficient_quota"}}\n\n',
+    },
+    {
+      quirk: 'event: error with the same payload (Groq)',
+      body: 'event: error\ndata: {"error":{"message":"quota exceeded","code":429,"type":"insufficient_quota"}}\n\n',
+    },
   ])('$quirk ends the stream with a ProviderError carrying the whole error object and the partial completion (E1/E3)', ({ body }) => {
     const { error, completion } = parsePieces([before + body + 'data: [DONE]\n\n'])
     expect(completion).toBeUndefined()
@@ -666,13 +834,23 @@ describe('events', () => {
 
   test('tool_call.start fires before the first arguments delta even when no name ever comes', () => {
     const { events } = accumulate([toolDelta({ index: 0, function: { arguments: '{}' } })])
-    expect(types(events).filter((t) => t.startsWith('tool_call'))).toEqual(['tool_call.start', 'tool_call.arguments.delta', 'tool_call.done'])
+    expect(types(events).filter((t) => t.startsWith('tool_call'))).toEqual([
+      'tool_call.start',
+      'tool_call.arguments.delta',
+      'tool_call.done',
+    ])
     expect(ofType(events, 'tool_call.start')[0]).toMatchObject({ name: '', id: '' })
   })
 
   test('.done events fire at the end of the stream for choices that never finished', () => {
     const { events } = accumulate([delta({ content: 'a' }), toolDelta({ index: 0, id: 'c', function: { name: 'f' } })])
-    expect(types(events).filter((t) => t !== 'chunk')).toEqual(['content.delta', 'tool_call.start', 'content.done', 'tool_call.done', 'done'])
+    expect(types(events).filter((t) => t !== 'chunk')).toEqual([
+      'content.delta',
+      'tool_call.start',
+      'content.done',
+      'tool_call.done',
+      'done',
+    ])
   })
 
   test('a repeated finish_reason with nothing new emits nothing; new text after a finish re-emits .done', () => {
@@ -708,12 +886,21 @@ describe('events', () => {
   })
 
   test('the usage event carries the merged usage so far', () => {
-    const { events } = accumulate([chunk([], { usage: { prompt_tokens: 3, completion_tokens: null, total_tokens: null } }), chunk([], { usage: { completion_tokens: 4, total_tokens: 7 } })])
-    expect(ofType(events, 'usage').map((e) => e.usage)).toEqual([{ prompt_tokens: 3 }, { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 }])
+    const { events } = accumulate([
+      chunk([], { usage: { prompt_tokens: 3, completion_tokens: null, total_tokens: null } }),
+      chunk([], { usage: { completion_tokens: 4, total_tokens: 7 } }),
+    ])
+    expect(ofType(events, 'usage').map((e) => e.usage)).toEqual([
+      { prompt_tokens: 3 },
+      { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 },
+    ])
   })
 
   test('events carry copies: mutating them does not change the completion', () => {
-    const { completion, events } = accumulate([delta({ content: 'a' }, { logprobs: { content: [{ token: 'a' }], refusal: null } }), chunk([], { usage: USAGE })])
+    const { completion, events } = accumulate([
+      delta({ content: 'a' }, { logprobs: { content: [{ token: 'a' }], refusal: null } }),
+      chunk([], { usage: USAGE }),
+    ])
     ofType(events, 'logprobs.content.delta')[0]!.content[0]!.token = 'MUTATED'
     ofType(events, 'usage')[0]!.usage.total_tokens = -1
     expect(completion!.choices[0]!.logprobs!.content![0]!.token).toBe('a')
@@ -721,7 +908,11 @@ describe('events', () => {
   })
 
   test('the completion is the same with and without a listener', () => {
-    const chunks = [delta({ role: 'assistant', content: 'x', reasoning: 'r' }), toolDelta({ index: 0, id: 'c', function: { name: 'f', arguments: '{}' } }), finish('stop')]
+    const chunks = [
+      delta({ role: 'assistant', content: 'x', reasoning: 'r' }),
+      toolDelta({ index: 0, id: 'c', function: { name: 'f', arguments: '{}' } }),
+      finish('stop'),
+    ]
     const acc = createChatCompletionAccumulator()
     for (const c of chunks) acc.push(c)
     expect(acc.finish()).toEqual(complete(chunks))
@@ -776,20 +967,60 @@ describe('events', () => {
 
 describe('strict mode', () => {
   test.each([
-    { leniency: 'a stream that ends without finish_reason', chunks: [delta({ content: 'a' })], code: 'unexpected_eof', path: '$.choices[0].finish_reason' },
-    { leniency: 'a missing choice index', chunks: [chunk([{ delta: { content: 'a' } }])], code: 'invalid_index', path: '$.choices[0].index' },
-    { leniency: 'a missing tool-call index', chunks: [toolDelta({ id: 'c', function: { name: 'f' } })], code: 'invalid_index', path: '$.choices[0].delta.tool_calls[0].index' },
+    {
+      leniency: 'a stream that ends without finish_reason',
+      chunks: [delta({ content: 'a' })],
+      code: 'unexpected_eof',
+      path: '$.choices[0].finish_reason',
+    },
+    {
+      leniency: 'a missing choice index',
+      chunks: [chunk([{ delta: { content: 'a' } }])],
+      code: 'invalid_index',
+      path: '$.choices[0].index',
+    },
+    {
+      leniency: 'a missing tool-call index',
+      chunks: [toolDelta({ id: 'c', function: { name: 'f' } })],
+      code: 'invalid_index',
+      path: '$.choices[0].delta.tool_calls[0].index',
+    },
     {
       leniency: 'a tool-call index reused by another id',
       chunks: [toolDelta({ index: 0, id: 'a' }), toolDelta({ index: 0, id: 'b' })],
       code: 'index_conflict',
       path: '$.choices[0].delta.tool_calls[0].index',
     },
-    { leniency: 'object arguments', chunks: [toolDelta({ index: 0, id: 'c', function: { arguments: { a: 1 } } })], code: 'invalid_type', path: '$.choices[0].delta.tool_calls[0].function.arguments' },
-    { leniency: 'a numeric tool-call id', chunks: [toolDelta({ index: 0, id: 7 })], code: 'invalid_type', path: '$.choices[0].delta.tool_calls[0].id' },
-    { leniency: 'a content parts array', chunks: [delta({ content: [{ type: 'text', text: 'a' }] })], code: 'invalid_type', path: '$.choices[0].delta.content' },
-    { leniency: 'an empty finish_reason', chunks: [delta({ content: 'a' }, { finish_reason: '' })], code: 'invalid_chunk', path: '$.choices[0].finish_reason' },
-    { leniency: 'a finish_reason that changes', chunks: [finish('stop'), finish('length')], code: 'invalid_chunk', path: '$.choices[0].finish_reason' },
+    {
+      leniency: 'object arguments',
+      chunks: [toolDelta({ index: 0, id: 'c', function: { arguments: { a: 1 } } })],
+      code: 'invalid_type',
+      path: '$.choices[0].delta.tool_calls[0].function.arguments',
+    },
+    {
+      leniency: 'a numeric tool-call id',
+      chunks: [toolDelta({ index: 0, id: 7 })],
+      code: 'invalid_type',
+      path: '$.choices[0].delta.tool_calls[0].id',
+    },
+    {
+      leniency: 'a content parts array',
+      chunks: [delta({ content: [{ type: 'text', text: 'a' }] })],
+      code: 'invalid_type',
+      path: '$.choices[0].delta.content',
+    },
+    {
+      leniency: 'an empty finish_reason',
+      chunks: [delta({ content: 'a' }, { finish_reason: '' })],
+      code: 'invalid_chunk',
+      path: '$.choices[0].finish_reason',
+    },
+    {
+      leniency: 'a finish_reason that changes',
+      chunks: [finish('stop'), finish('length')],
+      code: 'invalid_chunk',
+      path: '$.choices[0].finish_reason',
+    },
   ])('strict: $leniency raises $code (default mode accepts it)', ({ chunks, code, path }) => {
     const input = code === 'unexpected_eof' ? chunks : [...chunks, finish('stop')]
     expect(accumulate(input).error).toBeUndefined()
@@ -821,8 +1052,16 @@ describe('limits', () => {
     { what: 'choice index 0.5', chunks: [chunk([{ index: 0.5, delta: {} }])], path: '$.choices[0].index' },
     { what: 'choice index "0"', chunks: [chunk([{ index: '0', delta: {} }])], path: '$.choices[0].index' },
     { what: 'tool-call index 1e9', chunks: [toolDelta({ index: 1e9, id: 'a' })], path: '$.choices[0].delta.tool_calls[0].index' },
-    { what: 'tool-call index at maxToolCalls', chunks: [toolDelta({ index: 128, id: 'a' })], path: '$.choices[0].delta.tool_calls[0].index' },
-    { what: 'tool-call index "__proto__"', chunks: [toolDelta({ index: '__proto__', id: 'a' })], path: '$.choices[0].delta.tool_calls[0].index' },
+    {
+      what: 'tool-call index at maxToolCalls',
+      chunks: [toolDelta({ index: 128, id: 'a' })],
+      path: '$.choices[0].delta.tool_calls[0].index',
+    },
+    {
+      what: 'tool-call index "__proto__"',
+      chunks: [toolDelta({ index: '__proto__', id: 'a' })],
+      path: '$.choices[0].delta.tool_calls[0].index',
+    },
   ])('an index must be a non-negative safe integer below its limit: $what is invalid_index', ({ chunks, path }) => {
     const error = failure([delta({ content: 'kept' }), ...chunks])
     expect(error).toMatchObject({ code: 'invalid_index', path, partial: { choices: [{ message: { content: 'kept' } }] } })
@@ -842,11 +1081,27 @@ describe('limits', () => {
   })
 
   test.each([
-    { what: 'content', chunks: [delta({ content: 'x'.repeat(60) }), delta({ content: 'x'.repeat(60) })], path: '$.choices[0].delta.content' },
-    { what: 'tool arguments', chunks: [toolDelta({ index: 0, id: 'c', function: { arguments: 'x'.repeat(150) } })], path: '$.choices[0].delta.tool_calls[0].function.arguments' },
+    {
+      what: 'content',
+      chunks: [delta({ content: 'x'.repeat(60) }), delta({ content: 'x'.repeat(60) })],
+      path: '$.choices[0].delta.content',
+    },
+    {
+      what: 'tool arguments',
+      chunks: [toolDelta({ index: 0, id: 'c', function: { arguments: 'x'.repeat(150) } })],
+      path: '$.choices[0].delta.tool_calls[0].function.arguments',
+    },
     { what: 'an unknown string field', chunks: [delta({ transcript: 'x'.repeat(150) })], path: '$.choices[0].delta.transcript' },
-    { what: 'a top-level provider extra', chunks: [chunk([], { citations: Array.from({ length: 20 }, () => 'https://example.com/') })], path: '$.citations' },
-    { what: 'logprobs entries', chunks: [delta({}, { logprobs: { content: Array.from({ length: 20 }, () => ({ token: 'tok' })), refusal: null } })], path: /^\$\.choices\[0\]\.logprobs\.content\[\d+\]$/ },
+    {
+      what: 'a top-level provider extra',
+      chunks: [chunk([], { citations: Array.from({ length: 20 }, () => 'https://example.com/') })],
+      path: '$.citations',
+    },
+    {
+      what: 'logprobs entries',
+      chunks: [delta({}, { logprobs: { content: Array.from({ length: 20 }, () => ({ token: 'tok' })), refusal: null } })],
+      path: /^\$\.choices\[0\]\.logprobs\.content\[\d+\]$/,
+    },
   ])('maxBytes: accumulated $what beyond the budget is limit_exceeded', ({ chunks, path }) => {
     const error = failure(chunks, { limits: { maxBytes: 100 } })
     expect(error).toMatchObject({ code: 'limit_exceeded' })
@@ -863,7 +1118,10 @@ describe('limits', () => {
 
   test('maxDepth: a kept unknown value with more nested containers than the limit is max_depth', () => {
     expect(message(complete([delta({ meta: nest(5) })], { limits: { maxDepth: 5 } })).meta).toEqual(nest(5))
-    expect(failure([delta({ meta: nest(5) })], { limits: { maxDepth: 4 } })).toMatchObject({ code: 'max_depth', path: '$.choices[0].delta.meta' })
+    expect(failure([delta({ meta: nest(5) })], { limits: { maxDepth: 4 } })).toMatchObject({
+      code: 'max_depth',
+      path: '$.choices[0].delta.meta',
+    })
   })
 
   test('maxDepth: the default of 64 lets 64 nested containers through, not 65', () => {
@@ -931,9 +1189,21 @@ describe('finish()', () => {
 
 describe('misuse', () => {
   test.each([
-    { what: 'onEvent is not a function', make: () => createChatCompletionAccumulator({ onEvent: 'log' as never }), message: /onEvent must be a function/ },
-    { what: 'a limit is zero', make: () => createChatCompletionAccumulator({ limits: { maxChoices: 0 } }), message: /limits\.maxChoices must be a positive number/ },
-    { what: 'a limit is not a number', make: () => createChatCompletionAccumulator({ limits: { maxBytes: '1' as never } }), message: /limits\.maxBytes/ },
+    {
+      what: 'onEvent is not a function',
+      make: () => createChatCompletionAccumulator({ onEvent: 'log' as never }),
+      message: /onEvent must be a function/,
+    },
+    {
+      what: 'a limit is zero',
+      make: () => createChatCompletionAccumulator({ limits: { maxChoices: 0 } }),
+      message: /limits\.maxChoices must be a positive number/,
+    },
+    {
+      what: 'a limit is not a number',
+      make: () => createChatCompletionAccumulator({ limits: { maxBytes: '1' as never } }),
+      message: /limits\.maxBytes/,
+    },
     { what: 'options is null', make: () => createChatCompletionAccumulator(null as never), message: /expects an options object/ },
   ])('creating an accumulator when $what throws a TypeError that says how to fix it', ({ make, message: text }) => {
     expect(make).toThrow(TypeError)
@@ -970,8 +1240,16 @@ describe('misuse', () => {
     { field: 'role: 1', chunk: delta({ role: 1 }), path: '$.choices[0].delta.role' },
     { field: 'reasoning: []', chunk: delta({ reasoning: [] }), path: '$.choices[0].delta.reasoning' },
     { field: 'tool_calls: {}', chunk: delta({ tool_calls: {} }), path: '$.choices[0].delta.tool_calls' },
-    { field: 'arguments: 5', chunk: toolDelta({ index: 0, function: { arguments: 5 } }), path: '$.choices[0].delta.tool_calls[0].function.arguments' },
-    { field: 'function name: 5', chunk: toolDelta({ index: 0, function: { name: 5 } }), path: '$.choices[0].delta.tool_calls[0].function.name' },
+    {
+      field: 'arguments: 5',
+      chunk: toolDelta({ index: 0, function: { arguments: 5 } }),
+      path: '$.choices[0].delta.tool_calls[0].function.arguments',
+    },
+    {
+      field: 'function name: 5',
+      chunk: toolDelta({ index: 0, function: { name: 5 } }),
+      path: '$.choices[0].delta.tool_calls[0].function.name',
+    },
     { field: 'finish_reason: 1', chunk: delta({}, { finish_reason: 1 }), path: '$.choices[0].finish_reason' },
     { field: 'choices: {}', chunk: chunk({}), path: '$.choices' },
     { field: 'usage: 5', chunk: chunk([], { usage: 5 }), path: '$.usage' },

@@ -256,7 +256,12 @@ export function expectedCompletion(model: ModelCompletion): Loose {
       if (c.toolCalls.length > 0) {
         message.tool_calls = c.toolCalls.map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: t.arguments } }))
       }
-      return { index: c.index, message, finish_reason: c.finishReason, logprobs: c.logprobs ? { content: c.logprobs, refusal: null } : null }
+      return {
+        index: c.index,
+        message,
+        finish_reason: c.finishReason,
+        logprobs: c.logprobs ? { content: c.logprobs, refusal: null } : null,
+      }
     })
   const out: Loose = { id: model.id, object: 'chat.completion', created: model.created, model: model.model, choices }
   if (model.usage) out.usage = model.usage

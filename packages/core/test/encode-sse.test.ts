@@ -15,7 +15,11 @@ describe('encodeSSE', () => {
     ['splits data at CRLF once', { data: 'a\r\nb' }, 'data: a\ndata: b\n\n'],
     ['writes an empty line for a trailing line break', { data: 'a\n' }, 'data: a\ndata: \n\n'],
     ['splits LF CR as two breaks', { data: 'a\n\rb' }, 'data: a\ndata: \ndata: b\n\n'],
-    ['writes the fields in order: comment, event, id, retry, data', { data: 'd', type: 't', id: '1', retry: 10, comment: 'c' }, ': c\nevent: t\nid: 1\nretry: 10\ndata: d\n\n'],
+    [
+      'writes the fields in order: comment, event, id, retry, data',
+      { data: 'd', type: 't', id: '1', retry: 10, comment: 'c' },
+      ': c\nevent: t\nid: 1\nretry: 10\ndata: d\n\n',
+    ],
     ['omits an empty type (the default, message)', { data: 'd', type: '' }, 'data: d\n\n'],
     ['writes an empty id, which resets the last event id', { data: 'd', id: '' }, 'id: \ndata: d\n\n'],
     ['keeps a leading space in type and id', { data: 'd', type: ' t', id: ' 1' }, 'event:  t\nid:  1\ndata: d\n\n'],
@@ -93,7 +97,12 @@ describe('encodeSSE property: the core decoder gives back what was encoded', () 
     fc.assert(
       fc.property(fc.array(event, { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 8 }), (events, cuts) => {
         const bytes = new TextEncoder().encode(events.map(encodeSSE).join(''))
-        const result = decodeChunks(splitAt(bytes, cuts.map((c) => c % (bytes.length + 1))))
+        const result = decodeChunks(
+          splitAt(
+            bytes,
+            cuts.map((c) => c % (bytes.length + 1)),
+          ),
+        )
         expect(result.error).toBeUndefined()
         let lastEventId = ''
         const expected = events.map((e) => {

@@ -21,7 +21,13 @@ function sse(...payloads: Array<object | string>): string {
 }
 
 function delta(content: string, finish: string | null = null): object {
-  return { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: finish }] }
+  return {
+    id: 'c1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'm',
+    choices: [{ index: 0, delta: { content }, finish_reason: finish }],
+  }
 }
 
 type Outcome = { completion?: ChatCompletion; error?: unknown }
@@ -40,7 +46,14 @@ const ENTRY_POINTS: Array<[string, (pieces: Uint8Array[], options?: ChatCompleti
       }
     },
   ],
-  ['accumulateChatCompletion', (pieces, options) => accumulateChatCompletion(pieces, options).then((completion) => ({ completion }), (error: unknown) => ({ error }))],
+  [
+    'accumulateChatCompletion',
+    (pieces, options) =>
+      accumulateChatCompletion(pieces, options).then(
+        (completion) => ({ completion }),
+        (error: unknown) => ({ error }),
+      ),
+  ],
   [
     'streamChatCompletion (for await)',
     async (pieces, options) => {
@@ -57,7 +70,13 @@ const ENTRY_POINTS: Array<[string, (pieces: Uint8Array[], options?: ChatCompleti
   ],
   [
     'streamChatCompletion (finalChatCompletion)',
-    (pieces, options) => streamChatCompletion(pieces, options).finalChatCompletion().then((completion) => ({ completion }), (error: unknown) => ({ error })),
+    (pieces, options) =>
+      streamChatCompletion(pieces, options)
+        .finalChatCompletion()
+        .then(
+          (completion) => ({ completion }),
+          (error: unknown) => ({ error }),
+        ),
   ],
   [
     'pullChatCompletion',
@@ -76,7 +95,10 @@ const ENTRY_POINTS: Array<[string, (pieces: Uint8Array[], options?: ChatCompleti
   [
     'a Response',
     (pieces, options) =>
-      accumulateChatCompletion(new Response(new Blob(pieces as BlobPart[]).stream(), { headers: { 'content-type': 'text/event-stream' } }), options).then(
+      accumulateChatCompletion(
+        new Response(new Blob(pieces as BlobPart[]).stream(), { headers: { 'content-type': 'text/event-stream' } }),
+        options,
+      ).then(
         (completion) => ({ completion }),
         (error: unknown) => ({ error }),
       ),
@@ -86,7 +108,15 @@ const ENTRY_POINTS: Array<[string, (pieces: Uint8Array[], options?: ChatCompleti
 /** What must be identical for the same bytes on every entry point. */
 function facts(error: unknown) {
   const e = error as DeltafoldError<ChatCompletion>
-  return { name: e.name, code: e.code, message: e.message, eventNumber: e.eventNumber, byteOffset: e.byteOffset, path: e.path, partial: e.partial }
+  return {
+    name: e.name,
+    code: e.code,
+    message: e.message,
+    eventNumber: e.eventNumber,
+    byteOffset: e.byteOffset,
+    path: e.path,
+    partial: e.partial,
+  }
 }
 
 const BODIES: Array<[string, string]> = [
@@ -98,14 +128,27 @@ const BODIES: Array<[string, string]> = [
   ['plain text', 'hello world\n'],
   ['zero bytes', ''],
   ['only [DONE]', sse('[DONE]')],
-  ['a complete non-streamed completion', JSON.stringify({ object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'stop' }] })],
+  [
+    'a complete non-streamed completion',
+    JSON.stringify({
+      object: 'chat.completion',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'stop' }],
+    }),
+  ],
   ['a normal stream', sse(delta('Hel'), delta('lo', 'stop'), '[DONE]')],
 ]
 
 describe('one error path: the same bytes give the same result on every core entry point', () => {
   test.each(BODIES)('%s', async (_name, body) => {
     const bytes = encoder.encode(body)
-    const splits = [[bytes], splitAt(bytes, [1, 7, 40, 41]), splitAt(bytes, Array.from({ length: bytes.length }, (_, i) => i))]
+    const splits = [
+      [bytes],
+      splitAt(bytes, [1, 7, 40, 41]),
+      splitAt(
+        bytes,
+        Array.from({ length: bytes.length }, (_, i) => i),
+      ),
+    ]
     const reference = await ENTRY_POINTS[0]![1]([bytes])
     for (const [name, run] of ENTRY_POINTS) {
       for (const pieces of splits) {
@@ -128,14 +171,19 @@ describe('unreadable responses', () => {
   test('a Response whose body was already read is body_unreadable on every entry point', async () => {
     const response = body()
     await response.text()
-    await expect(accumulateChatCompletion(response)).rejects.toMatchObject({ code: 'body_unreadable', message: expect.stringContaining('already read') })
+    await expect(accumulateChatCompletion(response)).rejects.toMatchObject({
+      code: 'body_unreadable',
+      message: expect.stringContaining('already read'),
+    })
     await expect(streamChatCompletion(response).finalChatCompletion()).rejects.toMatchObject({ code: 'body_unreadable' })
   })
 
   test('the same Response accumulated and then streamed fails clearly the second time', async () => {
     const response = body()
     expect((await accumulateChatCompletion(response)).choices[0]!.message.content).toBe('Hi')
-    const error = await streamChatCompletion(response).finalChatCompletion().catch((e: unknown) => e)
+    const error = await streamChatCompletion(response)
+      .finalChatCompletion()
+      .catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'body_unreadable', partial: { choices: [] } })
     expect((error as Error).message).toContain('clone()')
   })
@@ -143,7 +191,10 @@ describe('unreadable responses', () => {
   test('a locked body or stream is body_unreadable', async () => {
     const response = body()
     const reader = response.body!.getReader()
-    await expect(accumulateChatCompletion(response)).rejects.toMatchObject({ code: 'body_unreadable', message: expect.stringContaining('locked') })
+    await expect(accumulateChatCompletion(response)).rejects.toMatchObject({
+      code: 'body_unreadable',
+      message: expect.stringContaining('locked'),
+    })
     reader.releaseLock()
     const stream = new Blob([sse(delta('x'))]).stream()
     stream.getReader()
@@ -161,7 +212,9 @@ describe('unreadable responses', () => {
   test('a 200 text/plain body is read as SSE: with events it is a stream, without it is not_event_stream', async () => {
     const plain = { 'content-type': 'text/plain' }
     expect((await accumulateChatCompletion(new Response(sse(delta('Hi')), { headers: plain }))).choices[0]!.message.content).toBe('Hi')
-    await expect(accumulateChatCompletion(new Response('Service unavailable\n', { headers: plain }))).rejects.toMatchObject({ code: 'not_event_stream' })
+    await expect(accumulateChatCompletion(new Response('Service unavailable\n', { headers: plain }))).rejects.toMatchObject({
+      code: 'not_event_stream',
+    })
   })
 
   test('an http_error carries the status, the body and the response headers as a plain object', async () => {
@@ -179,7 +232,11 @@ describe('unreadable responses', () => {
     const response = new Response(sse(delta('a'), { error: { message: 'boom' } }), {
       headers: { 'content-type': 'text/event-stream', 'x-request-id': 'req_2' },
     })
-    await expect(accumulateChatCompletion(response)).rejects.toMatchObject({ code: 'upstream_error', eventNumber: 2, headers: { 'x-request-id': 'req_2' } })
+    await expect(accumulateChatCompletion(response)).rejects.toMatchObject({
+      code: 'upstream_error',
+      eventNumber: 2,
+      headers: { 'x-request-id': 'req_2' },
+    })
   })
 })
 
@@ -224,7 +281,10 @@ describe('one abort contract: the rejection always gives the partial completion'
       await tick()
       const reason = make()
       controller.abort(reason)
-      const error = await pending.then(() => undefined, (e: unknown) => e)
+      const error = await pending.then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       if (shape === 'same') {
         expect(error).toBe(controller.signal.reason)
       } else {
@@ -237,7 +297,9 @@ describe('one abort contract: the rejection always gives the partial completion'
   })
 
   test('isDeltafoldError and hasPartial narrow partial to a ChatCompletion (checked by tsc on this file)', () => {
-    const error: unknown = new DeltafoldError('aborted', 'x', { partial: { id: '', object: 'chat.completion', created: 0, model: '', choices: [] } })
+    const error: unknown = new DeltafoldError('aborted', 'x', {
+      partial: { id: '', object: 'chat.completion', created: 0, model: '', choices: [] },
+    })
     if (isDeltafoldError(error)) {
       const partial: ChatCompletion | undefined = error.partial
       expect(partial?.choices).toEqual([])
@@ -286,10 +348,16 @@ describe('chunk-object sources (what an SDK that parsed the SSE yields)', () => 
           yield* chunks
         })(),
     ],
-    ['a ReadableStream of objects', () => new ReadableStream<object>({ start: (c) => {
-          for (const x of chunks) c.enqueue(x)
-          c.close()
-        } })],
+    [
+      'a ReadableStream of objects',
+      () =>
+        new ReadableStream<object>({
+          start: (c) => {
+            for (const x of chunks) c.enqueue(x)
+            c.close()
+          },
+        }),
+    ],
   ])('%s folds to the same completion and events as the bytes', async (_name, make) => {
     const fromBytes: CompletionEvent[] = []
     const expected = await accumulateChatCompletion(sse(...chunks), { onEvent: (e) => fromBytes.push(e) })
@@ -302,13 +370,22 @@ describe('chunk-object sources (what an SDK that parsed the SSE yields)', () => 
   })
 
   test('limits, provider errors and bad items are the same typed errors, numbered by chunk', async () => {
-    await expect(accumulateChatCompletion([delta('x'), { choices: [{ index: 500, delta: {} }] }])).rejects.toMatchObject({ code: 'invalid_index', eventNumber: 2 })
-    await expect(accumulateChatCompletion([delta('xyz')], { limits: { maxBytes: 1 } })).rejects.toMatchObject({ code: 'limit_exceeded', eventNumber: 1 })
+    await expect(accumulateChatCompletion([delta('x'), { choices: [{ index: 500, delta: {} }] }])).rejects.toMatchObject({
+      code: 'invalid_index',
+      eventNumber: 2,
+    })
+    await expect(accumulateChatCompletion([delta('xyz')], { limits: { maxBytes: 1 } })).rejects.toMatchObject({
+      code: 'limit_exceeded',
+      eventNumber: 1,
+    })
     const error = await accumulateChatCompletion([delta('Hel'), { error: { message: 'quota' } }]).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ProviderError)
     expect(error).toMatchObject({ code: 'upstream_error', eventNumber: 2, partial: { choices: [{ message: { content: 'Hel' } }] } })
     await expect(accumulateChatCompletion([delta('x'), null] as never)).rejects.toMatchObject({ code: 'invalid_chunk', eventNumber: 2 })
-    await expect(accumulateChatCompletion([delta('x'), 'data: {}\n\n'] as never)).rejects.toMatchObject({ code: 'invalid_chunk', eventNumber: 2 })
+    await expect(accumulateChatCompletion([delta('x'), 'data: {}\n\n'] as never)).rejects.toMatchObject({
+      code: 'invalid_chunk',
+      eventNumber: 2,
+    })
   })
 
   test('an empty object source is empty_stream unless allowEmpty', async () => {

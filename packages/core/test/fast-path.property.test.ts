@@ -1,7 +1,15 @@
 import fc from 'fast-check'
 import { beforeEach, describe, expect, test, vi } from 'vitest'
 import type { FastTemplate } from '../src/chat/internal/fast-path.js'
-import { encodeCompletion, recordedFixtures, seededRandom, splitBytes, type Loose, type ModelChoice, type ModelCompletion } from './chunk-helpers.js'
+import {
+  encodeCompletion,
+  recordedFixtures,
+  seededRandom,
+  splitBytes,
+  type Loose,
+  type ModelChoice,
+  type ModelCompletion,
+} from './chunk-helpers.js'
 import { both, sse, type ObserveOptions } from './fast-path-helpers.js'
 
 // Fixed seed: CI runs the same cases every time; set FAST_PATH_SEED / FAST_PATH_RUNS locally to explore.
@@ -27,7 +35,14 @@ const encoder = new TextEncoder()
 const text = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 30 }),
   fc.string({ unit: 'binary', maxLength: 16 }),
-  fc.constantFrom('', ' the', ' "quoted" \\ back\\slash', 'line\nbreak\ttab\u0000nul', 'naïve café 日本語 🎉👩‍👩‍👧', '\u2028\u2029\ud800\udfff'),
+  fc.constantFrom(
+    '',
+    ' the',
+    ' "quoted" \\ back\\slash',
+    'line\nbreak\ttab\u0000nul',
+    'naïve café 日本語 🎉👩‍👩‍👧',
+    '\u2028\u2029\ud800\udfff',
+  ),
 )
 
 function modelChoice(index: number): fc.Arbitrary<ModelChoice> {
@@ -83,9 +98,18 @@ function lengthen(chunks: Loose[], random: () => number): Loose[] {
     const calls = delta.tool_calls as Loose[] | undefined
     const call = calls?.length === 1 && Object.keys(calls[0]!).join() === 'index,function' ? calls[0]! : undefined
     const fn = call?.function as Loose | undefined
-    const text = key === 'tool_calls' ? (fn && Object.keys(fn).join() === 'arguments' ? (fn.arguments as string) : undefined) : typeof delta[key] === 'string' ? (delta[key] as string) : undefined
+    const text =
+      key === 'tool_calls'
+        ? fn && Object.keys(fn).join() === 'arguments'
+          ? (fn.arguments as string)
+          : undefined
+        : typeof delta[key] === 'string'
+          ? (delta[key] as string)
+          : undefined
     if (text === undefined || text.length < 2) return [chunk]
-    const cuts = [...new Set(Array.from({ length: Math.floor(random() * 6) }, () => 1 + Math.floor(random() * (text.length - 1))))].sort((a, b) => a - b)
+    const cuts = [...new Set(Array.from({ length: Math.floor(random() * 6) }, () => 1 + Math.floor(random() * (text.length - 1))))].sort(
+      (a, b) => a - b,
+    )
     const pieces = [0, ...cuts].map((from, i) => text.slice(from, cuts[i] ?? text.length))
     return pieces.map((piece) => {
       const d = call ? { tool_calls: [{ index: call.index, function: { arguments: piece } }] } : { [key]: piece }
@@ -131,7 +155,34 @@ function payloads(chunks: Loose[], env: Envelope, random: () => number): string[
   })
 }
 
-const INTERESTING = ['"', '\\', '{', '}', '[', ']', ',', ':', '0', '1', '-', '.', 'e', ' ', '\t', '\u0001', 'a', 'é', '\u2028', '\ud800', 'null', '\\"', '\\u00', '\\\\', '"x":1,', '"__proto__":{},']
+const INTERESTING = [
+  '"',
+  '\\',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '0',
+  '1',
+  '-',
+  '.',
+  'e',
+  ' ',
+  '\t',
+  '\u0001',
+  'a',
+  'é',
+  '\u2028',
+  '\ud800',
+  'null',
+  '\\"',
+  '\\u00',
+  '\\\\',
+  '"x":1,',
+  '"__proto__":{},',
+]
 
 /** Edits payloads the way a near miss would: a byte changed, inserted or removed, a key duplicated or moved, a truncation. */
 const mutation = fc.record({ at: fc.nat(), pos: fc.nat(), kind: fc.nat(5), piece: fc.constantFrom(...INTERESTING) })
@@ -191,7 +242,10 @@ const options: fc.Arbitrary<ObserveOptions> = fc.oneof(
 function expectAgree(list: string[], cuts: number[], opts: ObserveOptions): void {
   counter.payloads += 2 * list.length
   const bytes = encoder.encode(sse(list))
-  const pieces = splitBytes(bytes, cuts.map((c) => c % (bytes.length + 1)))
+  const pieces = splitBytes(
+    bytes,
+    cuts.map((c) => c % (bytes.length + 1)),
+  )
   for (const listen of [false, true]) {
     const { fast, generic } = both(pieces, { ...opts, listen })
     expect(fast).toEqual(generic)
@@ -221,12 +275,20 @@ describe('fast path ≡ generic path (events, completion, errors, snapshot)', ()
 
   test('on generated streams with near-miss payloads', () => {
     fc.assert(
-      fc.property(model, fc.integer(), envelope, fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 8 }), options, (m, seed, env, mutations, cuts, opts) => {
-        const random = seededRandom(seed)
-        let list = payloads(encodeCompletion(m, random), env, random)
-        for (const mu of mutations) list = mutate(list, mu)
-        expectAgree(list, cuts, opts)
-      }),
+      fc.property(
+        model,
+        fc.integer(),
+        envelope,
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        options,
+        (m, seed, env, mutations, cuts, opts) => {
+          const random = seededRandom(seed)
+          let list = payloads(encodeCompletion(m, random), env, random)
+          for (const mu of mutations) list = mutate(list, mu)
+          expectAgree(list, cuts, opts)
+        },
+      ),
       { seed: SEED, numRuns: RUNS * 2 },
     )
     expectExercised(0.14)
@@ -243,11 +305,17 @@ describe('fast path ≡ generic path (events, completion, errors, snapshot)', ()
 
   test('on recorded fixtures with near-miss payloads', () => {
     fc.assert(
-      fc.property(fc.nat(fixtures.length - 1), fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.array(fc.nat(), { maxLength: 8 }), options, (f, mutations, cuts, opts) => {
-        let list = fixturePayloads[f]!
-        for (const mu of mutations) list = mutate(list, mu)
-        expectAgree(list, cuts, opts)
-      }),
+      fc.property(
+        fc.nat(fixtures.length - 1),
+        fc.array(mutation, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        options,
+        (f, mutations, cuts, opts) => {
+          let list = fixturePayloads[f]!
+          for (const mu of mutations) list = mutate(list, mu)
+          expectAgree(list, cuts, opts)
+        },
+      ),
       { seed: SEED, numRuns: RUNS * 2 },
     )
     expectExercised(0.4)

@@ -52,15 +52,35 @@ const USAGE =
 
 /** A text stream whose third payload is `payload`: the first content chunk makes the template, the second is fast. */
 function textStream(payload: string): string {
-  return sse([ROLE, openai(content('Hel')), openai(content('lo'), { obfuscation: 'a1' }), payload, openai(content(' world')), FINISH, USAGE])
+  return sse([
+    ROLE,
+    openai(content('Hel')),
+    openai(content('lo'), { obfuscation: 'a1' }),
+    payload,
+    openai(content(' world')),
+    FINISH,
+    USAGE,
+  ])
 }
 
-const CALL_START = openai('{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get_weather","arguments":""}}],"refusal":null}')
+const CALL_START = openai(
+  '{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get_weather","arguments":""}}],"refusal":null}',
+)
 const CALL_START_1 = openai('{"tool_calls":[{"index":1,"id":"call_2","type":"function","function":{"name":"get_time","arguments":""}}]}')
 
 /** A tool-call stream whose fifth payload is `payload`. */
 function toolStream(payload: string): string {
-  return sse([CALL_START, openai(args('{\\"ci')), openai(args('ty\\":')), CALL_START_1, payload, openai(args(' \\"Paris\\"}')), openai(args('{}', '1')), openai('{}', { finish: '"tool_calls"' }), USAGE])
+  return sse([
+    CALL_START,
+    openai(args('{\\"ci')),
+    openai(args('ty\\":')),
+    CALL_START_1,
+    payload,
+    openai(args(' \\"Paris\\"}')),
+    openai(args('{}', '1')),
+    openai('{}', { finish: '"tool_calls"' }),
+    USAGE,
+  ])
 }
 
 // [name, payload, does the template match it]
@@ -137,8 +157,11 @@ describe('makeTemplate proves a template or makes none', () => {
 
   test('a value equal to its sentinel gives no template', () => {
     // Holes in text order: choice index (876543210), content (~1~), obfuscation (~2~).
-    for (const p of [openai(content('~1~')), openai(content('x'), { obfuscation: '~2~' })]) expect(makeTemplate(p, JSON.parse(p), false, true)).toBe(false)
-    expect(makeTemplate(openai(content('x'), { index: '876543210' }), JSON.parse(openai(content('x'), { index: '876543210' })), false, true)).toBe(false)
+    for (const p of [openai(content('~1~')), openai(content('x'), { obfuscation: '~2~' })])
+      expect(makeTemplate(p, JSON.parse(p), false, true)).toBe(false)
+    expect(
+      makeTemplate(openai(content('x'), { index: '876543210' }), JSON.parse(openai(content('x'), { index: '876543210' })), false, true),
+    ).toBe(false)
   })
 
   test('chunks of other shapes give none, cheaply (undefined)', () => {
@@ -209,7 +232,11 @@ describe('text payloads near a template: fast and generic paths agree', () => {
   })
 
   test('CRLF line ends and comments agree', () => {
-    expectSame(textStream(openai(content('x'))).replaceAll('\n', '\r\n').replace('data: [DONE]', ': keep-alive\r\ndata: [DONE]'))
+    expectSame(
+      textStream(openai(content('x')))
+        .replaceAll('\n', '\r\n')
+        .replace('data: [DONE]', ': keep-alive\r\ndata: [DONE]'),
+    )
   })
 
   test('a stream without [DONE] whose last payload is unterminated agrees', () => {
@@ -232,12 +259,20 @@ const TOOL_CASES: Array<[string, string, boolean]> = [
   ['a name on the fragment', openai('{"tool_calls":[{"index":0,"function":{"name":"get_weather","arguments":"x"}}]}'), false],
   ['arguments null', openai('{"tool_calls":[{"index":0,"function":{"arguments":null}}]}'), false],
   ['arguments as an object', openai('{"tool_calls":[{"index":0,"function":{"arguments":{"a":1}}}]}'), false],
-  ['two tool calls in one delta', openai('{"tool_calls":[{"index":0,"function":{"arguments":"x"}},{"index":1,"function":{"arguments":"y"}}]}'), false],
+  [
+    'two tool calls in one delta',
+    openai('{"tool_calls":[{"index":0,"function":{"arguments":"x"}},{"index":1,"function":{"arguments":"y"}}]}'),
+    false,
+  ],
   ['no index', openai('{"tool_calls":[{"function":{"arguments":"x"}}]}'), false],
   ['a provider field on the function', openai('{"tool_calls":[{"index":0,"function":{"arguments":"x","x_extra":1}}]}'), false],
   ['content instead of arguments', openai(content('x')), false],
   ['a custom-input fragment', openai('{"tool_calls":[{"index":0,"custom":{"input":"x"}}]}'), false],
-  ['a custom member beside the arguments', openai('{"tool_calls":[{"index":0,"function":{"arguments":"x"},"custom":{"input":"y"}}]}'), false],
+  [
+    'a custom member beside the arguments',
+    openai('{"tool_calls":[{"index":0,"function":{"arguments":"x"},"custom":{"input":"y"}}]}'),
+    false,
+  ],
 ]
 
 describe('tool-call payloads near a template: fast and generic paths agree', () => {
@@ -250,11 +285,21 @@ describe('tool-call payloads near a template: fast and generic paths agree', () 
   test('custom calls interleaved with a function call: custom input falls back, arguments stay fast, and both paths agree', () => {
     const customStart = openai('{"tool_calls":[{"index":1,"id":"call_c","type":"custom","custom":{"name":"code_exec","input":""}}]}')
     const input = (text: string) => openai(`{"tool_calls":[{"index":1,"custom":{"input":"${text}"}}]}`)
-    const text = sse([CALL_START, openai(args('{\\"ci')), customStart, input('print(\\"hel'), openai(args('ty\\":')), input('lo\\")'), openai(args('1}')), openai('{}', { finish: '"tool_calls"' })])
+    const text = sse([
+      CALL_START,
+      openai(args('{\\"ci')),
+      customStart,
+      input('print(\\"hel'),
+      openai(args('ty\\":')),
+      input('lo\\")'),
+      openai(args('1}')),
+      openai('{}', { finish: '"tool_calls"' }),
+    ])
     const { matched } = expectSame(text)
     expect(matched).toBeGreaterThan(0)
     expectSame(text, { parseArguments: true })
-    const calls = (JSON.parse(observe([text]).completion) as { choices: Array<{ message: { tool_calls: unknown[] } }> }).choices[0]!.message.tool_calls
+    const calls = (JSON.parse(observe([text]).completion) as { choices: Array<{ message: { tool_calls: unknown[] } }> }).choices[0]!.message
+      .tool_calls
     expect(calls).toEqual([
       { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":1}' } },
       { id: 'call_c', type: 'custom', custom: { name: 'code_exec', input: 'print("hello")' } },
@@ -266,7 +311,9 @@ describe('tool-call payloads near a template: fast and generic paths agree', () 
       `{"choices":[{"delta":{"content":null,"tool_calls":[${call}]},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1770764938,"system_fingerprint":null,"model":"qwen3-max","id":"chatcmpl-8e24"}`
     const text = sse([
       env('{"index":0,"id":"call_eee","type":"function","function":{"name":"weather","arguments":""}}'),
-      ...['{\\"loc', 'ation\\": ', '\\"San ', 'Francisco\\"}'].map((a) => env(`{"index":0,"id":"","type":"function","function":{"arguments":"${a}"}}`)),
+      ...['{\\"loc', 'ation\\": ', '\\"San ', 'Francisco\\"}'].map((a) =>
+        env(`{"index":0,"id":"","type":"function","function":{"arguments":"${a}"}}`),
+      ),
     ])
     expect(expectSame(text).matched).toBeGreaterThan(0)
   })
@@ -291,7 +338,11 @@ describe('options and listeners: fast and generic paths agree', () => {
   })
 
   test('parseArguments: JSON content parsed incrementally agrees', () => {
-    const text = sse([ROLE, ...['{"a"', ':[1,', '2],"b":', '"\\u00e9"}'].map((piece) => openai(content(JSON.stringify(piece).slice(1, -1)))), FINISH])
+    const text = sse([
+      ROLE,
+      ...['{"a"', ':[1,', '2],"b":', '"\\u00e9"}'].map((piece) => openai(content(JSON.stringify(piece).slice(1, -1)))),
+      FINISH,
+    ])
     expect(expectSame(text, { parseArguments: true }).matched).toBeGreaterThan(0)
   })
 
@@ -413,9 +464,16 @@ describe('shapes of other providers: fast and generic paths agree', () => {
   })
 
   test('a fast fragment makes its call the one an index-less fragment continues', () => {
-    const start = (i: number) => openai(`{"tool_calls":[{"index":${i},"id":"call_${i}","type":"function","function":{"name":"f${i}","arguments":""}}]}`)
+    const start = (i: number) =>
+      openai(`{"tool_calls":[{"index":${i},"id":"call_${i}","type":"function","function":{"name":"f${i}","arguments":""}}]}`)
     // The template comes from a fragment of call 1; the fast fragment of call 0 must make call 0 the last one.
-    const text = sse([start(0), start(1), openai(args('{', '1')), openai(args('{', '0')), openai('{"tool_calls":[{"function":{"arguments":"}"}}]}')])
+    const text = sse([
+      start(0),
+      start(1),
+      openai(args('{', '1')),
+      openai(args('{', '0')),
+      openai('{"tool_calls":[{"function":{"arguments":"}"}}]}'),
+    ])
     expect(expectSame(text).matched).toBeGreaterThan(0)
   })
 
@@ -443,7 +501,10 @@ describe('shapes of other providers: fast and generic paths agree', () => {
   test('Groq/vLLM: reasoning, x_groq on the first chunk only', () => {
     const env = (delta: string, extra = '') =>
       `{"id":"chatcmpl-3556","object":"chat.completion.chunk","created":1770770846,"model":"qwen/qwen3-32b","system_fingerprint":"fp_78","choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":null}]${extra}}`
-    const text = sse([env('{"role":"assistant","content":""}', ',"x_groq":{"id":"req_1","seed":8}'), ...['Okay', ',', ' let'].map((t) => env(`{"reasoning":"${t}"}`))])
+    const text = sse([
+      env('{"role":"assistant","content":""}', ',"x_groq":{"id":"req_1","seed":8}'),
+      ...['Okay', ',', ' let'].map((t) => env(`{"reasoning":"${t}"}`)),
+    ])
     expect(expectSame(text).matched).toBeGreaterThan(0)
   })
 

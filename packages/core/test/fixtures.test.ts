@@ -85,7 +85,10 @@ const FACTS: Record<string, Facts> = {
       choices: [
         {
           content_filter_offsets: { check_offset: 1576, start_offset: 1576, end_offset: 2318 },
-          content_filter_results: { protected_material_code: { filtered: false, detected: false }, hate: { filtered: false, severity: 'safe' } },
+          content_filter_results: {
+            protected_material_code: { filtered: false, detected: false },
+            hate: { filtered: false, severity: 'safe' },
+          },
         },
       ],
     },
@@ -507,7 +510,9 @@ describe.each([true, false])('fastPath: %s', (fastPath) => {
         expect(msg).not.toHaveProperty('reasoning')
       }
       if (facts.tools) {
-        expect(toolCalls(completion).map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments }))).toEqual(facts.tools)
+        expect(toolCalls(completion).map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments }))).toEqual(
+          facts.tools,
+        )
         for (const call of toolCalls(completion)) expect(call.type).toBe('function')
       } else expect(msg).not.toHaveProperty('tool_calls')
       if (facts.usage) expect(completion.usage).toMatchObject(facts.usage)

@@ -33,7 +33,8 @@ const cases: Case[] = [
  */
 async function mapped(c: Case, created: number): Promise<{ completion?: ChatCompletion; error?: DeltafoldError }> {
   try {
-    if (c.format === 'anthropic') return { completion: anthropicMessageToChatCompletion(await accumulateAnthropicMessage([c.bytes]), { created }) }
+    if (c.format === 'anthropic')
+      return { completion: anthropicMessageToChatCompletion(await accumulateAnthropicMessage([c.bytes]), { created }) }
     const completion = responseToChatCompletion(await accumulateResponse([c.bytes]))
     if (c.name === DIVERGENT) {
       // Its deltas disagree with its final text (edited by hand at the source): streamed text cannot be taken back.

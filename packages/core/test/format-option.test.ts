@@ -29,11 +29,23 @@ const ANTHROPIC = anthropicSSE([
 ])
 
 const response = { id: 'resp_1', object: 'response', created_at: 7, model: 'gpt-test', status: 'in_progress', output: [] }
-const message = { type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Hello', annotations: [] }] }
+const message = {
+  type: 'message',
+  id: 'msg_1',
+  role: 'assistant',
+  status: 'completed',
+  content: [{ type: 'output_text', text: 'Hello', annotations: [] }],
+}
 const RESPONSES_EVENTS = [
   { type: 'response.created', response },
   { type: 'response.output_item.added', output_index: 0, item: { ...message, status: 'in_progress', content: [] } },
-  { type: 'response.content_part.added', output_index: 0, item_id: 'msg_1', content_index: 0, part: { type: 'output_text', text: '', annotations: [] } },
+  {
+    type: 'response.content_part.added',
+    output_index: 0,
+    item_id: 'msg_1',
+    content_index: 0,
+    part: { type: 'output_text', text: '', annotations: [] },
+  },
   { type: 'response.output_text.delta', output_index: 0, item_id: 'msg_1', content_index: 0, delta: 'Hel' },
   { type: 'response.output_text.delta', output_index: 0, item_id: 'msg_1', content_index: 0, delta: 'lo' },
   { type: 'response.output_item.done', output_index: 0, item: message },
@@ -90,7 +102,11 @@ describe("format: 'auto'", () => {
     expect(completion).toMatchObject({ id: 'msg_1', model: 'claude-test', object: 'chat.completion' })
     expect(completion.choices[0]).toMatchObject({
       finish_reason: 'tool_calls',
-      message: { role: 'assistant', content: 'Hello', tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get', arguments: '{"a":1}' } }] },
+      message: {
+        role: 'assistant',
+        content: 'Hello',
+        tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get', arguments: '{"a":1}' } }],
+      },
     })
     expect(completion.usage).toMatchObject({ prompt_tokens: 10, completion_tokens: 5 })
   })
@@ -170,7 +186,12 @@ describe('an explicit format of another stream', () => {
     ["'anthropic' on a Responses stream", 'anthropic', RESPONSES, "pass format: 'responses' or 'auto'"],
     ["'anthropic' on a chat stream", 'anthropic', CHAT, "pass format: 'chat' or 'auto'"],
     ["'responses' on a chat stream", 'responses', CHAT, "pass format: 'chat' or 'auto'"],
-    ["'responses' on an Anthropic stream without event names", 'responses', withoutEventNames(ANTHROPIC), "pass format: 'anthropic' or 'auto'"],
+    [
+      "'responses' on an Anthropic stream without event names",
+      'responses',
+      withoutEventNames(ANTHROPIC),
+      "pass format: 'anthropic' or 'auto'",
+    ],
   ])('%s is unsupported_format at the first event, with its position and partial', async (_what, format, body, hint) => {
     const options = format === undefined ? {} : { format }
     const error = await failure(accumulateChatCompletion([body], options as { format?: 'chat' }))
@@ -189,16 +210,20 @@ describe('an explicit format of another stream', () => {
 
   test('a format that is not one of the five is a TypeError saying which are', () => {
     expect(() => createChatCompletionStreamParser({ format: 'gemini' as never })).toThrow(
-      new TypeError("options.format must be 'chat', 'completions', 'responses', 'anthropic', 'auto', got \"gemini\": leave it out for 'chat'"),
+      new TypeError(
+        "options.format must be 'chat', 'completions', 'responses', 'anthropic', 'auto', got \"gemini\": leave it out for 'chat'",
+      ),
     )
   })
 })
 
-test("the chunk accumulator refuses the byte-stream formats with a TypeError naming the entry points", async () => {
+test('the chunk accumulator refuses the byte-stream formats with a TypeError naming the entry points', async () => {
   const { createChatCompletionAccumulator } = await import('@deltafold/core')
   for (const format of ['responses', 'anthropic', 'auto'] as const) {
     expect(() => createChatCompletionAccumulator({ format })).toThrow(
-      new TypeError(`options.format '${format}' is for byte streams: the accumulator folds chat chunk objects; use accumulateChatCompletion or createChatCompletionStreamParser`),
+      new TypeError(
+        `options.format '${format}' is for byte streams: the accumulator folds chat chunk objects; use accumulateChatCompletion or createChatCompletionStreamParser`,
+      ),
     )
   }
 })

@@ -174,12 +174,27 @@ describe('empty input', () => {
 
 describe('a JSON body instead of a stream', () => {
   test.each([
-    ['an OpenAI error object', '{"error":{"message":"Rate limit","type":"rate_limit","code":null}}', { message: 'Rate limit', type: 'rate_limit', code: null }, 'Rate limit'],
+    [
+      'an OpenAI error object',
+      '{"error":{"message":"Rate limit","type":"rate_limit","code":null}}',
+      { message: 'Rate limit', type: 'rate_limit', code: null },
+      'Rate limit',
+    ],
     ['an error string', '{"error":"invalid api key"}', 'invalid api key', 'invalid api key'],
     ['a FastAPI detail', '{"detail":"Not Found"}', { detail: 'Not Found' }, 'Not Found'],
-    ['a validation detail list', '{"detail":[{"loc":["body","model"],"msg":"field required"}]}', { detail: [{ loc: ['body', 'model'], msg: 'field required' }] }, 'field required'],
+    [
+      'a validation detail list',
+      '{"detail":[{"loc":["body","model"],"msg":"field required"}]}',
+      { detail: [{ loc: ['body', 'model'], msg: 'field required' }] },
+      'field required',
+    ],
     ['a message body', '{"message":"Internal server error"}', { message: 'Internal server error' }, 'Internal server error'],
-    ['an array of error bodies', '[{"error":{"code":400,"message":"API key not valid","status":"INVALID_ARGUMENT"}}]', { code: 400, message: 'API key not valid', status: 'INVALID_ARGUMENT' }, 'API key not valid'],
+    [
+      'an array of error bodies',
+      '[{"error":{"code":400,"message":"API key not valid","status":"INVALID_ARGUMENT"}}]',
+      { code: 400, message: 'API key not valid', status: 'INVALID_ARGUMENT' },
+      'API key not valid',
+    ],
     ['an error body after whitespace and a BOM', '\uFEFF \n {"error":{"message":"quota"}}\n', { message: 'quota' }, 'quota'],
   ])('%s is a ProviderError (upstream_error) carrying the provider object', (_name, input, object, message) => {
     atAnySplit(input, ({ error, completion }) => {

@@ -13,7 +13,10 @@ const recorded = readFileSync(new URL('../../../test/fixtures/recorded/simonw-ll
 function toolCallStream(fragments: readonly string[]): Uint8Array {
   const chunk = (delta: unknown, finish: string | null = null) =>
     `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
-  let text = chunk({ role: 'assistant', tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'edit', arguments: '' } }] })
+  let text = chunk({
+    role: 'assistant',
+    tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'edit', arguments: '' } }],
+  })
   for (const piece of fragments) text += chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] })
   text += chunk({}, 'tool_calls') + 'data: [DONE]\n\n'
   return bytes(text)
@@ -22,7 +25,10 @@ function toolCallStream(fragments: readonly string[]): Uint8Array {
 const ARGUMENTS = JSON.stringify({
   path: 'src/main.ts',
   lines: [1, 2, 3],
-  edits: [{ at: { line: 4, column: 2 }, text: 'const a = "x"\nreturn a' }, { at: { line: 9, column: 0 }, text: '' }],
+  edits: [
+    { at: { line: 4, column: 2 }, text: 'const a = "x"\nreturn a' },
+    { at: { line: 9, column: 0 }, text: '' },
+  ],
   flags: { dryRun: false, note: null },
 })
 
@@ -123,7 +129,10 @@ test('a partial value handed out is never changed by later pieces, at any split 
         const parser = createPartialJSONParser()
         const handedOut: unknown[] = []
         const clones: unknown[] = []
-        for (const piece of splitAt(text, rawCuts.map((n) => n % (text.length + 1)))) {
+        for (const piece of splitAt(
+          text,
+          rawCuts.map((n) => n % (text.length + 1)),
+        )) {
           parser.feed(piece)
           const value = parser.value
           handedOut.push(value)

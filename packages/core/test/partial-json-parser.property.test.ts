@@ -127,7 +127,9 @@ function encode(value: unknown, choices: readonly number[]): string {
     if (typeof v === 'string') return string(v)
     if (Array.isArray(v)) return '[' + space() + v.map((element) => any(element) + space()).join(',' + space()) + ']'
     if (typeof v === 'object' && v !== null) {
-      const members = Object.keys(v).map((key) => string(key) + space() + ':' + space() + any((v as Record<string, unknown>)[key]) + space())
+      const members = Object.keys(v).map(
+        (key) => string(key) + space() + ':' + space() + any((v as Record<string, unknown>)[key]) + space(),
+      )
       return '{' + space() + members.join(',' + space()) + '}'
     }
     return JSON.stringify(v)
@@ -152,7 +154,12 @@ const encodedDocument = fc
 /** Pieces of `text`: cut at random offsets, or in random runs of 1 to 12 code units. */
 function piecesOf(text: string): fc.Arbitrary<string[]> {
   return fc.oneof(
-    fc.array(fc.nat(), { maxLength: 24 }).map((cuts) => splitAt(text, cuts.map((cut) => cut % (text.length + 1)))),
+    fc.array(fc.nat(), { maxLength: 24 }).map((cuts) =>
+      splitAt(
+        text,
+        cuts.map((cut) => cut % (text.length + 1)),
+      ),
+    ),
     fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 16 }).map((sizes) => {
       const cuts: number[] = []
       for (let at = 0, i = 0; at < text.length; i++) cuts.push((at += sizes[i % sizes.length]!))
@@ -196,7 +203,10 @@ test('returns what JSON.parse returns for short documents fed one code unit at a
 
 test('keeps strings exact when split inside escapes and surrogate pairs', () => {
   const strings = fc
-    .record({ text: fc.string({ unit: stringUnit, maxLength: 24 }), choices: fc.array(fc.nat({ max: 1 << 16 }), { minLength: 1, maxLength: 32 }) })
+    .record({
+      text: fc.string({ unit: stringUnit, maxLength: 24 }),
+      choices: fc.array(fc.nat({ max: 1 << 16 }), { minLength: 1, maxLength: 32 }),
+    })
     .map(({ text, choices }) => encode([text, { [text]: text }], choices))
   fc.assert(
     fc.property(strings, (text) => {
@@ -214,9 +224,20 @@ test('converts number texts exactly like JSON.parse, whole or split', () => {
   const number = fc
     .tuple(
       fc.constantFrom('', '-'),
-      fc.oneof(fc.constant('0'), fc.tuple(fc.constantFrom(...'123456789'), fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 25 })).map(([a, b]) => a + b)),
-      fc.option(digits.map((d) => '.' + d), { nil: '' }),
-      fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), digits).map((parts) => parts.join('')), { nil: '' }),
+      fc.oneof(
+        fc.constant('0'),
+        fc
+          .tuple(fc.constantFrom(...'123456789'), fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 25 }))
+          .map(([a, b]) => a + b),
+      ),
+      fc.option(
+        digits.map((d) => '.' + d),
+        { nil: '' },
+      ),
+      fc.option(
+        fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), digits).map((parts) => parts.join('')),
+        { nil: '' },
+      ),
     )
     .map((parts) => parts.join(''))
   fc.assert(
@@ -260,7 +281,11 @@ test('accepts and rejects edited documents exactly as JSON.parse does', () => {
   })
   const member = fc.jsonValue({ maxDepth: 1 })
   const small = fc
-    .oneof(fc.dictionary(fc.string({ maxLength: 3 }), member, { maxKeys: 4 }), fc.array(member, { maxLength: 4 }), fc.jsonValue({ maxDepth: 2 }))
+    .oneof(
+      fc.dictionary(fc.string({ maxLength: 3 }), member, { maxKeys: 4 }),
+      fc.array(member, { maxLength: 4 }),
+      fc.jsonValue({ maxDepth: 2 }),
+    )
     .map((value) => JSON.stringify(value))
     .filter((text) => text.length <= 60)
   const tokenEdited = fc.tuple(small, tokenEdit).map(([text, { at, count, kind, token }]) => {

@@ -356,8 +356,14 @@ describe('invalid documents', () => {
     ['{"a":1 x', `Invalid JSON at offset 7: expected ',' or '}' after an object value, got "x"`],
     ['[true false]', `Invalid JSON at offset 6: expected ',' or ']' after an array element, got "f"`],
     ['[1,]', `Invalid JSON at offset 3: expected a value after ',', got "]"`],
-    ['007', `Invalid JSON at offset 1: expected '.', 'e' or the end of the number after a leading '0' (leading zeros are not allowed), got "0"`],
-    ['"a\tb"', `Invalid JSON at offset 2: expected '"' or a string character (control characters must be escaped, as \\n or \\u001f), got "\\t"`],
+    [
+      '007',
+      `Invalid JSON at offset 1: expected '.', 'e' or the end of the number after a leading '0' (leading zeros are not allowed), got "0"`,
+    ],
+    [
+      '"a\tb"',
+      `Invalid JSON at offset 2: expected '"' or a string character (control characters must be escaped, as \\n or \\u001f), got "\\t"`,
+    ],
     ['\ufeff1', `Invalid JSON at offset 0: expected a JSON value, got "\\ufeff"`],
     ['[1] \u{1f600}', `Invalid JSON at offset 4: expected the end of input after the JSON value, got "\u{1f600}"`],
     ['nul', `Invalid JSON at offset 3: unexpected end of input, expected 'l' to complete 'null'`],
@@ -473,7 +479,9 @@ describe('misuse', () => {
     const parser = createPartialJSONParser()
     parser.feed('1')
     parser.end()
-    expect(() => parser.feed('2')).toThrow(new TypeError('feed() was called after end(): create a new parser with createPartialJSONParser() for the next document'))
+    expect(() => parser.feed('2')).toThrow(
+      new TypeError('feed() was called after end(): create a new parser with createPartialJSONParser() for the next document'),
+    )
   })
 
   test.each([[new Uint8Array([49])], [null], [1]])('throws a TypeError for feed(%j)', (input) => {
@@ -499,9 +507,7 @@ interface SuiteCase {
 }
 
 describe('JSONTestSuite (nst/JSONTestSuite test_parsing)', () => {
-  const cases = JSON.parse(
-    readFileSync(new URL('./fixtures/JSONTestSuite/test_parsing.json', import.meta.url), 'utf8'),
-  ) as SuiteCase[]
+  const cases = JSON.parse(readFileSync(new URL('./fixtures/JSONTestSuite/test_parsing.json', import.meta.url), 'utf8')) as SuiteCase[]
   // The suite's deepest accepted document is i_structure_500_nested_arrays: implementations may
   // limit depth, and the default limit is tested below; here the limit must not decide acceptance.
   const options = { maxDepth: 1000 }

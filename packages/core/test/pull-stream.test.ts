@@ -37,7 +37,9 @@ const withSignal = (signal: AbortSignal | undefined) => (signal ? { signal } : {
 const FORMATS: Format[] = [
   {
     name: 'chat completions',
-    head: ['data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":null}]}\n\n'],
+    head: [
+      'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":null}]}\n\n',
+    ],
     terminal: 'data: [DONE]\n\n',
     accumulate: (source, signal) => accumulateChatCompletion(source, withSignal(signal)),
     stream(source, signal) {

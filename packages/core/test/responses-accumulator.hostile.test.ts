@@ -7,11 +7,26 @@ const created = { type: 'response.created', response: { ...base, status: 'in_pro
 const message = { type: 'message', id: 'msg_1', role: 'assistant', status: 'in_progress', content: [] }
 const call = { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'f', arguments: '' }
 const added = (i: unknown, item: unknown) => ({ type: 'response.output_item.added', output_index: i, item })
-const part = { type: 'response.content_part.added', output_index: 0, content_index: 0, item_id: 'msg_1', part: { type: 'output_text', text: '', annotations: [] } }
-const text = (delta: unknown, i: unknown = 0, c: unknown = 0) => ({ type: 'response.output_text.delta', output_index: i, content_index: c, item_id: 'msg_1', delta })
+const part = {
+  type: 'response.content_part.added',
+  output_index: 0,
+  content_index: 0,
+  item_id: 'msg_1',
+  part: { type: 'output_text', text: '', annotations: [] },
+}
+const text = (delta: unknown, i: unknown = 0, c: unknown = 0) => ({
+  type: 'response.output_text.delta',
+  output_index: i,
+  content_index: c,
+  item_id: 'msg_1',
+  delta,
+})
 
 /** Pushes events to a fresh accumulator; returns the error thrown (failing when none). */
-function failure(events: unknown[], limits?: ResponseLimits): Error & { code: string; eventNumber?: number; path?: string; partial?: Response } {
+function failure(
+  events: unknown[],
+  limits?: ResponseLimits,
+): Error & { code: string; eventNumber?: number; path?: string; partial?: Response } {
   const acc = createResponseAccumulator(limits ? { limits } : {})
   try {
     for (const e of events) acc.push(e as object)
@@ -69,7 +84,11 @@ describe('limits', () => {
     expect(error.code).toBe('max_depth')
   })
 
-  test.each([['maxBytes', 0], ['maxOutputItems', -1], ['maxDepth', Number.NaN]])('limits.%s = %s is a TypeError that says what to pass', (name, value) => {
+  test.each([
+    ['maxBytes', 0],
+    ['maxOutputItems', -1],
+    ['maxDepth', Number.NaN],
+  ])('limits.%s = %s is a TypeError that says what to pass', (name, value) => {
     expect(() => createResponseAccumulator({ limits: { [name]: value } })).toThrow(TypeError)
   })
 })
@@ -108,7 +127,11 @@ describe('out-of-order events', () => {
   })
 
   test('arguments for an item that is not a function call are unexpected_event', () => {
-    const e = failure([created, added(0, message), { type: 'response.function_call_arguments.delta', output_index: 0, item_id: 'x', delta: '{' }])
+    const e = failure([
+      created,
+      added(0, message),
+      { type: 'response.function_call_arguments.delta', output_index: 0, item_id: 'x', delta: '{' },
+    ])
     expect(e.code).toBe('unexpected_event')
     expect(e.message).toContain('"message"')
   })
@@ -124,7 +147,11 @@ describe('out-of-order events', () => {
   })
 
   test('a summary delta before its summary part is unexpected_event', () => {
-    const e = failure([created, added(0, { type: 'reasoning', id: 'rs', summary: [] }), { type: 'response.reasoning_summary_text.delta', output_index: 0, summary_index: 0, item_id: 'rs', delta: 'a' }])
+    const e = failure([
+      created,
+      added(0, { type: 'reasoning', id: 'rs', summary: [] }),
+      { type: 'response.reasoning_summary_text.delta', output_index: 0, summary_index: 0, item_id: 'rs', delta: 'a' },
+    ])
     expect(e.code).toBe('unexpected_event')
   })
 

@@ -15,11 +15,31 @@ const created = { type: 'response.created', response: { ...base, status: 'in_pro
 const message = { type: 'message', id: 'msg_1', role: 'assistant', status: 'in_progress', content: [] }
 const call = { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'get_weather', arguments: '', status: 'in_progress' }
 const textPart = { type: 'output_text', text: '', annotations: [] }
-const completed = (output: unknown[], extra: Record<string, unknown> = {}) => ({ type: 'response.completed', response: { ...base, status: 'completed', output, ...extra } })
+const completed = (output: unknown[], extra: Record<string, unknown> = {}) => ({
+  type: 'response.completed',
+  response: { ...base, status: 'completed', output, ...extra },
+})
 const added = (i: number, item: unknown) => ({ type: 'response.output_item.added', output_index: i, item })
-const part = (i: number, c: number, p: unknown) => ({ type: 'response.content_part.added', output_index: i, content_index: c, item_id: 'x', part: p })
-const text = (i: number, c: number, delta: string, itemId = 'msg_1') => ({ type: 'response.output_text.delta', output_index: i, content_index: c, item_id: itemId, delta })
-const args = (i: number, delta: string, itemId = 'fc_1') => ({ type: 'response.function_call_arguments.delta', output_index: i, item_id: itemId, delta })
+const part = (i: number, c: number, p: unknown) => ({
+  type: 'response.content_part.added',
+  output_index: i,
+  content_index: c,
+  item_id: 'x',
+  part: p,
+})
+const text = (i: number, c: number, delta: string, itemId = 'msg_1') => ({
+  type: 'response.output_text.delta',
+  output_index: i,
+  content_index: c,
+  item_id: itemId,
+  delta,
+})
+const args = (i: number, delta: string, itemId = 'fc_1') => ({
+  type: 'response.function_call_arguments.delta',
+  output_index: i,
+  item_id: itemId,
+  delta,
+})
 
 function fold(events: unknown[]): { response?: Response; error?: unknown; snapshot: Response; events: ResponseStreamEvent[] } {
   const seen: ResponseStreamEvent[] = []
@@ -58,7 +78,13 @@ describe('createResponseAccumulator', () => {
     const { snapshot } = fold([
       created,
       added(0, reasoning),
-      { type: 'response.reasoning_summary_part.added', output_index: 0, summary_index: 0, item_id: 'rs_1', part: { type: 'summary_text', text: '' } },
+      {
+        type: 'response.reasoning_summary_part.added',
+        output_index: 0,
+        summary_index: 0,
+        item_id: 'rs_1',
+        part: { type: 'summary_text', text: '' },
+      },
       { type: 'response.reasoning_summary_text.delta', output_index: 0, summary_index: 0, item_id: 'rs_1', delta: 'Think' },
       { type: 'response.reasoning_summary_text.delta', output_index: 0, summary_index: 0, item_id: 'rs_1', delta: 'ing' },
       part(0, 0, { type: 'reasoning_text', text: '' }),
@@ -79,7 +105,9 @@ describe('createResponseAccumulator', () => {
   })
 
   test('the terminal response is the result, and the .done events replace the streamed texts', () => {
-    const final = completed([{ ...message, status: 'completed', content: [{ ...textPart, text: 'Hi!' }] }], { usage: { input_tokens: 1, output_tokens: 2, total_tokens: 3 } })
+    const final = completed([{ ...message, status: 'completed', content: [{ ...textPart, text: 'Hi!' }] }], {
+      usage: { input_tokens: 1, output_tokens: 2, total_tokens: 3 },
+    })
     const { response } = fold([created, added(0, message), part(0, 0, textPart), text(0, 0, 'Hi'), final])
     expect(response).toEqual(final.response)
   })
@@ -91,7 +119,14 @@ describe('createResponseAccumulator', () => {
   })
 
   test('hands every event to onEvent in wire order, as it arrived', () => {
-    const events = [created, added(0, message), part(0, 0, textPart), text(0, 0, 'a'), { type: 'response.some_future_event', x: 1 }, completed([])]
+    const events = [
+      created,
+      added(0, message),
+      part(0, 0, textPart),
+      text(0, 0, 'a'),
+      { type: 'response.some_future_event', x: 1 },
+      completed([]),
+    ]
     expect(fold(events).events).toEqual(events)
   })
 
@@ -144,7 +179,10 @@ describe('createResponseAccumulator', () => {
 
   test('parseArguments: arguments that stop being JSON give no partial value and keep their text', () => {
     const partials: unknown[] = []
-    const acc = createResponseAccumulator({ parseArguments: true, onEvent: (e) => e.type === 'response.function_call_arguments.delta' && partials.push(e.partial) })
+    const acc = createResponseAccumulator({
+      parseArguments: true,
+      onEvent: (e) => e.type === 'response.function_call_arguments.delta' && partials.push(e.partial),
+    })
     for (const e of [created, added(0, call), args(0, '{"a":1,'), args(0, ']'), args(0, '}')]) acc.push(e)
     expect(partials).toEqual([{ a: 1 }, undefined, undefined])
     expect((acc.snapshot().output[0] as { arguments: string }).arguments).toBe('{"a":1,]}')
@@ -166,8 +204,16 @@ describe('createResponseAccumulator', () => {
   })
 
   test.each([
-    ['flat', { type: 'error', code: 'rate_limit_exceeded', message: 'Slow down', param: null }, { type: 'error', code: 'rate_limit_exceeded', message: 'Slow down', param: null }],
-    ['nested', { type: 'error', error: { type: 'insufficient_quota', message: 'No quota' } }, { type: 'insufficient_quota', message: 'No quota' }],
+    [
+      'flat',
+      { type: 'error', code: 'rate_limit_exceeded', message: 'Slow down', param: null },
+      { type: 'error', code: 'rate_limit_exceeded', message: 'Slow down', param: null },
+    ],
+    [
+      'nested',
+      { type: 'error', error: { type: 'insufficient_quota', message: 'No quota' } },
+      { type: 'insufficient_quota', message: 'No quota' },
+    ],
   ])('an error event (%s) throws a ProviderError with partial', (_kind, event, expected) => {
     const { error } = fold([created, added(0, message), event])
     expect(error).toBeInstanceOf(ProviderError)
@@ -178,13 +224,25 @@ describe('createResponseAccumulator', () => {
 })
 
 describe('accumulateResponse and streamResponse', () => {
-  const body = sse([created, added(0, message), part(0, 0, textPart), text(0, 0, 'Hi'), completed([{ ...message, content: [{ ...textPart, text: 'Hi' }] }])])
+  const body = sse([
+    created,
+    added(0, message),
+    part(0, 0, textPart),
+    text(0, 0, 'Hi'),
+    completed([{ ...message, content: [{ ...textPart, text: 'Hi' }] }]),
+  ])
 
   test('streamResponse yields the events in order and finalResponse resolves', async () => {
     const stream = streamResponse([body])
     const types: string[] = []
     for await (const e of stream) types.push(e.type)
-    expect(types).toEqual(['response.created', 'response.output_item.added', 'response.content_part.added', 'response.output_text.delta', 'response.completed'])
+    expect(types).toEqual([
+      'response.created',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+      'response.completed',
+    ])
     expect((await stream.finalResponse()).status).toBe('completed')
   })
 
@@ -209,7 +267,9 @@ describe('accumulateResponse and streamResponse', () => {
   })
 
   test('data: [DONE] ends the stream, and a stream cut before its terminal event rejects unexpected_eof', async () => {
-    const error = await accumulateResponse(sse([created, added(0, message)]) + 'data: [DONE]\n\n' + sse([completed([])])).catch((e: unknown) => e)
+    const error = await accumulateResponse(sse([created, added(0, message)]) + 'data: [DONE]\n\n' + sse([completed([])])).catch(
+      (e: unknown) => e,
+    )
     expect(isDeltafoldError(error) && [error.code, error.eventNumber]).toEqual(['unexpected_eof', 2])
   })
 
@@ -244,7 +304,9 @@ describe('accumulateResponse and streamResponse', () => {
   })
 
   test('a payload without type takes the SSE event name', async () => {
-    const response = await accumulateResponse(`event: response.completed\ndata: ${JSON.stringify({ response: { ...base, status: 'completed' } })}\n\n`)
+    const response = await accumulateResponse(
+      `event: response.completed\ndata: ${JSON.stringify({ response: { ...base, status: 'completed' } })}\n\n`,
+    )
     expect(response.status).toBe('completed')
   })
 })

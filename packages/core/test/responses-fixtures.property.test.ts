@@ -24,7 +24,8 @@ function outcome(f: ResponsesFixture): Outcome {
       const response = e.response as Record<string, unknown>
       return { kind: 'provider_error', eventNumber: i + 1, error: response.error, status: response.status as string }
     }
-    if (e.type === 'response.completed' || e.type === 'response.incomplete') return { kind: 'response', response: e.response as Record<string, unknown> }
+    if (e.type === 'response.completed' || e.type === 'response.incomplete')
+      return { kind: 'response', response: e.response as Record<string, unknown> }
   }
   throw new Error(`${f.name} has no terminal event`)
 }
@@ -74,7 +75,12 @@ function expectPrefixes(partial: unknown, final: unknown, path: string, growing:
   }
   if (typeof partial !== 'object' || partial === null || typeof final !== 'object' || final === null) return
   for (const key of Object.keys(partial)) {
-    expectPrefixes((partial as Record<string, unknown>)[key], (final as Record<string, unknown>)[key], `${path}.${key}`, growing || GROWING.has(key))
+    expectPrefixes(
+      (partial as Record<string, unknown>)[key],
+      (final as Record<string, unknown>)[key],
+      `${path}.${key}`,
+      growing || GROWING.has(key),
+    )
   }
 }
 
@@ -89,28 +95,34 @@ describe.each(fixtures.map((f) => [f.name, f] as const))('%s', (_name, f) => {
     )
   })
 
-  test.skipIf(outcome(f).kind !== 'response')('cut just before its terminal event, rejects unexpected_eof with every item in partial', async () => {
-    const cut = f.bytes.subarray(0, f.starts[f.terminalIndex])
-    const { error } = await settle([cut])
-    expect(isDeltafoldError(error) && error.code).toBe('unexpected_eof')
-    const partial = (error as { partial: Response }).partial
-    const final = (f.events[f.terminalIndex]!.response as Response).output
-    expect(maskEncrypted(partial.output)).toEqual(maskEncrypted(final))
-  })
+  test.skipIf(outcome(f).kind !== 'response')(
+    'cut just before its terminal event, rejects unexpected_eof with every item in partial',
+    async () => {
+      const cut = f.bytes.subarray(0, f.starts[f.terminalIndex])
+      const { error } = await settle([cut])
+      expect(isDeltafoldError(error) && error.code).toBe('unexpected_eof')
+      const partial = (error as { partial: Response }).partial
+      const final = (f.events[f.terminalIndex]!.response as Response).output
+      expect(maskEncrypted(partial.output)).toEqual(maskEncrypted(final))
+    },
+  )
 
-  test.skipIf(outcome(f).kind !== 'response' || f.name === DIVERGENT)('cut after any event, holds a prefix of every text and argument', async () => {
-    const final = (f.events[f.terminalIndex]!.response as Response).output
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: f.terminalIndex }), async (k) => {
-        const { error } = await settle([f.bytes.subarray(0, f.starts[k])])
-        expect(isDeltafoldError(error) && error.code).toBe('unexpected_eof')
-        const partial = (error as { partial: Response }).partial
-        expect(partial.output.length).toBeLessThanOrEqual(final.length)
-        expectPrefixes(partial.output, final, '$.output', false)
-      }),
-      { seed: SEED, numRuns: RUNS },
-    )
-  })
+  test.skipIf(outcome(f).kind !== 'response' || f.name === DIVERGENT)(
+    'cut after any event, holds a prefix of every text and argument',
+    async () => {
+      const final = (f.events[f.terminalIndex]!.response as Response).output
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 1, max: f.terminalIndex }), async (k) => {
+          const { error } = await settle([f.bytes.subarray(0, f.starts[k])])
+          expect(isDeltafoldError(error) && error.code).toBe('unexpected_eof')
+          const partial = (error as { partial: Response }).partial
+          expect(partial.output.length).toBeLessThanOrEqual(final.length)
+          expectPrefixes(partial.output, final, '$.output', false)
+        }),
+        { seed: SEED, numRuns: RUNS },
+      )
+    },
+  )
 })
 
 test('every fixture is classified: 51 complete or incomplete, 3 provider errors, 1 invalid JSON', () => {

@@ -73,7 +73,9 @@ export function responsesFixtures(): ResponsesFixture[] {
  */
 export function maskEncrypted<T>(value: T): T {
   return JSON.parse(
-    JSON.stringify(value, (key, v: unknown) => ((key === 'encrypted_content' || key === 'fingerprint') && typeof v === 'string' ? '<encrypted>' : v)),
+    JSON.stringify(value, (key, v: unknown) =>
+      (key === 'encrypted_content' || key === 'fingerprint') && typeof v === 'string' ? '<encrypted>' : v,
+    ),
   ) as T
 }
 

@@ -64,7 +64,10 @@ describe.each(fixtures.map((f) => [f.name, f] as const))('%s', (_name, f) => {
         const expected = responseToChatCompletion(final)
         if (f.name === DIVERGENT) {
           // Emitted text cannot be taken back: the chat content is what streamed, the rest is as mapped.
-          const streamed = f.events.filter((e) => e?.type === 'response.output_text.delta').map((e) => e!.delta as string).join('')
+          const streamed = f.events
+            .filter((e) => e?.type === 'response.output_text.delta')
+            .map((e) => e!.delta as string)
+            .join('')
           expect(streamed).toBe('The command ran successfully.')
           expected.choices[0]!.message.content = streamed
         }
@@ -75,18 +78,62 @@ describe.each(fixtures.map((f) => [f.name, f] as const))('%s', (_name, f) => {
   })
 })
 
-const created = { type: 'response.created', response: { id: 'resp_1', object: 'response', created_at: 7, model: 'gpt-test', status: 'in_progress', output: [], error: null, incomplete_details: null } }
+const created = {
+  type: 'response.created',
+  response: {
+    id: 'resp_1',
+    object: 'response',
+    created_at: 7,
+    model: 'gpt-test',
+    status: 'in_progress',
+    output: [],
+    error: null,
+    incomplete_details: null,
+  },
+}
 const completed = (output: unknown[], extra: Record<string, unknown> = {}) => ({
   type: 'response.completed',
-  response: { id: 'resp_1', object: 'response', created_at: 7, model: 'gpt-test', status: 'completed', output, error: null, incomplete_details: null, ...extra },
+  response: {
+    id: 'resp_1',
+    object: 'response',
+    created_at: 7,
+    model: 'gpt-test',
+    status: 'completed',
+    output,
+    error: null,
+    incomplete_details: null,
+    ...extra,
+  },
 })
 
 describe('responseToChatCompletion', () => {
-  const usage = { input_tokens: 10, input_tokens_details: { cached_tokens: 4 }, output_tokens: 20, output_tokens_details: { reasoning_tokens: 5 }, total_tokens: 30 }
-  const message = { type: 'message', id: 'm', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Hel', annotations: [] }, { type: 'output_text', text: 'lo', annotations: [] }] }
+  const usage = {
+    input_tokens: 10,
+    input_tokens_details: { cached_tokens: 4 },
+    output_tokens: 20,
+    output_tokens_details: { reasoning_tokens: 5 },
+    total_tokens: 30,
+  }
+  const message = {
+    type: 'message',
+    id: 'm',
+    role: 'assistant',
+    status: 'completed',
+    content: [
+      { type: 'output_text', text: 'Hel', annotations: [] },
+      { type: 'output_text', text: 'lo', annotations: [] },
+    ],
+  }
   const call = { type: 'function_call', id: 'fc', call_id: 'call_1', name: 'get', arguments: '{"a":1}', status: 'completed' }
   const custom = { type: 'custom_tool_call', id: 'ct', call_id: 'call_2', name: 'sql', input: 'SELECT 1' }
-  const reasoning = { type: 'reasoning', id: 'rs', summary: [{ type: 'summary_text', text: 'First' }, { type: 'summary_text', text: 'Second' }] }
+  const reasoning = {
+    type: 'reasoning',
+    id: 'rs',
+    summary: [
+      { type: 'summary_text', text: 'First' },
+      { type: 'summary_text', text: 'Second' },
+    ],
+  }
 
   test('maps text, reasoning, tools, usage and ids', () => {
     const r = completed([reasoning, message, call, custom], { usage }).response as unknown as Response
@@ -112,7 +159,13 @@ describe('responseToChatCompletion', () => {
           },
         },
       ],
-      usage: { prompt_tokens: 10, completion_tokens: 20, total_tokens: 30, prompt_tokens_details: { cached_tokens: 4 }, completion_tokens_details: { reasoning_tokens: 5 } },
+      usage: {
+        prompt_tokens: 10,
+        completion_tokens: 20,
+        total_tokens: 30,
+        prompt_tokens_details: { cached_tokens: 4 },
+        completion_tokens_details: { reasoning_tokens: 5 },
+      },
     })
   })
 
@@ -136,7 +189,11 @@ describe('createResponseChatChunkTranslator', () => {
   test('streams function-call arguments fragment by fragment, the id being the call_id', () => {
     const body = sse([
       created,
-      { type: 'response.output_item.added', output_index: 0, item: { type: 'function_call', id: 'fc_1', call_id: 'call_9', name: 'get', arguments: '' } },
+      {
+        type: 'response.output_item.added',
+        output_index: 0,
+        item: { type: 'function_call', id: 'fc_1', call_id: 'call_9', name: 'get', arguments: '' },
+      },
       { type: 'response.function_call_arguments.delta', output_index: 0, item_id: 'fc_rotated', delta: '{"a":' },
       { type: 'response.function_call_arguments.delta', output_index: 0, item_id: 'fc_rotated_again', delta: '1}' },
     ])
@@ -156,7 +213,13 @@ describe('createResponseChatChunkTranslator', () => {
     const body = sse([
       created,
       { type: 'response.output_item.added', output_index: 0, item: msg },
-      { type: 'response.content_part.added', output_index: 0, content_index: 0, item_id: 'm', part: { type: 'output_text', text: '', annotations: [] } },
+      {
+        type: 'response.content_part.added',
+        output_index: 0,
+        content_index: 0,
+        item_id: 'm',
+        part: { type: 'output_text', text: '', annotations: [] },
+      },
       { type: 'response.output_text.delta', output_index: 0, content_index: 0, item_id: 'm', delta: 'Hel' },
       completed([{ ...msg, status: 'completed', content: [{ type: 'output_text', text: 'Hello', annotations: [] }] }]),
     ])
@@ -167,19 +230,26 @@ describe('createResponseChatChunkTranslator', () => {
   })
 
   test('a delta for an item never added is unexpected_event', () => {
-    const { error } = translate([sse([created, { type: 'response.output_text.delta', output_index: 3, content_index: 0, item_id: 'x', delta: 'a' }])])
+    const { error } = translate([
+      sse([created, { type: 'response.output_text.delta', output_index: 3, content_index: 0, item_id: 'x', delta: 'a' }]),
+    ])
     expect(isDeltafoldError(error) && [error.code, error.eventNumber, error.path]).toEqual(['unexpected_event', 2, '$.output_index'])
   })
 
   test('response.failed is a ProviderError holding response.error', () => {
-    const failed = { type: 'response.failed', response: { ...(created.response as object), status: 'failed', error: { code: 'server_error', message: 'boom' } } }
+    const failed = {
+      type: 'response.failed',
+      response: { ...(created.response as object), status: 'failed', error: { code: 'server_error', message: 'boom' } },
+    }
     const { error } = translate([sse([created, failed])])
     expect(error).toBeInstanceOf(ProviderError)
     expect((error as ProviderError).error).toEqual({ code: 'server_error', message: 'boom' })
   })
 
   test('events after the terminal one are ignored', () => {
-    const { chunks, error } = translate([sse([created, completed([]), { type: 'response.output_text.delta', output_index: 0, content_index: 0, item_id: 'x', delta: 'a' }])])
+    const { chunks, error } = translate([
+      sse([created, completed([]), { type: 'response.output_text.delta', output_index: 0, content_index: 0, item_id: 'x', delta: 'a' }]),
+    ])
     expect(error).toBeUndefined()
     expect(chunks).toHaveLength(1)
   })

@@ -26,7 +26,13 @@ function fold(chunks: readonly object[]): ChatCompletion {
 const text = fc.oneof(
   { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 16 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 8 }) },
-  { weight: 2, arbitrary: fc.string({ unit: fc.constantFrom('a', ' ', '\n', '\r\n', '\r', '😀', '𝄞', '\u2028', '"', '\\', '\u0000', 'é'), maxLength: 10 }) },
+  {
+    weight: 2,
+    arbitrary: fc.string({
+      unit: fc.constantFrom('a', ' ', '\n', '\r\n', '\r', '😀', '𝄞', '\u2028', '"', '\\', '\u0000', 'é'),
+      maxLength: 10,
+    }),
+  },
 )
 const json = fc.jsonValue({ maxDepth: 3, stringUnit: 'binary' })
 // Extras never collide with a field the accumulator interprets.
@@ -55,18 +61,21 @@ const logprobs = fc.option(
   ),
 )
 const reasoningDetail = fc.oneof(
-  { weight: 8, arbitrary: withExtras(
-    fc.record(
-      {
-        type: fc.constantFrom('reasoning.text', 'reasoning.summary', 'reasoning.encrypted'),
-        index: fc.option(fc.nat(2)),
-        text,
-        signature: fc.option(text),
-        format: fc.constantFrom('anthropic-claude-v1', 'openai-responses-v1', 'unknown'),
-      },
-      { requiredKeys: ['type'] },
+  {
+    weight: 8,
+    arbitrary: withExtras(
+      fc.record(
+        {
+          type: fc.constantFrom('reasoning.text', 'reasoning.summary', 'reasoning.encrypted'),
+          index: fc.option(fc.nat(2)),
+          text,
+          signature: fc.option(text),
+          format: fc.constantFrom('anthropic-claude-v1', 'openai-responses-v1', 'unknown'),
+        },
+        { requiredKeys: ['type'] },
+      ),
     ),
-  ) },
+  },
   { weight: 1, arbitrary: fc.constant(null) },
 )
 const toolCallFragment = withExtras(
@@ -75,12 +84,18 @@ const toolCallFragment = withExtras(
       index: fc.option(fc.nat(2)),
       id: fc.oneof(fc.constantFrom('call_a', 'call_b', ''), text, fc.nat(5)),
       type: fc.constantFrom('function', 'custom', ''),
-      custom: fc.option(withExtras(fc.record({ name: fc.constantFrom('code_exec', ''), input: text }, { requiredKeys: [] })), { nil: undefined }),
+      custom: fc.option(withExtras(fc.record({ name: fc.constantFrom('code_exec', ''), input: text }, { requiredKeys: [] })), {
+        nil: undefined,
+      }),
       function: withExtras(
         fc.record(
           {
             name: fc.oneof(fc.constantFrom('get_weather', 'search', ''), text),
-            arguments: fc.oneof(text, json.map((v) => JSON.stringify(v)), fc.dictionary(fc.string(), json, { maxKeys: 2 })),
+            arguments: fc.oneof(
+              text,
+              json.map((v) => JSON.stringify(v)),
+              fc.dictionary(fc.string(), json, { maxKeys: 2 }),
+            ),
           },
           { requiredKeys: [] },
         ),
@@ -111,9 +126,12 @@ const delta = withExtras(
       audio: withExtras(
         fc.record({ id: fc.constantFrom('audio_1', ''), data: text, transcript: text, expires_at: fc.nat() }, { requiredKeys: [] }),
       ),
-      annotations: fc.array(fc.record({ type: fc.constant('url_citation'), url_citation: fc.record({ url: text, start_index: fc.nat() }) }), {
-        maxLength: 2,
-      }),
+      annotations: fc.array(
+        fc.record({ type: fc.constant('url_citation'), url_citation: fc.record({ url: text, start_index: fc.nat() }) }),
+        {
+          maxLength: 2,
+        },
+      ),
     },
     { requiredKeys: [] },
   ),
@@ -163,9 +181,17 @@ const completion = fc.array(chunk, { maxLength: 6 }).map((chunks) => fold(chunks
 // with any code point and line breaks, logprobs whose tokens spell the text or not, tool calls with
 // arbitrary JSON arguments). Each is already what the accumulator would build, so it must come back as is.
 
-const tokens = fc.array(text.filter((t) => t !== ''), { minLength: 1, maxLength: 5 })
+const tokens = fc.array(
+  text.filter((t) => t !== ''),
+  { minLength: 1, maxLength: 5 },
+)
 const entryFor = (token: string) =>
-  fc.record({ token: fc.constant(token), logprob: number, bytes: fc.constant([...new TextEncoder().encode(token)]), top_logprobs: fc.constant([]) })
+  fc.record({
+    token: fc.constant(token),
+    logprob: number,
+    bytes: fc.constant([...new TextEncoder().encode(token)]),
+    top_logprobs: fc.constant([]),
+  })
 /** A text with its logprobs: tokens that spell it (split per token) or unrelated entries (spread). */
 const textWithLogprobs = fc.oneof(
   tokens.chain((parts) => fc.tuple(fc.constant(parts.join('')), fc.tuple(...parts.map(entryFor)))),
@@ -173,7 +199,10 @@ const textWithLogprobs = fc.oneof(
 )
 const directToolCall = (k: number) =>
   fc.record({
-    id: fc.oneof(fc.constant(''), text.map((t) => `call_${k}_${t}`)),
+    id: fc.oneof(
+      fc.constant(''),
+      text.map((t) => `call_${k}_${t}`),
+    ),
     type: fc.constant('function' as const),
     function: fc.record({ name: fc.constantFrom('get_weather', 'search', ''), arguments: json.map((v) => JSON.stringify(v)) }),
   })
@@ -188,7 +217,10 @@ const directChoice = (index: number) =>
       finish_reason: fc.option(fc.constantFrom('stop', 'length', 'tool_calls', 'content_filter')),
     })
     .chain((r) =>
-      fc.tuple(fc.constant(r), r.toolCount === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: r.toolCount }, (_, k) => directToolCall(k)))),
+      fc.tuple(
+        fc.constant(r),
+        r.toolCount === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: r.toolCount }, (_, k) => directToolCall(k))),
+      ),
     )
     .map(([r, toolCalls]) => {
       const message: Record<string, unknown> = { role: 'assistant', content: r.content?.[0] ?? null, refusal: r.refusal?.[0] ?? null }
@@ -202,14 +234,17 @@ const directChoice = (index: number) =>
       return { index, message, finish_reason: r.finish_reason, logprobs }
     })
 const directCompletion = fc
-  .record({
-    id: fc.oneof(fc.constant('chatcmpl-1'), text),
-    created: fc.integer({ min: 0, max: 2 ** 31 }),
-    model: text,
-    system_fingerprint: text.filter((t) => t !== ''),
-    indexes: fc.uniqueArray(fc.nat(4), { maxLength: 3 }).map((list) => list.sort((a, b) => a - b)),
-    usage: fc.record({ prompt_tokens: fc.nat(), completion_tokens: fc.nat(), total_tokens: fc.nat() }),
-  }, { requiredKeys: ['id', 'created', 'model', 'indexes'] })
+  .record(
+    {
+      id: fc.oneof(fc.constant('chatcmpl-1'), text),
+      created: fc.integer({ min: 0, max: 2 ** 31 }),
+      model: text,
+      system_fingerprint: text.filter((t) => t !== ''),
+      indexes: fc.uniqueArray(fc.nat(4), { maxLength: 3 }).map((list) => list.sort((a, b) => a - b)),
+      usage: fc.record({ prompt_tokens: fc.nat(), completion_tokens: fc.nat(), total_tokens: fc.nat() }),
+    },
+    { requiredKeys: ['id', 'created', 'model', 'indexes'] },
+  )
   .chain(({ indexes, ...top }) =>
     (indexes.length === 0 ? fc.constant([]) : fc.tuple(...indexes.map(directChoice))).map(
       (choices) => ({ ...top, object: 'chat.completion', choices }) as unknown as ChatCompletion,
@@ -248,7 +283,10 @@ describe('splitChatCompletion round trip (fast-check, fixed seed)', { timeout: 3
         fc.array(fc.nat(), { maxLength: 12 }),
         async (c, max, seed, cuts) => {
           const bytes = new TextEncoder().encode(toSSEText(c, { fragmentSize: { max, seed } }))
-          const pieces = splitAt(bytes, cuts.map((at) => at % (bytes.length + 1)))
+          const pieces = splitAt(
+            bytes,
+            cuts.map((at) => at % (bytes.length + 1)),
+          )
           expect(await accumulateChatCompletion(pieces)).toEqual(c)
         },
       ),
@@ -300,7 +338,14 @@ describe('splitChatCompletion round trip of OpenAI-shaped completions (fast-chec
     await fc.assert(
       fc.asyncProperty(directCompletion, fc.integer(), fc.array(fc.nat(), { maxLength: 12 }), async (c, seed, cuts) => {
         const bytes = new TextEncoder().encode(toSSEText(c, { fragmentSize: { min: 1, max: 9, seed } }))
-        expect(await accumulateChatCompletion(splitAt(bytes, cuts.map((at) => at % (bytes.length + 1))))).toEqual(c)
+        expect(
+          await accumulateChatCompletion(
+            splitAt(
+              bytes,
+              cuts.map((at) => at % (bytes.length + 1)),
+            ),
+          ),
+        ).toEqual(c)
       }),
       { seed: SEED, numRuns: 200 },
     )
@@ -310,8 +355,18 @@ describe('splitChatCompletion round trip of OpenAI-shaped completions (fast-chec
     fc.assert(
       fc.property(tokens, (parts) => {
         const c = {
-          id: 'c', object: 'chat.completion', created: 1, model: 'm',
-          choices: [{ index: 0, message: { role: 'assistant', content: parts.join(''), refusal: null }, finish_reason: 'stop', logprobs: { content: parts.map((token) => ({ token, logprob: -1, bytes: null, top_logprobs: [] })), refusal: null } }],
+          id: 'c',
+          object: 'chat.completion',
+          created: 1,
+          model: 'm',
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: parts.join(''), refusal: null },
+              finish_reason: 'stop',
+              logprobs: { content: parts.map((token) => ({ token, logprob: -1, bytes: null, top_logprobs: [] })), refusal: null },
+            },
+          ],
         } as unknown as ChatCompletion
         const contentChunks = splitChatCompletion(c, { fragmentSize: 1 }).slice(1, -1)
         expect(contentChunks.map((ch) => ch.choices[0]?.delta.content)).toEqual(parts)

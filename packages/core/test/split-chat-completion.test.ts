@@ -48,12 +48,25 @@ function fold(chunks: readonly object[]): ChatCompletion {
 
 /** A completion with the given choices and top-level fields (loosely typed: tests use provider shapes). */
 function completion(choices: Loose[], extra: Loose = {}): ChatCompletion {
-  return { id: 'chatcmpl-1', object: 'chat.completion', created: 1_700_000_000, model: 'gpt-test', choices, ...extra } as unknown as ChatCompletion
+  return {
+    id: 'chatcmpl-1',
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model: 'gpt-test',
+    choices,
+    ...extra,
+  } as unknown as ChatCompletion
 }
 
 /** One choice; `message` fields are added to an empty assistant message. */
 function choice(message: Loose, extra: Loose = {}): Loose {
-  return { index: 0, message: { role: 'assistant', content: null, refusal: null, ...message }, finish_reason: 'stop', logprobs: null, ...extra }
+  return {
+    index: 0,
+    message: { role: 'assistant', content: null, refusal: null, ...message },
+    finish_reason: 'stop',
+    logprobs: null,
+    ...extra,
+  }
 }
 
 const deltas = (chunks: ChatCompletionChunk[]) => chunks.map((c) => c.choices[0]?.delta as Loose | undefined)
@@ -91,7 +104,12 @@ describe('splitChatCompletion reproduces what OpenAI streamed', () => {
 describe('splitChatCompletion round trip of the recorded streams', () => {
   test.each(recordedFiles())('%s: accumulate → split → accumulate is stable', async (file) => {
     const first = await accumulateChatCompletion(readRecorded(file))
-    for (const options of [{}, { fragmentSize: 1 }, { fragmentSize: 7, usage: 'last' }, { fragmentSize: { min: 1, max: 20, seed: 3 } }] as const) {
+    for (const options of [
+      {},
+      { fragmentSize: 1 },
+      { fragmentSize: 7, usage: 'last' },
+      { fragmentSize: { min: 1, max: 20, seed: 3 } },
+    ] as const) {
       expect(await accumulateChatCompletion(toSSEText(first, options))).toEqual(first)
       expect(fold(splitChatCompletion(first, options))).toEqual(first)
     }
@@ -101,9 +119,16 @@ describe('splitChatCompletion round trip of the recorded streams', () => {
 describe('splitChatCompletion', () => {
   test('opens text with content "" and refusal null in the role chunk', () => {
     const chunks = splitChatCompletion(completion([choice({ content: 'Hello there' })]), { fragmentSize: 5 })
-    expect(deltas(chunks)).toEqual([{ role: 'assistant', content: '', refusal: null }, { content: 'Hello' }, { content: ' ther' }, { content: 'e' }, {}])
+    expect(deltas(chunks)).toEqual([
+      { role: 'assistant', content: '', refusal: null },
+      { content: 'Hello' },
+      { content: ' ther' },
+      { content: 'e' },
+      {},
+    ])
     expect(chunks.map((c) => c.choices[0]?.finish_reason)).toEqual([null, null, null, null, 'stop'])
-    for (const c of chunks) expect(c).toMatchObject({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'gpt-test' })
+    for (const c of chunks)
+      expect(c).toMatchObject({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'gpt-test' })
   })
 
   test('opens a refusal with content null and refusal ""', () => {
@@ -189,15 +214,34 @@ describe('splitChatCompletion', () => {
     const c = completion([choice({ content: 'Let me check.', tool_calls: [call] })])
     const chunks = splitChatCompletion(c)
     expect(deltas(chunks).find((d) => d?.tool_calls)).toEqual({
-      tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '', strict: true }, extra_content: { google: { thought_signature: 'sig' } } }],
+      tool_calls: [
+        {
+          index: 0,
+          id: 'call_1',
+          type: 'function',
+          function: { name: 'f', arguments: '', strict: true },
+          extra_content: { google: { thought_signature: 'sig' } },
+        },
+      ],
     })
     expect(fold(chunks)).toEqual(c)
   })
 
   test('leaves out the id of a call that had none, and numbers calls in order', () => {
-    const c = completion([choice({ tool_calls: [{ id: '', type: 'function', function: { name: 'a', arguments: '1' } }, { id: '', type: 'function', function: { name: 'b', arguments: '2' } }] })])
+    const c = completion([
+      choice({
+        tool_calls: [
+          { id: '', type: 'function', function: { name: 'a', arguments: '1' } },
+          { id: '', type: 'function', function: { name: 'b', arguments: '2' } },
+        ],
+      }),
+    ])
     const chunks = splitChatCompletion(c)
-    expect(deltas(chunks).flatMap((d) => (d?.tool_calls as Loose[] | undefined) ?? []).filter((t) => 'type' in t)).toEqual([
+    expect(
+      deltas(chunks)
+        .flatMap((d) => (d?.tool_calls as Loose[] | undefined) ?? [])
+        .filter((t) => 'type' in t),
+    ).toEqual([
       { index: 0, type: 'function', function: { name: 'a', arguments: '' } },
       { index: 1, type: 'function', function: { name: 'b', arguments: '' } },
     ])
@@ -207,7 +251,14 @@ describe('splitChatCompletion', () => {
   test.each([
     ['reasoning_content', { reasoning_content: 'Think' }, [{ reasoning_content: 'Thi' }, { reasoning_content: 'nk' }]],
     ['reasoning', { reasoning: 'Think' }, [{ reasoning: 'Thi' }, { reasoning: 'nk' }]],
-    ['both names', { reasoning_content: 'Think', reasoning: 'Think' }, [{ reasoning_content: 'Thi', reasoning: 'Thi' }, { reasoning_content: 'nk', reasoning: 'nk' }]],
+    [
+      'both names',
+      { reasoning_content: 'Think', reasoning: 'Think' },
+      [
+        { reasoning_content: 'Thi', reasoning: 'Thi' },
+        { reasoning_content: 'nk', reasoning: 'nk' },
+      ],
+    ],
     ['empty reasoning', { reasoning: '' }, [{ reasoning: '' }]],
   ])('writes reasoning back under the field name it came in: %s', (_name, fields, expected) => {
     const c = completion([choice({ ...fields, content: 'Answer' })])
@@ -216,8 +267,11 @@ describe('splitChatCompletion', () => {
     expect(fold(chunks)).toEqual(c)
   })
 
-  test('reasoning_details: streams text fragments under the entry\'s type and index', () => {
-    const details = [{ type: 'reasoning.text', text: 'abcdef', format: 'anthropic-claude-v1', index: 0 }, { type: 'reasoning.encrypted', data: 'xyz', index: 1 }]
+  test("reasoning_details: streams text fragments under the entry's type and index", () => {
+    const details = [
+      { type: 'reasoning.text', text: 'abcdef', format: 'anthropic-claude-v1', index: 0 },
+      { type: 'reasoning.encrypted', data: 'xyz', index: 1 },
+    ]
     const c = completion([choice({ reasoning: 'abcdef', reasoning_details: details })])
     const chunks = splitChatCompletion(c, { fragmentSize: 4 })
     expect(deltas(chunks).filter((d) => d?.reasoning_details)).toEqual([
@@ -228,10 +282,13 @@ describe('splitChatCompletion', () => {
     expect(fold(chunks)).toEqual(c)
   })
 
-  test('reasoning_details: places an entry without index where no other entry\'s key is', () => {
+  test("reasoning_details: places an entry without index where no other entry's key is", () => {
     // The accumulator keys an entry by (type, index ?? position in the delta): sent first at position
     // 0, the index-less entry would take the key of the later entry with index 0 and absorb it.
-    const details = [{ type: 'reasoning.summary', summary: 'first' }, { type: 'reasoning.summary', summary: 'second', index: 0 }]
+    const details = [
+      { type: 'reasoning.summary', summary: 'first' },
+      { type: 'reasoning.summary', summary: 'second', index: 0 },
+    ]
     const c = completion([choice({ reasoning_details: details })])
     const chunks = splitChatCompletion(c)
     expect(deltas(chunks).filter((d) => d?.reasoning_details)).toEqual([
@@ -281,10 +338,23 @@ describe('splitChatCompletion', () => {
   })
 
   test('interleaves n > 1 choices, one choice per chunk', () => {
-    const c = completion([choice({ content: 'aaaa' }), { ...choice({ content: 'bb' }), index: 1 }, { ...choice({ content: 'c' }), index: 3 }])
+    const c = completion([
+      choice({ content: 'aaaa' }),
+      { ...choice({ content: 'bb' }), index: 1 },
+      { ...choice({ content: 'c' }), index: 3 },
+    ])
     const chunks = splitChatCompletion(c, { fragmentSize: 2 })
     expect(chunks.map((ch) => `${ch.choices[0]?.index}:${ch.choices[0]?.delta.content ?? '-'}`)).toEqual([
-      '0:', '1:', '3:', '0:aa', '1:bb', '3:c', '0:aa', '1:-', '3:-', '0:-',
+      '0:',
+      '1:',
+      '3:',
+      '0:aa',
+      '1:bb',
+      '3:c',
+      '0:aa',
+      '1:-',
+      '3:-',
+      '0:-',
     ])
     expect(fold(chunks)).toEqual(c)
   })
@@ -299,7 +369,14 @@ describe('splitChatCompletion', () => {
   test('usage chunk (default): a last chunk with choices [] and usage null on the others', () => {
     const usage = { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5, completion_tokens_details: { reasoning_tokens: 0 } }
     const chunks = splitChatCompletion(completion([choice({ content: 'Hi' })], { usage }))
-    expect(chunks.at(-1)).toEqual({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'gpt-test', choices: [], usage })
+    expect(chunks.at(-1)).toEqual({
+      id: 'chatcmpl-1',
+      object: 'chat.completion.chunk',
+      created: 1_700_000_000,
+      model: 'gpt-test',
+      choices: [],
+      usage,
+    })
     expect(chunks.slice(0, -1).every((ch) => ch.usage === null)).toBe(true)
   })
 
@@ -311,12 +388,20 @@ describe('splitChatCompletion', () => {
   })
 
   test('usage none: no usage anywhere', () => {
-    const chunks = splitChatCompletion(completion([choice({ content: 'Hi' })], { usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }), { usage: 'none' })
+    const chunks = splitChatCompletion(
+      completion([choice({ content: 'Hi' })], { usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }),
+      { usage: 'none' },
+    )
     expect(chunks.every((ch) => !('usage' in ch))).toBe(true)
   })
 
   test('carries service_tier and system_fingerprint on every chunk, top-level extras on the first', () => {
-    const c = completion([choice({ content: 'Hi' })], { service_tier: 'default', system_fingerprint: 'fp_1', citations: ['https://a'], x_groq: { id: 'req_1' } })
+    const c = completion([choice({ content: 'Hi' })], {
+      service_tier: 'default',
+      system_fingerprint: 'fp_1',
+      citations: ['https://a'],
+      x_groq: { id: 'req_1' },
+    })
     const chunks = splitChatCompletion(c)
     for (const ch of chunks) expect(ch).toMatchObject({ service_tier: 'default', system_fingerprint: 'fp_1' })
     expect(chunks[0]).toMatchObject({ citations: ['https://a'], x_groq: { id: 'req_1' } })
@@ -326,11 +411,18 @@ describe('splitChatCompletion', () => {
 
   test('carries message extras on the role chunk and choice extras on the finish chunk', () => {
     const c = completion([
-      choice({ content: 'Hi', search_results: [{ url: 'https://a' }], channel: 'final' }, { content_filter_results: { hate: { filtered: false } }, native_finish_reason: 'stop' }),
+      choice(
+        { content: 'Hi', search_results: [{ url: 'https://a' }], channel: 'final' },
+        { content_filter_results: { hate: { filtered: false } }, native_finish_reason: 'stop' },
+      ),
     ])
     const chunks = splitChatCompletion(c)
     expect(chunks[0]?.choices[0]?.delta).toMatchObject({ search_results: [{ url: 'https://a' }], channel: 'final' })
-    expect(chunks.at(-1)?.choices[0]).toMatchObject({ finish_reason: 'stop', content_filter_results: { hate: { filtered: false } }, native_finish_reason: 'stop' })
+    expect(chunks.at(-1)?.choices[0]).toMatchObject({
+      finish_reason: 'stop',
+      content_filter_results: { hate: { filtered: false } },
+      native_finish_reason: 'stop',
+    })
     expect(fold(chunks)).toEqual(c)
   })
 
@@ -347,7 +439,16 @@ describe('splitChatCompletion', () => {
 
   test('sends one metadata chunk for a completion without choices', () => {
     const c = completion([], { system_fingerprint: 'fp' })
-    expect(splitChatCompletion(c)).toEqual([{ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'gpt-test', system_fingerprint: 'fp', choices: [] }])
+    expect(splitChatCompletion(c)).toEqual([
+      {
+        id: 'chatcmpl-1',
+        object: 'chat.completion.chunk',
+        created: 1_700_000_000,
+        model: 'gpt-test',
+        system_fingerprint: 'fp',
+        choices: [],
+      },
+    ])
     expect(fold(splitChatCompletion(c))).toEqual(c)
   })
 
@@ -369,7 +470,9 @@ describe('splitChatCompletion', () => {
     const a = splitChatCompletion(c, { fragmentSize: { min: 2, max: 5, seed: 42 } })
     expect(splitChatCompletion(c, { fragmentSize: { min: 2, max: 5, seed: 42 } })).toEqual(a)
     expect(splitChatCompletion(c, { fragmentSize: { min: 2, max: 5, seed: 43 } })).not.toEqual(a)
-    const lengths = deltas(a).slice(1, -2).map((d) => (d?.content as string).length)
+    const lengths = deltas(a)
+      .slice(1, -2)
+      .map((d) => (d?.content as string).length)
     expect(Math.min(...lengths)).toBeGreaterThanOrEqual(2)
     expect(Math.max(...lengths)).toBeLessThanOrEqual(5)
     expect(new Set(lengths).size).toBeGreaterThan(1)
@@ -399,13 +502,25 @@ describe('splitChatCompletion', () => {
   })
 
   test('returns fresh objects: mutating the chunks leaves the completion alone', () => {
-    const c = completion([choice({ content: 'Hi', annotations: [{ a: 1 }] }, { logprobs: { content: [{ token: 'Hi', logprob: 0, bytes: null, top_logprobs: [] }], refusal: null } })], {
-      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-      citations: ['x'],
-    })
+    const c = completion(
+      [
+        choice(
+          { content: 'Hi', annotations: [{ a: 1 }] },
+          { logprobs: { content: [{ token: 'Hi', logprob: 0, bytes: null, top_logprobs: [] }], refusal: null } },
+        ),
+      ],
+      {
+        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+        citations: ['x'],
+      },
+    )
     const before = structuredClone(c)
     for (const ch of splitChatCompletion(c)) {
-      const anyChunk = ch as unknown as { usage?: Loose; citations?: unknown[]; choices: Array<{ delta: Loose; logprobs: { content: Loose[] } | null }> }
+      const anyChunk = ch as unknown as {
+        usage?: Loose
+        citations?: unknown[]
+        choices: Array<{ delta: Loose; logprobs: { content: Loose[] } | null }>
+      }
       if (anyChunk.usage) anyChunk.usage.prompt_tokens = 99
       anyChunk.citations?.push('y')
       for (const c of anyChunk.choices) {
@@ -418,8 +533,18 @@ describe('splitChatCompletion', () => {
 
   test('runs its TSDoc example', () => {
     const c = {
-      id: 'c1', object: 'chat.completion' as const, created: 1, model: 'm',
-      choices: [{ index: 0, message: { role: 'assistant' as const, content: 'Hello!', refusal: null }, finish_reason: 'stop' as const, logprobs: null }],
+      id: 'c1',
+      object: 'chat.completion' as const,
+      created: 1,
+      model: 'm',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant' as const, content: 'Hello!', refusal: null },
+          finish_reason: 'stop' as const,
+          logprobs: null,
+        },
+      ],
     }
     const chunks = splitChatCompletion(c, { fragmentSize: 3 })
     expect(chunks.map((ch) => ch.choices[0]?.delta.content)).toEqual(['', 'Hel', 'lo!', undefined])
@@ -457,7 +582,9 @@ describe('toSSEStream and toSSEText', () => {
   })
 
   test('keeps -0 (JSON.stringify would write 0)', async () => {
-    const negativeZero = completion([choice({ content: 'x' }, { logprobs: { content: [{ token: 'x', logprob: -0, bytes: null, top_logprobs: [] }], refusal: null } })])
+    const negativeZero = completion([
+      choice({ content: 'x' }, { logprobs: { content: [{ token: 'x', logprob: -0, bytes: null, top_logprobs: [] }], refusal: null } }),
+    ])
     expect(toSSEText(negativeZero)).toContain('"logprob":-0')
     const back = await accumulateChatCompletion(toSSEText(negativeZero))
     expect(Object.is(back.choices[0]?.logprobs?.content?.[0]?.logprob, -0)).toBe(true)
@@ -477,8 +604,18 @@ describe('toSSEStream and toSSEText', () => {
 
   test('runs the TSDoc examples', async () => {
     const example = {
-      id: 'c1', object: 'chat.completion' as const, created: 1, model: 'm',
-      choices: [{ index: 0, message: { role: 'assistant' as const, content: 'Hello!', refusal: null }, finish_reason: 'stop' as const, logprobs: null }],
+      id: 'c1',
+      object: 'chat.completion' as const,
+      created: 1,
+      model: 'm',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant' as const, content: 'Hello!', refusal: null },
+          finish_reason: 'stop' as const,
+          logprobs: null,
+        },
+      ],
     }
     const body = toSSEStream(example, { fragmentSize: { max: 4, seed: 7 } })
     expect(await accumulateChatCompletion(body)).toEqual(example)

@@ -26,8 +26,7 @@ const qwenText = [
   String.raw`{"choices":[{"delta":{"content":"point to curated online"},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1770764906,"system_fingerprint":null,"model":"qwen3-max","id":"chatcmpl-d2d6aab7-cbca-970f-8aa6-7d58c9724733"}`,
 ]
 
-const recorded = (payloads: string[], lineEnd = '\n') =>
-  bytes(payloads.map((payload) => `data: ${payload}${lineEnd}${lineEnd}`).join(''))
+const recorded = (payloads: string[], lineEnd = '\n') => bytes(payloads.map((payload) => `data: ${payload}${lineEnd}${lineEnd}`).join(''))
 
 function decodeError(result: DecodeResult): DeltafoldError {
   expect(result.error).toBeInstanceOf(DeltafoldError)
@@ -121,80 +120,96 @@ describe('hostile inputs', () => {
     expect(decodeChunks(['event: ping\ndata: {}\n\n']).events).toEqual([{ type: 'ping', data: '{}', lastEventId: '' }])
   })
 
-  test('#10: 20 MiB with no LF fails with event_too_large at the limit, earlier events intact, memory bounded', () => {
-    const events: string[] = []
-    const decoder = createSSEDecoder({ onEvent: (e) => events.push(e.data) })
-    decoder.feed('data: before\n\n')
-    const piece = new Uint8Array(MiB).fill(0x61)
-    let fed = 0
-    let error: unknown
-    try {
-      decoder.feed('data: ')
-      for (; fed < 20 * MiB; fed += piece.length) decoder.feed(piece)
-    } catch (e) {
-      error = e
-    }
-    expect(error).toMatchObject({ code: 'event_too_large', eventNumber: 2, byteOffset: 14 })
-    // It threw on the chunk that crossed 16 MiB: it never held more than the limit plus one chunk.
-    expect(fed).toBe(15 * MiB)
-    expect(events).toEqual(['before'])
-    expect(() => decoder.feed('data: after\n\n')).toThrow(DeltafoldError)
-  }, HEAVY_TEST_TIMEOUT)
+  test(
+    '#10: 20 MiB with no LF fails with event_too_large at the limit, earlier events intact, memory bounded',
+    () => {
+      const events: string[] = []
+      const decoder = createSSEDecoder({ onEvent: (e) => events.push(e.data) })
+      decoder.feed('data: before\n\n')
+      const piece = new Uint8Array(MiB).fill(0x61)
+      let fed = 0
+      let error: unknown
+      try {
+        decoder.feed('data: ')
+        for (; fed < 20 * MiB; fed += piece.length) decoder.feed(piece)
+      } catch (e) {
+        error = e
+      }
+      expect(error).toMatchObject({ code: 'event_too_large', eventNumber: 2, byteOffset: 14 })
+      // It threw on the chunk that crossed 16 MiB: it never held more than the limit plus one chunk.
+      expect(fed).toBe(15 * MiB)
+      expect(events).toEqual(['before'])
+      expect(() => decoder.feed('data: after\n\n')).toThrow(DeltafoldError)
+    },
+    HEAVY_TEST_TIMEOUT,
+  )
 
-  test('#11: endless `data: x\\n` with no blank line fails with event_too_large at the limit, earlier events intact', () => {
-    const events: string[] = []
-    const decoder = createSSEDecoder({ onEvent: (e) => events.push(e.data) })
-    decoder.feed('data: before\n\n')
-    const piece = bytes('data: x\n'.repeat(8192)) // 64 KiB
-    let lines = 0
-    let error: unknown
-    try {
-      for (; lines < 12 * 1024 * 1024; lines += 8192) decoder.feed(piece)
-    } catch (e) {
-      error = e
-    }
-    expect(error).toBeInstanceOf(DeltafoldError)
-    expect(error).toMatchObject({ code: 'event_too_large', eventNumber: 2 })
-    // Data after k lines is 2k - 1 long: the next line (7) plus the buffered data first passes 16 MiB
-    // at k = 8 Mi - 2, so the failing line is number 8 Mi - 1, at byte 14 + (8 Mi - 2) * 8.
-    expect((error as DeltafoldError).byteOffset).toBe(14 + (8 * MiB - 2) * 8)
-    expect(lines).toBe(8 * MiB - 8192)
-    expect(events).toEqual(['before'])
-  }, HEAVY_TEST_TIMEOUT)
+  test(
+    '#11: endless `data: x\\n` with no blank line fails with event_too_large at the limit, earlier events intact',
+    () => {
+      const events: string[] = []
+      const decoder = createSSEDecoder({ onEvent: (e) => events.push(e.data) })
+      decoder.feed('data: before\n\n')
+      const piece = bytes('data: x\n'.repeat(8192)) // 64 KiB
+      let lines = 0
+      let error: unknown
+      try {
+        for (; lines < 12 * 1024 * 1024; lines += 8192) decoder.feed(piece)
+      } catch (e) {
+        error = e
+      }
+      expect(error).toBeInstanceOf(DeltafoldError)
+      expect(error).toMatchObject({ code: 'event_too_large', eventNumber: 2 })
+      // Data after k lines is 2k - 1 long: the next line (7) plus the buffered data first passes 16 MiB
+      // at k = 8 Mi - 2, so the failing line is number 8 Mi - 1, at byte 14 + (8 Mi - 2) * 8.
+      expect((error as DeltafoldError).byteOffset).toBe(14 + (8 * MiB - 2) * 8)
+      expect(lines).toBe(8 * MiB - 8192)
+      expect(events).toEqual(['before'])
+    },
+    HEAVY_TEST_TIMEOUT,
+  )
 
-  test('#12: an 8 MiB single line fed in 1,460-byte chunks decodes exactly (linearity is measured in bench/)', () => {
-    const unit = 'ab€😀{"x":1}' // 1 + 1 + 3 + 4 + 7 = 16 bytes, so chunk edges fall inside sequences
-    const payload = unit.repeat((8 * MiB) / 16)
-    const raw = bytes(`data: ${payload}\n\n`)
-    const pieces = splitEvery(raw, 1460)
-    expect(pieces.length).toBeGreaterThan(5000)
-    const { events, error, positions } = decodeChunks(pieces)
-    expect(error).toBeUndefined()
-    expect(events).toHaveLength(1)
-    expect(events[0]?.data.length).toBe(payload.length)
-    expect(events[0]?.data === payload).toBe(true)
-    expect(positions).toEqual([raw.length - 1])
-  }, HEAVY_TEST_TIMEOUT)
+  test(
+    '#12: an 8 MiB single line fed in 1,460-byte chunks decodes exactly (linearity is measured in bench/)',
+    () => {
+      const unit = 'ab€😀{"x":1}' // 1 + 1 + 3 + 4 + 7 = 16 bytes, so chunk edges fall inside sequences
+      const payload = unit.repeat((8 * MiB) / 16)
+      const raw = bytes(`data: ${payload}\n\n`)
+      const pieces = splitEvery(raw, 1460)
+      expect(pieces.length).toBeGreaterThan(5000)
+      const { events, error, positions } = decodeChunks(pieces)
+      expect(error).toBeUndefined()
+      expect(events).toHaveLength(1)
+      expect(events[0]?.data.length).toBe(payload.length)
+      expect(events[0]?.data === payload).toBe(true)
+      expect(positions).toEqual([raw.length - 1])
+    },
+    HEAVY_TEST_TIMEOUT,
+  )
 
-  test('#13: 10^6 `data: {}\\n\\n` events in one chunk all arrive, with exact positions', () => {
-    const n = 1_000_000
-    let count = 0
-    let wrong = 0
-    let lastPosition = -1
-    const decoder = createSSEDecoder({
-      onEvent(event) {
-        if (event.data !== '{}' || event.type !== 'message') wrong++
-        count++
-        if (count === n) lastPosition = decoder.position()
-      },
-    })
-    decoder.feed(bytes('data: {}\n\n'.repeat(n)))
-    decoder.end()
-    expect(count).toBe(n)
-    expect(wrong).toBe(0)
-    expect(decoder.eventCount).toBe(n)
-    expect(lastPosition).toBe(n * 10 - 1)
-  }, HEAVY_TEST_TIMEOUT)
+  test(
+    '#13: 10^6 `data: {}\\n\\n` events in one chunk all arrive, with exact positions',
+    () => {
+      const n = 1_000_000
+      let count = 0
+      let wrong = 0
+      let lastPosition = -1
+      const decoder = createSSEDecoder({
+        onEvent(event) {
+          if (event.data !== '{}' || event.type !== 'message') wrong++
+          count++
+          if (count === n) lastPosition = decoder.position()
+        },
+      })
+      decoder.feed(bytes('data: {}\n\n'.repeat(n)))
+      decoder.end()
+      expect(count).toBe(n)
+      expect(wrong).toBe(0)
+      expect(decoder.eventCount).toBe(n)
+      expect(lastPosition).toBe(n * 10 - 1)
+    },
+    HEAVY_TEST_TIMEOUT,
+  )
 
   test('#14: EOF in the middle of an event: not dispatched by default, dispatched with dispatchUnterminated', () => {
     for (const tail of ['data: {"b":', 'data: {"b":2}\n', 'data: {"b":2}\r']) {

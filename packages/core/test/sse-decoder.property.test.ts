@@ -58,10 +58,7 @@ const longEvents = sseTextWith(1, 100)
 const decoderOptions: fc.Arbitrary<SSEDecoderOptions> = fc
   .record({
     dispatchUnterminated: fc.boolean(),
-    maxEventBytes: fc.oneof(
-      { weight: 3, arbitrary: fc.constant(undefined) },
-      { weight: 1, arbitrary: fc.integer({ min: 1, max: 48 }) },
-    ),
+    maxEventBytes: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 48 }) }),
   })
   .map(({ dispatchUnterminated, maxEventBytes }) =>
     maxEventBytes === undefined ? { dispatchUnterminated } : { dispatchUnterminated, maxEventBytes },
@@ -72,7 +69,19 @@ const rawPiece = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .constantFrom([0xef, 0xbb, 0xbf], [0xe2, 0x82, 0xac], [0xe2, 0x82], [0xf0, 0x9f, 0x98, 0x80], [0xf0, 0x9f], [0xff], [0x80], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xc2, 0x85], [0xe2, 0x80, 0xa8])
+      .constantFrom(
+        [0xef, 0xbb, 0xbf],
+        [0xe2, 0x82, 0xac],
+        [0xe2, 0x82],
+        [0xf0, 0x9f, 0x98, 0x80],
+        [0xf0, 0x9f],
+        [0xff],
+        [0x80],
+        [0xc0, 0xaf],
+        [0xed, 0xa0, 0x80],
+        [0xc2, 0x85],
+        [0xe2, 0x80, 0xa8],
+      )
       .map((raw) => Uint8Array.from(raw)),
   },
   { weight: 2, arbitrary: fc.constantFrom('x', ':', ' ', '9', '\0').map((text) => bytes(text)) },
@@ -121,9 +130,7 @@ function reference(input: string | Uint8Array, options: SSEDecoderOptions = {}):
   const max = options.maxEventBytes ?? 16 * 1024 * 1024
   const unit = (i: number) => (typeof input === 'string' ? input.charCodeAt(i) : input[i])
   const decodeRange = (start: number, end: number) =>
-    typeof input === 'string'
-      ? input.slice(start, end)
-      : new TextDecoder('utf-8', { ignoreBOM: true }).decode(input.subarray(start, end))
+    typeof input === 'string' ? input.slice(start, end) : new TextDecoder('utf-8', { ignoreBOM: true }).decode(input.subarray(start, end))
 
   const lines: Array<{ start: number; text: string; terminated: boolean }> = []
   let start = 0
@@ -238,12 +245,20 @@ const splits: Array<[string, Units, Split]> = [
   [
     'before and after every CR and LF',
     'bytes',
-    (_t, raw) => splitAt(raw, [...raw.keys()].filter((i) => raw[i] === 10 || raw[i] === 13).flatMap((i) => [i, i + 1])),
+    (_t, raw) =>
+      splitAt(
+        raw,
+        [...raw.keys()].filter((i) => raw[i] === 10 || raw[i] === 13).flatMap((i) => [i, i + 1]),
+      ),
   ],
   [
     'inside every UTF-8 sequence',
     'bytes',
-    (_t, raw) => splitAt(raw, [...raw.keys()].filter((i) => (raw[i] ?? 0) >= 0x80).map((i) => i + 1)),
+    (_t, raw) =>
+      splitAt(
+        raw,
+        [...raw.keys()].filter((i) => (raw[i] ?? 0) >= 0x80).map((i) => i + 1),
+      ),
   ],
   ['at random bytes', 'bytes', (_t, raw, positions) => splitAt(raw, mod(positions, raw.length))],
   ['at random code units', 'utf16', (text, _raw, positions) => splitAt(text, mod(positions, text.length))],

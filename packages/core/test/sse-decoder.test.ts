@@ -51,10 +51,7 @@ const wpt: Record<string, WptCase> = {
     events: [ev('2'), ev('3')],
   },
   'format-comments.any.js': {
-    body: served(
-      `data:1\r:\0\n:\r\ndata:2\n:${longComment}\rdata:3\n:data:fail\r:${longComment}\ndata:4\n`,
-      'none',
-    ),
+    body: served(`data:1\r:\0\n:\r\ndata:2\n:${longComment}\rdata:3\n:data:fail\r:${longComment}\ndata:4\n`, 'none'),
     events: [ev('1\n2\n3\n4')],
     comments: ['\0', '', longComment, 'data:fail', longComment],
   },
@@ -111,10 +108,7 @@ const wpt: Record<string, WptCase> = {
     ]),
   ),
   'format-field-parsing.any.js': {
-    body: served(
-      'data:\0\ndata:  2\rData:1\ndata\0:2\ndata:1\r\0data:4\nda-ta:3\rdata_5\ndata:3\rdata:\r\n data:32\ndata:4\n',
-      'none',
-    ),
+    body: served('data:\0\ndata:  2\rData:1\ndata\0:2\ndata:1\r\0data:4\nda-ta:3\rdata_5\ndata:3\rdata:\r\n data:32\ndata:4\n', 'none'),
     events: [ev('\0\n 2\n1\n3\n\n4')],
   },
   'format-field-retry.any.js': {

@@ -17,7 +17,13 @@ function sse(...payloads: Array<object | string>): string {
 }
 
 function delta(content: string, finish: string | null = null): object {
-  return { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: finish }] }
+  return {
+    id: 'c1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'm',
+    choices: [{ index: 0, delta: { content }, finish_reason: finish }],
+  }
 }
 
 const encoder = new TextEncoder()
@@ -164,7 +170,8 @@ describe('cancellation', () => {
       [Symbol.iterator]() {
         const pieces = [sse(delta('Hi')), sse('[DONE]'), 'garbage']
         return {
-          next: () => (reads < pieces.length ? { done: false as const, value: pieces[reads++]! } : { done: true as const, value: undefined }),
+          next: () =>
+            reads < pieces.length ? { done: false as const, value: pieces[reads++]! } : { done: true as const, value: undefined },
           return: () => {
             returns++
             return { done: true as const, value: undefined }

@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest'
-import { DeltafoldError, createChatCompletionStreamParser, type ChatCompletionChunk, type CompletionEvent, type ServerSentEvent } from '@deltafold/core'
+import {
+  DeltafoldError,
+  createChatCompletionStreamParser,
+  type ChatCompletionChunk,
+  type CompletionEvent,
+  type ServerSentEvent,
+} from '@deltafold/core'
 import type { ChatChunkTranslator, TranslatorPosition } from '../src/chat/chat-chunk-translator.js'
 import { createTranslatingStreamParser } from '../src/chat/chat-completion-stream-parser.js'
 
@@ -9,7 +15,8 @@ function toyTranslator(log: TranslatorPosition[]): ChatChunkTranslator {
     push(event: ServerSentEvent, position: TranslatorPosition) {
       log.push(position)
       if (event.type === 'text') return [{ choices: [{ index: 0, delta: { content: event.data } }] } as unknown as ChatCompletionChunk]
-      if (event.type === 'stop') return [{ choices: [{ index: 0, delta: {}, finish_reason: event.data }] } as unknown as ChatCompletionChunk]
+      if (event.type === 'stop')
+        return [{ choices: [{ index: 0, delta: {}, finish_reason: event.data }] } as unknown as ChatCompletionChunk]
       if (event.type === 'bad') throw new DeltafoldError('unexpected_event', `Unexpected ${event.type}`)
       return []
     },
@@ -53,6 +60,11 @@ describe('the translator hook of the stream parser', () => {
         return e
       }
     })()
-    expect(error).toMatchObject({ code: 'unexpected_event', eventNumber: 2, byteOffset: input.length - 1, partial: { choices: [{ message: { content: 'Hi' } }] } })
+    expect(error).toMatchObject({
+      code: 'unexpected_event',
+      eventNumber: 2,
+      byteOffset: input.length - 1,
+      partial: { choices: [{ message: { content: 'Hi' } }] },
+    })
   })
 })

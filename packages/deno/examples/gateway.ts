@@ -98,7 +98,9 @@ const DROPPED_RESPONSE_HEADERS = ['connection', 'keep-alive', 'transfer-encoding
  */
 export function createGatewayHandler(options: GatewayOptions): (request: Request) => Promise<Response> {
   if (typeof options !== 'object' || options === null || options.upstream === undefined) {
-    throw new TypeError("createGatewayHandler() needs the upstream base URL: createGatewayHandler({ upstream: 'http://127.0.0.1:8080/v1/' })")
+    throw new TypeError(
+      "createGatewayHandler() needs the upstream base URL: createGatewayHandler({ upstream: 'http://127.0.0.1:8080/v1/' })",
+    )
   }
   const base = new URL(options.upstream)
   if (!base.pathname.endsWith('/')) base.pathname += '/'
@@ -130,10 +132,13 @@ export function createGatewayHandler(options: GatewayOptions): (request: Request
 
     const exchange: GatewayExchange = { request, upstreamUrl: target.href, status: upstream.status, normalized }
     const tap = new ChatCompletionTapStream(options.tap)
-    tap.finalChatCompletion().then(
-      (completion) => onCompletion(completion, exchange),
-      (error) => onError(error, exchange),
-    ).catch((error) => console.error('gateway: a callback threw:', error))
+    tap
+      .finalChatCompletion()
+      .then(
+        (completion) => onCompletion(completion, exchange),
+        (error) => onError(error, exchange),
+      )
+      .catch((error) => console.error('gateway: a callback threw:', error))
     const source = normalized ? upstream.body.pipeThrough(new ChatCompletionNormalizeStream(options.normalize)) : upstream.body
     return new Response(source.pipeThrough(tap), init)
   }

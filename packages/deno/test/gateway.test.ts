@@ -3,7 +3,11 @@ import { accumulateChatCompletion, type ChatCompletion, createChatCompletionNorm
 import { createGatewayHandler, type GatewayExchange } from '../examples/gateway.ts'
 import { deferred, readFixture, serve, trickle, within } from './helpers.ts'
 
-const FIXTURES = ['simonw-llm/openai-gpt-4o-mini-tool-call.sse', 'openai-node/gpt-4o-content-logprobs.sse', 'vercel-ai/deepseek-reasoner-reasoning.sse']
+const FIXTURES = [
+  'simonw-llm/openai-gpt-4o-mini-tool-call.sse',
+  'openai-node/gpt-4o-content-logprobs.sse',
+  'vercel-ai/deepseek-reasoner-reasoning.sse',
+]
 
 for (const name of FIXTURES) {
   Deno.test(`gateway: streams ${name} to the client unchanged and accumulates the same completion`, async () => {
@@ -11,7 +15,9 @@ for (const name of FIXTURES) {
     const seen = deferred<{ path: string; body: string }>()
     const upstream = serve(async (request) => {
       seen.resolve({ path: new URL(request.url).pathname, body: await request.text() })
-      return new Response(trickle(bytes, Math.max(61, Math.ceil(bytes.length / 64))), { headers: { 'content-type': 'text/event-stream; charset=utf-8' } })
+      return new Response(trickle(bytes, Math.max(61, Math.ceil(bytes.length / 64))), {
+        headers: { 'content-type': 'text/event-stream; charset=utf-8' },
+      })
     })
     const completed = deferred<{ completion: ChatCompletion; exchange: GatewayExchange }>()
     const proxy = serve(
@@ -80,7 +86,13 @@ Deno.test('gateway: a malformed upstream stream still reaches the client whole; 
     'data: {oops\n\ndata: [DONE]\n\n'
   const upstream = serve(() => new Response(body, { headers: { 'content-type': 'text/event-stream' } }))
   const failed = deferred<unknown>()
-  const proxy = serve(createGatewayHandler({ upstream: upstream.url, onCompletion: () => failed.reject(new Error('completed')), onError: (e) => failed.resolve(e) }))
+  const proxy = serve(
+    createGatewayHandler({
+      upstream: upstream.url,
+      onCompletion: () => failed.reject(new Error('completed')),
+      onError: (e) => failed.resolve(e),
+    }),
+  )
   try {
     const response = await fetch(`${proxy.url}/chat/completions`, { method: 'POST', body: '{}' })
     equal(await response.text(), body)
@@ -96,7 +108,9 @@ Deno.test('gateway: a malformed upstream stream still reaches the client whole; 
 
 Deno.test('gateway: passes a non-2xx upstream response through without accumulating it', async () => {
   const errorBody = '{"error":{"message":"Rate limited","type":"rate_limit"}}'
-  const upstream = serve(() => new Response(errorBody, { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '3' } }))
+  const upstream = serve(
+    () => new Response(errorBody, { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '3' } }),
+  )
   let calls = 0
   const proxy = serve(createGatewayHandler({ upstream: upstream.url, onCompletion: () => calls++, onError: () => calls++ }))
   try {
@@ -124,7 +138,11 @@ Deno.test('gateway: a client that goes away mid-stream aborts the upstream and r
   )
   const failed = deferred<unknown>()
   const proxy = serve(
-    createGatewayHandler({ upstream: upstream.url, onCompletion: () => failed.resolve(new Error('completed')), onError: (error) => failed.resolve(error) }),
+    createGatewayHandler({
+      upstream: upstream.url,
+      onCompletion: () => failed.resolve(new Error('completed')),
+      onError: (error) => failed.resolve(error),
+    }),
   )
   try {
     const controller = new AbortController()

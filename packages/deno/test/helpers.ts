@@ -23,7 +23,11 @@ export function serve(handler: (request: Request) => Response | Promise<Response
 }
 
 /** A stream of `bytes` in pieces of `size`, yielding to the event loop between pieces like a network would. */
-export function trickle(bytes: Uint8Array, size: number, options: { hangAtEnd?: boolean; onCancel?: () => void } = {}): ReadableStream<Uint8Array> {
+export function trickle(
+  bytes: Uint8Array,
+  size: number,
+  options: { hangAtEnd?: boolean; onCancel?: () => void } = {},
+): ReadableStream<Uint8Array> {
   let offset = 0
   return new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -43,7 +43,8 @@ const DROPPED = ['host', 'connection', 'keep-alive', 'transfer-encoding', 'upgra
 export function createProxy(options: ProxyOptions): Server {
   const base = new URL(options.upstream)
   if (!base.pathname.endsWith('/')) base.pathname += '/'
-  const onCompletion = options.onCompletion ?? ((completion) => console.log(JSON.stringify({ id: completion.id, usage: completion.usage ?? null })))
+  const onCompletion =
+    options.onCompletion ?? ((completion) => console.log(JSON.stringify({ id: completion.id, usage: completion.usage ?? null })))
   const onError = options.onError ?? ((error) => console.error('proxy: the fold failed:', error))
 
   return createServer((request: IncomingMessage, response: ServerResponse) => {

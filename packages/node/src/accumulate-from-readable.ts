@@ -51,7 +51,10 @@ export async function accumulateFromReadable(readable: Readable, options: Accumu
           // checkResponse looks at `locked` on every response but reads the body only for an error (up
           // to its limit, then cancelled): the web view of the readable, with its listeners, is made
           // only then.
-          body: { locked: false, getReader: () => (Readable.toWeb(readable) as ReadableStream<Uint8Array>).getReader() } as ReadableStream<Uint8Array>,
+          body: {
+            locked: false,
+            getReader: () => (Readable.toWeb(readable) as ReadableStream<Uint8Array>).getReader(),
+          } as ReadableStream<Uint8Array>,
           text: () => Promise.resolve(''),
         },
         options.signal,

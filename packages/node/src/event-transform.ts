@@ -99,7 +99,10 @@ class ChatCompletionEventTransform extends Transform implements EventTransform {
     let completion: ChatCompletion
     try {
       if (!this.#allowEmpty && this.#accumulator.chunkCount === 0) {
-        throw new DeltafoldError('empty_stream', 'The stream ended with no chunk (not an event stream, or only comments or [DONE]); pass allowEmpty: true to accept it')
+        throw new DeltafoldError(
+          'empty_stream',
+          'The stream ended with no chunk (not an event stream, or only comments or [DONE]); pass allowEmpty: true to accept it',
+        )
       }
       completion = this.#accumulator.finish()
     } catch (error) {

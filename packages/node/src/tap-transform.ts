@@ -1,10 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream'
-import {
-  createChatCompletionTap,
-  type ChatCompletion,
-  type ChatCompletionTap,
-  type ChatCompletionTapOptions,
-} from '@deltafold/core'
+import { createChatCompletionTap, type ChatCompletion, type ChatCompletionTap, type ChatCompletionTapOptions } from '@deltafold/core'
 
 /** The byte `stream.Transform` returned by {@link createTapTransform}. */
 export interface TapTransform extends Transform {

@@ -24,13 +24,17 @@ describe('accumulateFromReadable', () => {
   })
 
   test('a non-2xx statusCode is a ProviderError http_error with the parsed body', async () => {
-    const error = await accumulateFromReadable(fakeResponse(503, 'application/json', '{"error":{"message":"overloaded"}}')).catch((e: unknown) => e)
+    const error = await accumulateFromReadable(fakeResponse(503, 'application/json', '{"error":{"message":"overloaded"}}')).catch(
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(ProviderError)
     expect(error).toMatchObject({ code: 'http_error', status: 503, error: { error: { message: 'overloaded' } } })
   })
 
   test('a 200 JSON body that is neither a completion nor an error is not_event_stream, quoting its head', async () => {
-    const error = (await accumulateFromReadable(fakeResponse(200, 'application/json', '{"id":"x"}')).catch((e: unknown) => e)) as DeltafoldError
+    const error = (await accumulateFromReadable(fakeResponse(200, 'application/json', '{"id":"x"}')).catch(
+      (e: unknown) => e,
+    )) as DeltafoldError
     expect(error).toBeInstanceOf(DeltafoldError)
     expect(error.code).toBe('not_event_stream')
     expect(error.message).toContain('{\\"id\\":\\"x\\"}')
@@ -68,7 +72,10 @@ describe('accumulateFromReadable', () => {
     const readable = new Readable({ read() {} })
     readable.push(sse(delta('a')))
     setTimeout(() => readable.destroy(), 5)
-    await expect(accumulateFromReadable(readable)).rejects.toMatchObject({ code: 'stream_failed', cause: { code: 'ERR_STREAM_PREMATURE_CLOSE' } })
+    await expect(accumulateFromReadable(readable)).rejects.toMatchObject({
+      code: 'stream_failed',
+      cause: { code: 'ERR_STREAM_PREMATURE_CLOSE' },
+    })
   })
 
   test('signal: aborting while the readable is silent rejects at once with the reason, destroys it and removes every listener', async () => {

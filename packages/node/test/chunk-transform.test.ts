@@ -26,9 +26,9 @@ describe('createChunkTransform', () => {
   })
 
   test('ends at [DONE] and ignores every later event, even malformed ones', async () => {
-    expect(await parse([message(JSON.stringify(delta('a'))), message('[DONE]'), message('{oops'), message(JSON.stringify(delta('b')))])).toEqual([
-      delta('a'),
-    ])
+    expect(
+      await parse([message(JSON.stringify(delta('a'))), message('[DONE]'), message('{oops'), message(JSON.stringify(delta('b')))]),
+    ).toEqual([delta('a')])
   })
 
   test('malformed JSON destroys the stream with invalid_json carrying the event number and data, without a byte offset', async () => {

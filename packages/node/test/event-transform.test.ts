@@ -7,9 +7,15 @@ import { delta, probeReadable, random, randomSplit, recordedFixtures, sse, tick 
 
 async function run(source: Readable, events = createEventTransform()) {
   const seen: CompletionEvent[] = []
-  const result = pipeline(source, createSSEDecoderTransform({ dispatchUnterminated: true }), createChunkTransform(), events, async (stream) => {
-    for await (const event of stream) seen.push(event as CompletionEvent)
-  })
+  const result = pipeline(
+    source,
+    createSSEDecoderTransform({ dispatchUnterminated: true }),
+    createChunkTransform(),
+    events,
+    async (stream) => {
+      for await (const event of stream) seen.push(event as CompletionEvent)
+    },
+  )
   return { seen, events, done: result }
 }
 
@@ -18,17 +24,20 @@ describe('createEventTransform', () => {
     ['no bytes', []],
     ['only [DONE]', [sse('[DONE]')]],
     ['an HTML page', ['<html><body>502</body></html>']],
-  ])('input with no chunk (%s) rejects empty_stream with an empty partial; allowEmpty resolves an empty completion', async (_name, pieces) => {
-    const rejected = await run(Readable.from(pieces as string[]))
-    const error = await rejected.done.catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(DeltafoldError)
-    expect(error).toMatchObject({ code: 'empty_stream', partial: { choices: [] } })
-    await expect(rejected.events.finalChatCompletion()).rejects.toBe(error)
-    const allowed = await run(Readable.from(pieces as string[]), createEventTransform({ allowEmpty: true }))
-    await allowed.done
-    expect(allowed.seen.map((event) => event.type)).toEqual(['done'])
-    expect((await allowed.events.finalChatCompletion()).choices).toEqual([])
-  })
+  ])(
+    'input with no chunk (%s) rejects empty_stream with an empty partial; allowEmpty resolves an empty completion',
+    async (_name, pieces) => {
+      const rejected = await run(Readable.from(pieces as string[]))
+      const error = await rejected.done.catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(DeltafoldError)
+      expect(error).toMatchObject({ code: 'empty_stream', partial: { choices: [] } })
+      await expect(rejected.events.finalChatCompletion()).rejects.toBe(error)
+      const allowed = await run(Readable.from(pieces as string[]), createEventTransform({ allowEmpty: true }))
+      await allowed.done
+      expect(allowed.seen.map((event) => event.type)).toEqual(['done'])
+      expect((await allowed.events.finalChatCompletion()).choices).toEqual([])
+    },
+  )
 
   test.each(recordedFixtures().map(([name, bytes], i) => [name, bytes, i] as const))(
     'over Readable.from random pieces, %s gives the completion of accumulateChatCompletion',
@@ -51,7 +60,11 @@ describe('createEventTransform', () => {
   })
 
   test('an invalid chunk destroys the pipeline with the typed error carrying partial; finalChatCompletion rejects with it', async () => {
-    const { readable, probe } = probeReadable([sse(delta('ok')), sse({ choices: [{ index: 1e9, delta: { content: 'x' } }] }), sse(delta('never'))])
+    const { readable, probe } = probeReadable([
+      sse(delta('ok')),
+      sse({ choices: [{ index: 1e9, delta: { content: 'x' } }] }),
+      sse(delta('never')),
+    ])
     const { events, done } = await run(readable)
     const error = (await done.catch((e: unknown) => e)) as DeltafoldError<ChatCompletion>
     expect(error).toBeInstanceOf(DeltafoldError)
@@ -107,7 +120,10 @@ describe('createEventTransform', () => {
     // 1 KiB pieces (a comment pads each event): the byte side buffers 16 KiB, so about 16 pieces.
     const { readable, probe } = probeReadable(Array.from({ length: 300 }, (_, i) => `:${'p'.repeat(1000)}\n` + sse(delta(String(i % 10)))))
     const events = createEventTransform({ highWaterMark: 1 })
-    readable.pipe(createSSEDecoderTransform({ highWaterMark: 1 })).pipe(createChunkTransform({ highWaterMark: 1 })).pipe(events)
+    readable
+      .pipe(createSSEDecoderTransform({ highWaterMark: 1 }))
+      .pipe(createChunkTransform({ highWaterMark: 1 }))
+      .pipe(events)
     let deltas = 0
     for await (const event of events) {
       if ((event as CompletionEvent).type !== 'content.delta') continue

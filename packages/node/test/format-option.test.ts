@@ -11,20 +11,24 @@ const ANTHROPIC = readFileSync(FORMATS + 'anthropic/llm-anthropic-thinking-promp
 const RESPONSES = readFileSync(FORMATS + 'responses/mirascope-gpt-4o-parallel-function-calls.sse')
 
 /** The bytes as a Readable of 7-byte pieces. */
-const readable = (bytes: Buffer) => Readable.from(Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.subarray(i * 7, i * 7 + 7)))
+const readable = (bytes: Buffer) =>
+  Readable.from(Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.subarray(i * 7, i * 7 + 7)))
 const withoutCreated = (c: ChatCompletion) => ({ ...c, created: 0 })
 
 describe('the format option in @deltafold/node', () => {
   test.each([
     ['Anthropic', ANTHROPIC, 'anthropic'],
     ['Responses', RESPONSES, 'responses'],
-  ] as const)("accumulateFromReadable with format 'auto' folds a recorded %s stream as the core pipeline does", async (_what, bytes, format) => {
-    const expected = await accumulateChatCompletion([bytes], { format })
-    const completion = await accumulateFromReadable(readable(bytes), { format: 'auto' })
-    expect(withoutCreated(completion)).toEqual(withoutCreated(expected))
-  })
+  ] as const)(
+    "accumulateFromReadable with format 'auto' folds a recorded %s stream as the core pipeline does",
+    async (_what, bytes, format) => {
+      const expected = await accumulateChatCompletion([bytes], { format })
+      const completion = await accumulateFromReadable(readable(bytes), { format: 'auto' })
+      expect(withoutCreated(completion)).toEqual(withoutCreated(expected))
+    },
+  )
 
-  test("accumulateFromReadable with an explicit format of another stream rejects unsupported_format with partial", async () => {
+  test('accumulateFromReadable with an explicit format of another stream rejects unsupported_format with partial', async () => {
     await expect(accumulateFromReadable(readable(ANTHROPIC), { format: 'responses' })).rejects.toMatchObject({
       code: 'unsupported_format',
       eventNumber: 1,

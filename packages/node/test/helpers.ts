@@ -52,7 +52,13 @@ export function sse(...payloads: Array<object | string>): string {
 
 /** A one-choice content chunk. */
 export function delta(content: string, finish: string | null = null): object {
-  return { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: finish }] }
+  return {
+    id: 'c1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'm',
+    choices: [{ index: 0, delta: { content }, finish_reason: finish }],
+  }
 }
 
 /**

@@ -23,35 +23,36 @@ async function listen(server: Server): Promise<string> {
 
 const FIXTURES = new Map(recordedFixtures())
 
-describe.each(['simonw-llm/openai-gpt-4o-mini-tool-call.sse', 'vercel-ai/groq-reasoning.sse', 'semantic-kernel/azure-gpt-4o-async-content-filter.sse'])(
-  '%s',
-  (name) => {
-    test('the proxy streams the upstream bytes unchanged and reports the completion of accumulateChatCompletion', async () => {
-      const bytes = FIXTURES.get(name)!
-      let path = ''
-      const upstream = await listen(
-        createServer(async (req, res) => {
-          path = req.url!
-          res.writeHead(200, { 'content-type': 'text/event-stream' })
-          const size = Math.max(61, Math.ceil(bytes.length / 64))
-          for (let at = 0; at < bytes.length; at += size) {
-            res.write(bytes.subarray(at, at + size))
-            await new Promise((resolve) => setImmediate(resolve))
-          }
-          res.end()
-        }),
-      )
-      let resolve!: (c: ChatCompletion) => void
-      let reject!: (e: unknown) => void
-      const completed = new Promise<ChatCompletion>((r, rj) => ((resolve = r), (reject = rj)))
-      const proxy = await listen(createProxy({ upstream: `${upstream}/v1`, onCompletion: resolve, onError: reject }))
-      const response = await fetch(`${proxy}/chat/completions?x=1`, { method: 'POST', body: '{"stream":true}' })
-      expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBe(true)
-      expect(path).toBe('/v1/chat/completions?x=1')
-      expect(await completed).toEqual(await accumulateChatCompletion([bytes]))
-    })
-  },
-)
+describe.each([
+  'simonw-llm/openai-gpt-4o-mini-tool-call.sse',
+  'vercel-ai/groq-reasoning.sse',
+  'semantic-kernel/azure-gpt-4o-async-content-filter.sse',
+])('%s', (name) => {
+  test('the proxy streams the upstream bytes unchanged and reports the completion of accumulateChatCompletion', async () => {
+    const bytes = FIXTURES.get(name)!
+    let path = ''
+    const upstream = await listen(
+      createServer(async (req, res) => {
+        path = req.url!
+        res.writeHead(200, { 'content-type': 'text/event-stream' })
+        const size = Math.max(61, Math.ceil(bytes.length / 64))
+        for (let at = 0; at < bytes.length; at += size) {
+          res.write(bytes.subarray(at, at + size))
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+        res.end()
+      }),
+    )
+    let resolve!: (c: ChatCompletion) => void
+    let reject!: (e: unknown) => void
+    const completed = new Promise<ChatCompletion>((r, rj) => ((resolve = r), (reject = rj)))
+    const proxy = await listen(createProxy({ upstream: `${upstream}/v1`, onCompletion: resolve, onError: reject }))
+    const response = await fetch(`${proxy}/chat/completions?x=1`, { method: 'POST', body: '{"stream":true}' })
+    expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBe(true)
+    expect(path).toBe('/v1/chat/completions?x=1')
+    expect(await completed).toEqual(await accumulateChatCompletion([bytes]))
+  })
+})
 
 test('a client that goes away mid-stream closes the upstream response and the fold rejects aborted with partial', async () => {
   let upstreamClosed!: () => void

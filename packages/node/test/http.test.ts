@@ -4,7 +4,18 @@ import { pipeline } from 'node:stream/promises'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { accumulateChatCompletion, ProviderError, type ChatCompletion, type CompletionEvent } from '@deltafold/core'
 import { accumulateFromReadable, createChunkTransform, createEventTransform, createSSEDecoderTransform } from '@deltafold/node'
-import { activeResources, delta, eventually, random, randomSplit, recordedFixtures, sse, startServer, writeSlowly, type TestServer } from './helpers.js'
+import {
+  activeResources,
+  delta,
+  eventually,
+  random,
+  randomSplit,
+  recordedFixtures,
+  sse,
+  startServer,
+  writeSlowly,
+  type TestServer,
+} from './helpers.js'
 
 const fixtures = recordedFixtures()
 
@@ -37,7 +48,14 @@ beforeAll(async () => {
     } else if (route === '/endless') {
       // Events forever, every few ms, until the client goes away.
       res.writeHead(200, { 'content-type': 'text/event-stream' })
-      record(writeSlowly(res, Array.from({ length: 100_000 }, (_, i) => sse(delta(String(i % 10)))), rng, 3))
+      record(
+        writeSlowly(
+          res,
+          Array.from({ length: 100_000 }, (_, i) => sse(delta(String(i % 10)))),
+          rng,
+          3,
+        ),
+      )
     } else if (route === '/done-then-silence') {
       res.writeHead(200, { 'content-type': 'text/event-stream' })
       res.write(sse(delta('Hi', 'stop'), '[DONE]'))
@@ -55,7 +73,14 @@ beforeAll(async () => {
       res.end(JSON.stringify({ error: { message: 'stream must be true' } }))
     } else if (route === '/huge-error') {
       res.writeHead(500, { 'content-type': 'text/plain' })
-      record(writeSlowly(res, Array.from({ length: 1000 }, () => 'x'.repeat(16 * 1024)), rng, 0))
+      record(
+        writeSlowly(
+          res,
+          Array.from({ length: 1000 }, () => 'x'.repeat(16 * 1024)),
+          rng,
+          0,
+        ),
+      )
     } else {
       res.writeHead(404).end()
     }
@@ -91,38 +116,41 @@ describe.each(fixtures.map(([name], i) => [name, i] as const))('over HTTP: %s', 
 })
 
 describe('over HTTP: failures and aborts', () => {
-  test.each([1, 2, 3])('signal: a client abort mid-stream (seed %i) rejects with the reason and leaks no socket or listener', async (seed) => {
-    const before = activeResources()
-    const url = `/endless?seed=${seed}`
-    const response = await request(server.url + url)
-    const socket = response.socket
-    // Node's own listeners (the client keeps one 'end' listener): ours must all be gone afterwards.
-    const names = ['readable', 'end', 'error', 'close', 'data'] as const
-    const listenersBefore = names.map((name) => response.listenerCount(name))
-    const controller = new AbortController()
-    const abortAfter = 3 + Math.floor(random(seed)() * 20)
-    let deltas = 0
-    const reason = new Error(`user pressed stop after ${abortAfter}`)
-    const error = await accumulateFromReadable(response, {
-      signal: controller.signal,
-      onEvent(event) {
-        if (event.type === 'content.delta' && ++deltas === abortAfter) setTimeout(() => controller.abort(reason), 1)
-      },
-    }).catch((e: unknown) => e)
+  test.each([1, 2, 3])(
+    'signal: a client abort mid-stream (seed %i) rejects with the reason and leaks no socket or listener',
+    async (seed) => {
+      const before = activeResources()
+      const url = `/endless?seed=${seed}`
+      const response = await request(server.url + url)
+      const socket = response.socket
+      // Node's own listeners (the client keeps one 'end' listener): ours must all be gone afterwards.
+      const names = ['readable', 'end', 'error', 'close', 'data'] as const
+      const listenersBefore = names.map((name) => response.listenerCount(name))
+      const controller = new AbortController()
+      const abortAfter = 3 + Math.floor(random(seed)() * 20)
+      let deltas = 0
+      const reason = new Error(`user pressed stop after ${abortAfter}`)
+      const error = await accumulateFromReadable(response, {
+        signal: controller.signal,
+        onEvent(event) {
+          if (event.type === 'content.delta' && ++deltas === abortAfter) setTimeout(() => controller.abort(reason), 1)
+        },
+      }).catch((e: unknown) => e)
 
-    expect(error).toBe(reason)
-    const partial = (reason as unknown as { partial: ChatCompletion }).partial
-    expect(partial.choices[0]?.message.content?.length).toBeGreaterThanOrEqual(abortAfter)
-    // Client side: the response and its socket are destroyed, nothing listens any more.
-    expect(response.destroyed).toBe(true)
-    expect(await eventually(() => socket.destroyed)).toBe(true)
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
-    expect(names.map((name) => response.listenerCount(name))).toEqual(listenersBefore)
-    // Server side: it saw the client go away, and holds no connection.
-    expect(await served.get(url)!.closedEarly).toBe(true)
-    expect(await eventually(async () => (await server.connections()) === 0)).toBe(true)
-    expect(await eventually(() => (activeResources().TCPSocketWrap ?? 0) <= (before.TCPSocketWrap ?? 0))).toBe(true)
-  })
+      expect(error).toBe(reason)
+      const partial = (reason as unknown as { partial: ChatCompletion }).partial
+      expect(partial.choices[0]?.message.content?.length).toBeGreaterThanOrEqual(abortAfter)
+      // Client side: the response and its socket are destroyed, nothing listens any more.
+      expect(response.destroyed).toBe(true)
+      expect(await eventually(() => socket.destroyed)).toBe(true)
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+      expect(names.map((name) => response.listenerCount(name))).toEqual(listenersBefore)
+      // Server side: it saw the client go away, and holds no connection.
+      expect(await served.get(url)!.closedEarly).toBe(true)
+      expect(await eventually(async () => (await server.connections()) === 0)).toBe(true)
+      expect(await eventually(() => (activeResources().TCPSocketWrap ?? 0) <= (before.TCPSocketWrap ?? 0))).toBe(true)
+    },
+  )
 
   test('[DONE] resolves at once and closes a connection the server keeps open', async () => {
     const response = await request(`${server.url}/done-then-silence`)
@@ -183,7 +211,8 @@ describe('over HTTP: failures and aborts', () => {
       createChunkTransform(),
       events,
       async (source) => {
-        for await (const event of source) if ((event as CompletionEvent).type === 'content.delta' && ++deltas === 5) controller.abort(reason)
+        for await (const event of source)
+          if ((event as CompletionEvent).type === 'content.delta' && ++deltas === 5) controller.abort(reason)
       },
       { signal: controller.signal },
     )

@@ -24,7 +24,9 @@ describe('createSSEDecoderTransform', () => {
   })
 
   test('accepts string chunks', async () => {
-    expect(await decode(Readable.from(['data: a', '\n\n'], { objectMode: false }))).toEqual([{ type: 'message', data: 'a', lastEventId: '' }])
+    expect(await decode(Readable.from(['data: a', '\n\n'], { objectMode: false }))).toEqual([
+      { type: 'message', data: 'a', lastEventId: '' },
+    ])
   })
 
   test('onComment and onRetry receive comments and retry fields', async () => {
@@ -41,7 +43,10 @@ describe('createSSEDecoderTransform', () => {
 
   test('dispatchUnterminated: only with it is the event the stream ends inside dispatched', async () => {
     expect((await decode(Readable.from(['data: a\n\ndata: tail']))).map((e) => e.data)).toEqual(['a'])
-    expect((await decode(Readable.from(['data: a\n\ndata: tail']), { dispatchUnterminated: true })).map((e) => e.data)).toEqual(['a', 'tail'])
+    expect((await decode(Readable.from(['data: a\n\ndata: tail']), { dispatchUnterminated: true })).map((e) => e.data)).toEqual([
+      'a',
+      'tail',
+    ])
   })
 
   test('maxEventBytes: destroys the pipeline with event_too_large and destroys the source once', async () => {

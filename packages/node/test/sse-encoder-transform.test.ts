@@ -46,10 +46,16 @@ describe('createSSEEncoderTransform', () => {
 
   test('serves a completion that accumulateChatCompletion reads back', async () => {
     const completion = {
-      id: 'c1', object: 'chat.completion', created: 1, model: 'm',
+      id: 'c1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'm',
       choices: [{ index: 0, message: { role: 'assistant', content: 'Hi 😀', refusal: null }, finish_reason: 'stop', logprobs: null }],
     } as ChatCompletion
-    const events = [...splitChatCompletion(completion, { fragmentSize: 1 }).map((chunk) => ({ data: JSON.stringify(chunk) })), { data: '[DONE]' }]
+    const events = [
+      ...splitChatCompletion(completion, { fragmentSize: 1 }).map((chunk) => ({ data: JSON.stringify(chunk) })),
+      { data: '[DONE]' },
+    ]
     const body = new PassThrough()
     const done = pipeline(Readable.from(events), createSSEEncoderTransform(), body)
     expect(await accumulateChatCompletion(body)).toEqual(completion)

@@ -23,7 +23,9 @@ test('createTapTransform pushes the same Buffers in order and folds them', async
 
 test('createTapTransform failClosed: bad input destroys the pipeline with the typed error', async () => {
   const tap = createTapTransform({ failClosed: true })
-  await expect(pipeline(Readable.from([Buffer.from(good), Buffer.from('data: {oops}\n\n')]), tap, sink([]))).rejects.toMatchObject({ code: 'invalid_json' })
+  await expect(pipeline(Readable.from([Buffer.from(good), Buffer.from('data: {oops}\n\n')]), tap, sink([]))).rejects.toMatchObject({
+    code: 'invalid_json',
+  })
   const error = await tap.finalChatCompletion().catch((e: DeltafoldError) => e)
   expect(((error as DeltafoldError).partial as ChatCompletion).choices[0]?.message.content).toBe('Hel')
 })

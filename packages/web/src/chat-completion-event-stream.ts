@@ -90,9 +90,13 @@ class AccumulateEngine implements PumpEngine<ChatCompletionChunk> {
 /** `finish()`, but an input that ended without a single chunk is `empty_stream`, as in core's pipeline. */
 function finishNonEmpty(accumulator: ChatCompletionAccumulator): ChatCompletion {
   if (accumulator.chunkCount === 0) {
-    throw new DeltafoldError('empty_stream', 'The stream ended with no chunk (not an event stream, or only comments or [DONE]); pass allowEmpty: true to accept it', {
-      partial: accumulator.snapshot(),
-    })
+    throw new DeltafoldError(
+      'empty_stream',
+      'The stream ended with no chunk (not an event stream, or only comments or [DONE]); pass allowEmpty: true to accept it',
+      {
+        partial: accumulator.snapshot(),
+      },
+    )
   }
   return accumulator.finish()
 }

@@ -1,9 +1,4 @@
-import {
-  createChatCompletionTap,
-  type ChatCompletion,
-  type ChatCompletionTap,
-  type ChatCompletionTapOptions,
-} from '@deltafold/core'
+import { createChatCompletionTap, type ChatCompletion, type ChatCompletionTap, type ChatCompletionTapOptions } from '@deltafold/core'
 import { ensureAsyncIterable } from './internal/async-iterable.js'
 
 /**

@@ -68,7 +68,9 @@ export function fromResponse(response: Response, options: FromResponseOptions = 
   // Events of the piece just fed, handed to the stream's queue after each pull of the loop.
   const queue: CompletionEvent[] = []
   const user = options.onEvent
-  const onEvent = user ? (event: CompletionEvent) => void (queue.push(event), user(event)) : (event: CompletionEvent) => void queue.push(event)
+  const onEvent = user
+    ? (event: CompletionEvent) => void (queue.push(event), user(event))
+    : (event: CompletionEvent) => void queue.push(event)
   const parser = createChatCompletionStreamParser({ ...options, onEvent })
   // Core's pull loop reads, feeds, cancels on [DONE] and shapes every error; this is the stream glue.
   const loop = pullChatCompletion(response, parser, signal)

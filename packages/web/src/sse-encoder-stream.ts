@@ -35,7 +35,10 @@ export interface SSEEncoderStreamOptions<Output extends keyof SSEEncoderOutput =
  * // 'data: hello\n\n' then 'event: update\nid: 2\ndata: {"n":1}\n\n'
  * ```
  */
-export class SSEEncoderStream<Output extends keyof SSEEncoderOutput = 'text'> extends TransformStream<SSEEventInit, SSEEncoderOutput[Output]> {
+export class SSEEncoderStream<Output extends keyof SSEEncoderOutput = 'text'> extends TransformStream<
+  SSEEventInit,
+  SSEEncoderOutput[Output]
+> {
   constructor(options: SSEEncoderStreamOptions<Output> = {}) {
     const output = options.output ?? 'text'
     if (output !== 'text' && output !== 'bytes') {

@@ -24,7 +24,12 @@ describe('ChatCompletionChunkStream', () => {
   })
 
   test('ends at [DONE] and ignores every later event, even malformed ones', async () => {
-    const chunks = await parse([message(JSON.stringify(delta('a'))), message('[DONE]'), message(JSON.stringify(delta('b'))), message('{oops')])
+    const chunks = await parse([
+      message(JSON.stringify(delta('a'))),
+      message('[DONE]'),
+      message(JSON.stringify(delta('b'))),
+      message('{oops'),
+    ])
     expect(chunks).toEqual([delta('a')])
   })
 
@@ -51,7 +56,11 @@ describe('ChatCompletionChunkStream', () => {
   })
 
   test('an event: error errors with a ProviderError', async () => {
-    await expect(parse([message('{"message":"bad"}', 'error')])).rejects.toMatchObject({ name: 'ProviderError', code: 'upstream_error', eventNumber: 1 })
+    await expect(parse([message('{"message":"bad"}', 'error')])).rejects.toMatchObject({
+      name: 'ProviderError',
+      code: 'upstream_error',
+      eventNumber: 1,
+    })
   })
 
   test('error: null is not an error', async () => {

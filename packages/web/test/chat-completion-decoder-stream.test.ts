@@ -7,7 +7,11 @@ import { collect, delta, probeStream, random, randomSplit, recordedFixtures, sse
 const encoder = new TextEncoder()
 
 /** bytes → events over a probed byte source. */
-function decode<Batch extends boolean = false>(pieces: Array<string | Uint8Array>, options: ChatCompletionDecoderStreamOptions<Batch> = {}, probeOptions = {}) {
+function decode<Batch extends boolean = false>(
+  pieces: Array<string | Uint8Array>,
+  options: ChatCompletionDecoderStreamOptions<Batch> = {},
+  probeOptions = {},
+) {
   const { stream, probe } = probeStream(pieces, probeOptions)
   const decoder = new ChatCompletionDecoderStream<Batch>(options)
   const events = stream.pipeThrough(decoder)
@@ -79,7 +83,7 @@ describe('ChatCompletionDecoderStream', () => {
     await expect(decoder.finalChatCompletion()).rejects.toBe(error)
   })
 
-  test('a provider error mid-stream errors with core\'s error (code, message, event number, byte offset) and cancels the source once', async () => {
+  test("a provider error mid-stream errors with core's error (code, message, event number, byte offset) and cancels the source once", async () => {
     const body = sse(delta('Hi'), { error: { message: 'overloaded' } }, delta('never'))
     const expected = await core(body)
     const { events, decoder, probe, source } = decode([body])
@@ -88,7 +92,13 @@ describe('ChatCompletionDecoderStream', () => {
       for await (const event of events) seen.push(event)
     })().catch((e: unknown) => e)) as DeltafoldError<ChatCompletion>
     const reference = expected.error as DeltafoldError<ChatCompletion>
-    expect(error).toMatchObject({ name: reference.name, code: reference.code, message: reference.message, eventNumber: reference.eventNumber, byteOffset: reference.byteOffset })
+    expect(error).toMatchObject({
+      name: reference.name,
+      code: reference.code,
+      message: reference.message,
+      eventNumber: reference.eventNumber,
+      byteOffset: reference.byteOffset,
+    })
     expect(error.partial).toEqual(reference.partial)
     expect(seen).toEqual(expected.events)
     await expect(decoder.finalChatCompletion()).rejects.toBe(error)
@@ -97,13 +107,15 @@ describe('ChatCompletionDecoderStream', () => {
     expect(source.locked).toBe(false)
   })
 
-  test('a body failing mid-stream is core\'s stream_failed error, with the failure as cause and partial', async () => {
+  test("a body failing mid-stream is core's stream_failed error, with the failure as cause and partial", async () => {
     const cause = new TypeError('terminated')
     const { events, decoder } = decode([sse(delta('a')), sse(delta('b'))], {}, { failAt: 2, error: cause })
     const error = (await collect(events).catch((e: unknown) => e)) as DeltafoldError<ChatCompletion>
     const reference = (await core(sse(delta('a'), delta('b'))).then(async () => {
       const failing = probeStream([sse(delta('a')), sse(delta('b'))], { failAt: 2, error: cause }).stream
-      return streamChatCompletion(failing).finalChatCompletion().catch((e: unknown) => e)
+      return streamChatCompletion(failing)
+        .finalChatCompletion()
+        .catch((e: unknown) => e)
     })) as DeltafoldError<ChatCompletion>
     expect(error).toMatchObject({ name: 'DeltafoldError', code: 'stream_failed', cause, message: reference.message })
     expect(error.partial?.choices[0]?.message.content).toBe('ab')
@@ -205,7 +217,7 @@ describe('ChatCompletionDecoderStream', () => {
     await expect(decoder.finalChatCompletion()).rejects.toBe(reason)
   })
 
-  test('batch: each write\'s events arrive as one array, the same events in the same order', async () => {
+  test("batch: each write's events arrive as one array, the same events in the same order", async () => {
     const pieces = [sse(delta('a'), delta('b')), sse(delta('c', 'stop'), '[DONE]')]
     const batches = await collect(decode(pieces, { batch: true }).events)
     expect(batches.length).toBe(2)
@@ -222,7 +234,7 @@ describe('ChatCompletionDecoderStream', () => {
 })
 
 describe('ChatCompletionDecoderStream on recorded streams', () => {
-  test.each(recordedFixtures())('%s: any split gives core\'s events and completion', async (_name, bytes) => {
+  test.each(recordedFixtures())("%s: any split gives core's events and completion", async (_name, bytes) => {
     const expected = await core(bytes)
     for (const seed of [1, 2]) {
       const { events, decoder } = decode(randomSplit(bytes, random(seed)))

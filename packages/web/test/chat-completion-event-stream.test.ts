@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest'
-import { DeltafoldError, accumulateChatCompletion, type ChatCompletion, type ChatCompletionChunk, type CompletionEvent } from '@deltafold/core'
+import {
+  DeltafoldError,
+  accumulateChatCompletion,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type CompletionEvent,
+} from '@deltafold/core'
 import { ChatCompletionChunkStream, ChatCompletionEventStream, SSEDecoderStream } from '@deltafold/web'
 import { collect, delta, probeStream, sse, tick } from './helpers.js'
 
@@ -32,16 +38,19 @@ describe('ChatCompletionEventStream', () => {
     ['no bytes', []],
     ['only [DONE]', [sse('[DONE]')]],
     ['an HTML page', ['<html><body>502</body></html>']],
-  ])('input with no chunk (%s) rejects empty_stream with an empty partial; allowEmpty resolves an empty completion', async (_name, pieces) => {
-    const rejected = chain(pieces as string[])
-    const error = await collect(rejected.events).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(DeltafoldError)
-    expect(error).toMatchObject({ code: 'empty_stream', partial: { choices: [] } })
-    await expect(rejected.eventStream.finalChatCompletion()).rejects.toBe(error)
-    const allowed = chain(pieces as string[], { allowEmpty: true })
-    expect((await collect(allowed.events)).map((event) => event.type)).toEqual(['done'])
-    expect((await allowed.eventStream.finalChatCompletion()).choices).toEqual([])
-  })
+  ])(
+    'input with no chunk (%s) rejects empty_stream with an empty partial; allowEmpty resolves an empty completion',
+    async (_name, pieces) => {
+      const rejected = chain(pieces as string[])
+      const error = await collect(rejected.events).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(DeltafoldError)
+      expect(error).toMatchObject({ code: 'empty_stream', partial: { choices: [] } })
+      await expect(rejected.eventStream.finalChatCompletion()).rejects.toBe(error)
+      const allowed = chain(pieces as string[], { allowEmpty: true })
+      expect((await collect(allowed.events)).map((event) => event.type)).toEqual(['done'])
+      expect((await allowed.eventStream.finalChatCompletion()).choices).toEqual([])
+    },
+  )
 
   test('emits the typed events and resolves finalChatCompletion like accumulateChatCompletion', async () => {
     const body = sse(delta('Hel'), delta('lo', 'stop'), '[DONE]')

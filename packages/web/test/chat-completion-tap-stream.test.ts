@@ -77,24 +77,27 @@ test('ChatCompletionNormalizeStream terminates once the output ended, cancelling
   expect(cancelled).toBe(true)
 })
 
-test.each([true, false])('cancel hook %s: an upstream that fails errors the reader and settles the fold with partial', async (cancelHook) => {
-  const { ChatCompletionTapStream } = await load(cancelHook)
-  let controller!: ReadableStreamDefaultController<Uint8Array>
-  const source = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) })
-  const tap = new ChatCompletionTapStream()
-  const reader = source.pipeThrough(tap).getReader()
-  controller.enqueue(encoder.encode(good))
-  await reader.read()
-  const reading = reader.read().then(
-    () => 'read',
-    () => 'errored',
-  )
-  controller.error(new Error('socket reset'))
-  expect(await reading).toBe('errored')
-  const error = await tap.finalChatCompletion().then(
-    () => undefined,
-    (e: DeltafoldError) => e,
-  )
-  expect(['aborted', 'stream_failed']).toContain(error?.code)
-  expect((error?.partial as ChatCompletion).choices[0]?.message.content).toBe('Hel')
-})
+test.each([true, false])(
+  'cancel hook %s: an upstream that fails errors the reader and settles the fold with partial',
+  async (cancelHook) => {
+    const { ChatCompletionTapStream } = await load(cancelHook)
+    let controller!: ReadableStreamDefaultController<Uint8Array>
+    const source = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) })
+    const tap = new ChatCompletionTapStream()
+    const reader = source.pipeThrough(tap).getReader()
+    controller.enqueue(encoder.encode(good))
+    await reader.read()
+    const reading = reader.read().then(
+      () => 'read',
+      () => 'errored',
+    )
+    controller.error(new Error('socket reset'))
+    expect(await reading).toBe('errored')
+    const error = await tap.finalChatCompletion().then(
+      () => undefined,
+      (e: DeltafoldError) => e,
+    )
+    expect(['aborted', 'stream_failed']).toContain(error?.code)
+    expect((error?.partial as ChatCompletion).choices[0]?.message.content).toBe('Hel')
+  },
+)

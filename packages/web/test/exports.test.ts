@@ -2,7 +2,7 @@ import { expect, test } from 'vitest'
 import * as core from '@deltafold/core'
 import * as adapter from '@deltafold/web'
 
-test('re-exports core\'s error classes and guard: the same objects, so instanceof and the guard work with either import', () => {
+test("re-exports core's error classes and guard: the same objects, so instanceof and the guard work with either import", () => {
   expect(adapter.DeltafoldError).toBe(core.DeltafoldError)
   expect(adapter.ProviderError).toBe(core.ProviderError)
   expect(adapter.isDeltafoldError).toBe(core.isDeltafoldError)

@@ -23,7 +23,7 @@ function body(bytes: Uint8Array, seed: number): ReadableStream<Uint8Array> {
 
 const withoutCreated = (c: ChatCompletion) => ({ ...c, created: 0 })
 
-describe("the format option in @deltafold/web", () => {
+describe('the format option in @deltafold/web', () => {
   test.each([
     ['Anthropic', ANTHROPIC, 'anthropic'],
     ['Responses', RESPONSES, 'responses'],

@@ -31,7 +31,12 @@ describe('fromResponse status checks', () => {
     const { seen, error } = await drain(result.events)
     expect(seen).toEqual([])
     expect(error).toBeInstanceOf(ProviderError)
-    expect(error).toMatchObject({ code: 'http_error', status: 429, error: body, message: 'The provider answered with HTTP 429: Rate limit reached for gpt-4o' })
+    expect(error).toMatchObject({
+      code: 'http_error',
+      status: 429,
+      error: body,
+      message: 'The provider answered with HTTP 429: Rate limit reached for gpt-4o',
+    })
     await expect(result.finalChatCompletion()).rejects.toBe(error)
     expect(response.bodyUsed).toBe(true)
   })
@@ -41,7 +46,9 @@ describe('fromResponse status checks', () => {
       status: 200,
       headers: { 'content-type': 'application/json', 'x-request-id': 'req_1' },
     })
-    const error = await fromResponse(response).finalChatCompletion().catch((e: unknown) => e)
+    const error = await fromResponse(response)
+      .finalChatCompletion()
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ProviderError)
     expect(error).toMatchObject({ code: 'upstream_error', error: { message: 'stream must be true' }, headers: { 'x-request-id': 'req_1' } })
   })
@@ -222,41 +229,47 @@ describe('fromResponse abort', () => {
     expect(probe.cancels).toEqual([reason])
   })
 
-  test.each([1, 2, 3, 4, 5, 6, 7, 8])('signal: aborting at a random point (seed %i) rejects with the reason or completes, and always releases the body', async (seed) => {
-    const rng = random(seed)
-    const pieces = Array.from({ length: 12 }, (_, i) => sse(delta(String(i % 10))))
-    const probe = { pulls: 0, cancels: [] as unknown[] }
-    const stream = new ReadableStream<Uint8Array>(
-      {
-        async pull(c) {
-          await new Promise((resolve) => setTimeout(resolve, Math.floor(rng() * 3)))
-          const piece = pieces[probe.pulls++]
-          if (piece === undefined) c.close()
-          else c.enqueue(new TextEncoder().encode(piece))
+  test.each([1, 2, 3, 4, 5, 6, 7, 8])(
+    'signal: aborting at a random point (seed %i) rejects with the reason or completes, and always releases the body',
+    async (seed) => {
+      const rng = random(seed)
+      const pieces = Array.from({ length: 12 }, (_, i) => sse(delta(String(i % 10))))
+      const probe = { pulls: 0, cancels: [] as unknown[] }
+      const stream = new ReadableStream<Uint8Array>(
+        {
+          async pull(c) {
+            await new Promise((resolve) => setTimeout(resolve, Math.floor(rng() * 3)))
+            const piece = pieces[probe.pulls++]
+            if (piece === undefined) c.close()
+            else c.enqueue(new TextEncoder().encode(piece))
+          },
+          cancel(reason) {
+            probe.cancels.push(reason)
+          },
         },
-        cancel(reason) {
-          probe.cancels.push(reason)
-        },
-      },
-      { highWaterMark: 0 },
-    )
-    const controller = new AbortController()
-    const reason = new Error(`abort ${seed}`)
-    setTimeout(() => controller.abort(reason), Math.floor(rng() * 50))
-    const result = fromResponse(eventStreamResponse(stream), { signal: controller.signal })
-    const { seen, error } = await drain(result.events)
-    const contents = seen.filter((e) => e.type === 'content.delta').map((e) => (e as { delta: string }).delta).join('')
-    if (error === undefined) {
-      expect(contents).toBe('012345678901')
-      expect(probe.cancels).toEqual([])
-    } else {
-      expect(error).toBe(reason)
-      expect(probe.cancels).toEqual([reason])
-      // The snapshot holds everything delivered, and possibly the events dropped with the abort.
-      expect(result.snapshot().choices[0]?.message.content ?? '').toMatch(new RegExp(`^${contents}`))
-    }
-    await tick()
-    expect(stream.locked).toBe(false)
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
-  })
+        { highWaterMark: 0 },
+      )
+      const controller = new AbortController()
+      const reason = new Error(`abort ${seed}`)
+      setTimeout(() => controller.abort(reason), Math.floor(rng() * 50))
+      const result = fromResponse(eventStreamResponse(stream), { signal: controller.signal })
+      const { seen, error } = await drain(result.events)
+      const contents = seen
+        .filter((e) => e.type === 'content.delta')
+        .map((e) => (e as { delta: string }).delta)
+        .join('')
+      if (error === undefined) {
+        expect(contents).toBe('012345678901')
+        expect(probe.cancels).toEqual([])
+      } else {
+        expect(error).toBe(reason)
+        expect(probe.cancels).toEqual([reason])
+        // The snapshot holds everything delivered, and possibly the events dropped with the abort.
+        expect(result.snapshot().choices[0]?.message.content ?? '').toMatch(new RegExp(`^${contents}`))
+      }
+      await tick()
+      expect(stream.locked).toBe(false)
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+    },
+  )
 })

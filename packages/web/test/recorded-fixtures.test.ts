@@ -17,21 +17,24 @@ test('the project has recorded fixtures to replay', () => {
 })
 
 describe.each(fixtures)('%s', (_name, bytes) => {
-  test.each([1, 2, 3])('the TransformStream chain gives the events and completion of accumulateChatCompletion (split seed %i)', async (seed) => {
-    const expected = await reference(bytes)
-    const { stream, probe } = probeStream(randomSplit(bytes, random(seed)))
-    const eventStream = new ChatCompletionEventStream()
-    const events = await collect(
-      stream
-        .pipeThrough(new SSEDecoderStream({ dispatchUnterminated: true }))
-        .pipeThrough(new ChatCompletionChunkStream())
-        .pipeThrough(eventStream),
-    )
-    expect(events).toEqual(expected.events)
-    expect(await eventStream.finalChatCompletion()).toEqual(expected.completion)
-    expect(eventStream.snapshot()).toEqual(expected.completion)
-    expect(probe.cancels).toEqual([])
-  })
+  test.each([1, 2, 3])(
+    'the TransformStream chain gives the events and completion of accumulateChatCompletion (split seed %i)',
+    async (seed) => {
+      const expected = await reference(bytes)
+      const { stream, probe } = probeStream(randomSplit(bytes, random(seed)))
+      const eventStream = new ChatCompletionEventStream()
+      const events = await collect(
+        stream
+          .pipeThrough(new SSEDecoderStream({ dispatchUnterminated: true }))
+          .pipeThrough(new ChatCompletionChunkStream())
+          .pipeThrough(eventStream),
+      )
+      expect(events).toEqual(expected.events)
+      expect(await eventStream.finalChatCompletion()).toEqual(expected.completion)
+      expect(eventStream.snapshot()).toEqual(expected.completion)
+      expect(probe.cancels).toEqual([])
+    },
+  )
 
   test.each([1, 2, 3])('fromResponse gives the events and completion of accumulateChatCompletion (split seed %i)', async (seed) => {
     const expected = await reference(bytes)

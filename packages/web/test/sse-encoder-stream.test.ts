@@ -86,11 +86,16 @@ describe('SSEEncoderStream', () => {
 
   test('serves a completion as a body that accumulateChatCompletion reads back', async () => {
     const completion = {
-      id: 'c1', object: 'chat.completion', created: 1, model: 'm',
+      id: 'c1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'm',
       choices: [{ index: 0, message: { role: 'assistant', content: 'Hi\nthere', refusal: null }, finish_reason: 'stop', logprobs: null }],
     } as ChatCompletion
-    const body = streamOf([...splitChatCompletion(completion).map((chunk) => ({ data: JSON.stringify(chunk) })), { data: '[DONE]' }])
-      .pipeThrough(new SSEEncoderStream({ output: 'bytes' }))
+    const body = streamOf([
+      ...splitChatCompletion(completion).map((chunk) => ({ data: JSON.stringify(chunk) })),
+      { data: '[DONE]' },
+    ]).pipeThrough(new SSEEncoderStream({ output: 'bytes' }))
     expect(await accumulateChatCompletion(new Response(body, { headers: { 'content-type': 'text/event-stream' } }))).toEqual(completion)
   })
 

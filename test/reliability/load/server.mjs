@@ -17,8 +17,20 @@ export function chunksFor(n) {
   const lines = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }]
   for (const w of words) lines.push({ ...base, choices: [{ index: 0, delta: { content: w }, finish_reason: null }] })
   if (n % 3 === 0) {
-    lines.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: `call_${n}`, type: 'function', function: { name: 'f', arguments: '' } }] }, finish_reason: null }] })
-    lines.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: `{"n":${n}}` } }] }, finish_reason: null }] })
+    lines.push({
+      ...base,
+      choices: [
+        {
+          index: 0,
+          delta: { tool_calls: [{ index: 0, id: `call_${n}`, type: 'function', function: { name: 'f', arguments: '' } }] },
+          finish_reason: null,
+        },
+      ],
+    })
+    lines.push({
+      ...base,
+      choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: `{"n":${n}}` } }] }, finish_reason: null }],
+    })
   }
   lines.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: n % 3 === 0 ? 'tool_calls' : 'stop' }] })
   lines.push({ ...base, choices: [], usage: { prompt_tokens: n, completion_tokens: 5, total_tokens: n + 5 } })

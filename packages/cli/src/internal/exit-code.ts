@@ -39,7 +39,8 @@ export function exitCodeFor(error: unknown, network: boolean): number {
 export function describeExit(code: number, failure?: unknown): string {
   if (isDeltafoldError(failure)) {
     if (failure.code === 'stream_failed') return code === EXIT.http ? 'the connection failed' : 'reading the input failed'
-    if (failure.code === 'not_event_stream' || failure.code === 'empty_stream' || failure.code === 'not_streamed') return 'not an event stream'
+    if (failure.code === 'not_event_stream' || failure.code === 'empty_stream' || failure.code === 'not_streamed')
+      return 'not an event stream'
   }
   switch (code) {
     case EXIT.provider:

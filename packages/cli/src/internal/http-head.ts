@@ -43,7 +43,10 @@ export async function splitHttpHead(source: AsyncIterable<Uint8Array | string>):
     if (size > MAX_HEAD_BYTES) break
     const next = await iterator.next()
     if (next.done) break
-    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength)
+    const chunk =
+      typeof next.value === 'string'
+        ? Buffer.from(next.value)
+        : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength)
     buffered.push(chunk)
     size += chunk.length
   }
@@ -86,7 +89,8 @@ function parseHeads(text: string): { head: HttpHead; bodyStart: number } | 'inco
     at = end.next
     // 1xx heads (100 Continue) and redirects followed by curl -L are followed by another head.
     const another = text.startsWith('HTTP/', at)
-    if (status >= 200 && !(status >= 300 && status < 400 && another)) return { head: { status, statusText: match[2] ?? '', headers }, bodyStart: at }
+    if (status >= 200 && !(status >= 300 && status < 400 && another))
+      return { head: { status, statusText: match[2] ?? '', headers }, bodyStart: at }
     if (!another && at < text.length) return 'invalid'
   }
 }

@@ -12,7 +12,6 @@ export interface Input {
   label: string
 }
 
-
 const EXAMPLE_PREFIX = 'example:'
 
 /**
@@ -41,7 +40,8 @@ function resolvePath(file: string, io: CliIO): string {
   if (!file.startsWith(EXAMPLE_PREFIX)) return resolve(io.cwd ?? process.cwd(), file)
   const name = file.slice(EXAMPLE_PREFIX.length).replace(/\.sse$/, '')
   const names = exampleNames()
-  if (!names.includes(name)) throw new UsageError(`No example '${name}': the examples are ${names.map((n) => EXAMPLE_PREFIX + n).join(', ')}`)
+  if (!names.includes(name))
+    throw new UsageError(`No example '${name}': the examples are ${names.map((n) => EXAMPLE_PREFIX + n).join(', ')}`)
   return join(examplesDir(), `${name}.sse`)
 }
 

@@ -63,7 +63,10 @@ export async function runCompletion(run: CompletionRun): Promise<number> {
   if (io.signal) options.signal = io.signal
   const probe: StreamProbe = { firstByte: -1, sawDone: false }
   const format = options.format
-  const native = run.native === true && mode === 'completion' && format !== 'chat' ? createNativeFold(format === 'anthropic' || format === 'responses' ? format : undefined) : undefined
+  const native =
+    run.native === true && mode === 'completion' && format !== 'chat'
+      ? createNativeFold(format === 'anthropic' || format === 'responses' ? format : undefined)
+      : undefined
   const source = probeStream(countBytes(run.source, stats), probe)
   const stream = streamChatCompletion(native === undefined ? source : feedingNative(source, native), options)
   let completion: ChatCompletion | undefined

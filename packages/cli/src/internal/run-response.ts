@@ -32,7 +32,13 @@ export async function runResponse(run: ResponseRun): Promise<number> {
   return runCompletion({ ...run, source: readBody(response.body) })
 }
 
-function reportRejected(error: Error & { code: string }, response: Response, origin: string, io: CliIO, colors: ReturnType<typeof createColors>): number {
+function reportRejected(
+  error: Error & { code: string },
+  response: Response,
+  origin: string,
+  io: CliIO,
+  colors: ReturnType<typeof createColors>,
+): number {
   const red = (line: string) => io.stderr.write(colors.paint(colors.red, `deltafold: ${line}`) + '\n')
   const status = error instanceof ProviderError && error.status !== undefined ? error.status : response.status
   const statusLine = `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''} from ${origin}`
@@ -48,7 +54,9 @@ function reportRejected(error: Error & { code: string }, response: Response, ori
     return EXIT.provider
   }
   // A 2xx whose body is not an event stream (a JSON body, HTML, text): the request was probably not streamed.
-  red(`not an event stream: ${statusLine} (content-type ${JSON.stringify(response.headers.get('content-type') ?? '')}): ${error.message} [${error.code}]`)
+  red(
+    `not an event stream: ${statusLine} (content-type ${JSON.stringify(response.headers.get('content-type') ?? '')}): ${error.message} [${error.code}]`,
+  )
   io.stderr.write('deltafold: hint: did the request set "stream": true? (deltafold reads the body of a streamed response)\n')
   return EXIT.malformed
 }

@@ -16,7 +16,10 @@ const CARRY = DONE_SPACED.length + 1
  * A `[DONE]` counts only at the start of a line: a chunk's JSON is on one line and escapes its
  * newlines, so text such as `"data: [DONE]"` inside content cannot be mistaken for it.
  */
-export async function* probeStream(source: AsyncIterable<Uint8Array | string>, probe: StreamProbe): AsyncGenerator<Uint8Array | string, void, undefined> {
+export async function* probeStream(
+  source: AsyncIterable<Uint8Array | string>,
+  probe: StreamProbe,
+): AsyncGenerator<Uint8Array | string, void, undefined> {
   let tail = Buffer.alloc(0)
   // Nothing has been read yet: the input itself starts a line.
   let atStart = true

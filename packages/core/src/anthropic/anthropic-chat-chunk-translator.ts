@@ -87,7 +87,10 @@ export function createAnthropicChatChunkTranslator(options: AnthropicChatChunkTr
   let pendingStop: unknown = null
   let finished = false
 
-  function chunk(delta: ChatCompletionChunkDelta & Record<string, unknown>, finishReason: ChatCompletionFinishReason | null = null): ChatCompletionChunk {
+  function chunk(
+    delta: ChatCompletionChunkDelta & Record<string, unknown>,
+    finishReason: ChatCompletionFinishReason | null = null,
+  ): ChatCompletionChunk {
     return { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finishReason }] }
   }
 
@@ -112,7 +115,13 @@ export function createAnthropicChatChunkTranslator(options: AnthropicChatChunkTr
     if (type === 'error') throw providerError(data.error)
     if (type === 'message_start') return messageStart(data)
     if (typeof type !== 'string') fail('invalid_type', `Expected the event type to be a string, got ${describe(type)}`, '$.type')
-    if (type !== 'content_block_start' && type !== 'content_block_delta' && type !== 'content_block_stop' && type !== 'message_delta' && type !== 'message_stop') {
+    if (
+      type !== 'content_block_start' &&
+      type !== 'content_block_delta' &&
+      type !== 'content_block_stop' &&
+      type !== 'message_delta' &&
+      type !== 'message_stop'
+    ) {
       return NONE
     }
     if (!started) fail('unexpected_event', `A "${type}" event arrived before "message_start"`, '$.type')
@@ -132,8 +141,10 @@ export function createAnthropicChatChunkTranslator(options: AnthropicChatChunkTr
 
   function messageStart(data: Record<string, unknown>): readonly ChatCompletionChunk[] {
     const message = data.message
-    if (!isPlainObject(message)) fail('invalid_type', `Expected message_start.message to be an object, got ${describe(message)}`, '$.message')
-    if (typeof message.id !== 'string') fail('invalid_type', `Expected the message id to be a string, got ${describe(message.id)}`, '$.message.id')
+    if (!isPlainObject(message))
+      fail('invalid_type', `Expected message_start.message to be an object, got ${describe(message)}`, '$.message')
+    if (typeof message.id !== 'string')
+      fail('invalid_type', `Expected the message id to be a string, got ${describe(message.id)}`, '$.message.id')
     if (started) {
       if (message.id === id) return NONE
       fail('unexpected_event', `Message "${message.id}" started while message "${id}" was open`, '$.message.id')
@@ -152,7 +163,8 @@ export function createAnthropicChatChunkTranslator(options: AnthropicChatChunkTr
 
   function addBlock(raw: unknown, index: number, path: string): ChatCompletionChunk[] {
     if (index >= maxBlocks) fail('limit_exceeded', `Message has more than maxBlocks (${maxBlocks}) content blocks: at ${path}`, path)
-    if (!isPlainObject(raw) || typeof raw.type !== 'string') fail('invalid_type', `Expected a content block object with a string type at ${path}`, path)
+    if (!isPlainObject(raw) || typeof raw.type !== 'string')
+      fail('invalid_type', `Expected a content block object with a string type at ${path}`, path)
     const block: Block = { kind: OTHER, call: -1, sentArguments: false, input: undefined, stopped: false }
     blocks.push(block)
     switch (raw.type) {
@@ -171,7 +183,8 @@ export function createAnthropicChatChunkTranslator(options: AnthropicChatChunkTr
       case 'redacted_thinking':
         return [chunk({ reasoning_details: [{ type: 'reasoning.encrypted', data: raw.data, index, format: REASONING_FORMAT }] })]
       case 'tool_use': {
-        if (typeof raw.id !== 'string' || typeof raw.name !== 'string') fail('invalid_type', `Expected a tool_use block with string id and name at ${path}`, path)
+        if (typeof raw.id !== 'string' || typeof raw.name !== 'string')
+          fail('invalid_type', `Expected a tool_use block with string id and name at ${path}`, path)
         block.kind = TOOL
         block.call = calls++
         block.input = raw.input
@@ -201,7 +214,11 @@ export function createAnthropicChatChunkTranslator(options: AnthropicChatChunkTr
 
   function blockStart(data: Record<string, unknown>): readonly ChatCompletionChunk[] {
     if (data.index !== blocks.length) {
-      fail('invalid_index', `Invalid content_block_start index: expected ${blocks.length} (the next block), got ${describe(data.index)}`, '$.index')
+      fail(
+        'invalid_index',
+        `Invalid content_block_start index: expected ${blocks.length} (the next block), got ${describe(data.index)}`,
+        '$.index',
+      )
     }
     return addBlock(data.content_block, blocks.length, '$.content_block')
   }
@@ -218,7 +235,12 @@ export function createAnthropicChatChunkTranslator(options: AnthropicChatChunkTr
       case 'thinking_delta': {
         const text = field(delta, 'thinking', block, THINKING)
         if (text === '') return NONE
-        return [chunk({ reasoning_content: text, reasoning_details: [{ type: 'reasoning.text', text, index: data.index, format: REASONING_FORMAT }] })]
+        return [
+          chunk({
+            reasoning_content: text,
+            reasoning_details: [{ type: 'reasoning.text', text, index: data.index, format: REASONING_FORMAT }],
+          }),
+        ]
       }
       case 'signature_delta': {
         const signature = field(delta, 'signature', block, THINKING)
@@ -239,7 +261,8 @@ export function createAnthropicChatChunkTranslator(options: AnthropicChatChunkTr
         if (block.kind !== TEXT) fail('unexpected_event', `A citations_delta arrived for a block that is not text`, '$.delta.type')
         return NONE
       default:
-        if (typeof delta.type !== 'string') fail('invalid_type', `Expected the delta type to be a string, got ${describe(delta.type)}`, '$.delta.type')
+        if (typeof delta.type !== 'string')
+          fail('invalid_type', `Expected the delta type to be a string, got ${describe(delta.type)}`, '$.delta.type')
         return NONE
     }
   }
@@ -247,7 +270,8 @@ export function createAnthropicChatChunkTranslator(options: AnthropicChatChunkTr
   function field(delta: Record<string, unknown>, key: string, block: Block, kind: number): string {
     if (block.kind !== kind) fail('unexpected_event', `A ${String(delta.type)} arrived for a block of another type`, '$.delta.type')
     const value = delta[key]
-    if (typeof value !== 'string') fail('invalid_type', `Expected ${String(delta.type)}.${key} to be a string, got ${describe(value)}`, `$.delta.${key}`)
+    if (typeof value !== 'string')
+      fail('invalid_type', `Expected ${String(delta.type)}.${key} to be a string, got ${describe(value)}`, `$.delta.${key}`)
     return value
   }
 
@@ -267,7 +291,8 @@ export function createAnthropicChatChunkTranslator(options: AnthropicChatChunkTr
   function messageDelta(data: Record<string, unknown>): readonly ChatCompletionChunk[] {
     if (isPlainObject(data.usage)) mergeUsage(data.usage)
     const delta = data.delta
-    if (delta !== undefined && delta !== null && !isPlainObject(delta)) fail('invalid_type', `Expected message_delta.delta to be an object, got ${describe(delta)}`, '$.delta')
+    if (delta !== undefined && delta !== null && !isPlainObject(delta))
+      fail('invalid_type', `Expected message_delta.delta to be an object, got ${describe(delta)}`, '$.delta')
     const reason = isPlainObject(delta) ? chatFinishReason(delta.stop_reason) : null
     if (reason === null) return NONE
     finished = true
@@ -287,7 +312,13 @@ export function createAnthropicChatChunkTranslator(options: AnthropicChatChunkTr
   function mergeUsage(next: Record<string, unknown>): void {
     // Cumulative totals: the latest non-null value of each field wins (never summed).
     const merged: Record<string, unknown> = { ...usage }
-    for (const key of ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'output_tokens_details']) {
+    for (const key of [
+      'input_tokens',
+      'output_tokens',
+      'cache_creation_input_tokens',
+      'cache_read_input_tokens',
+      'output_tokens_details',
+    ]) {
       if (next[key] !== null && next[key] !== undefined) merged[key] = next[key]
     }
     usage = merged

@@ -3,7 +3,13 @@ import { providerError } from './internal/read-event.js'
 import { createPartialJSONParser } from '../json/partial-json-parser.js'
 import type { PartialJSONParser } from '../json/types.js'
 import { checkDepth, cloneJSON, copyJSON, describe, isPlainObject, type CopyBudget } from './internal/json-values.js'
-import type { AnthropicContentBlock, AnthropicContentBlockDelta, AnthropicMessage, AnthropicMessageEvent, AnthropicStreamEvent } from './types.js'
+import type {
+  AnthropicContentBlock,
+  AnthropicContentBlockDelta,
+  AnthropicMessage,
+  AnthropicMessageEvent,
+  AnthropicStreamEvent,
+} from './types.js'
 
 /** Limits on everything an Anthropic stream can make the fold hold. All are configurable. */
 export interface AnthropicMessageLimits {
@@ -116,7 +122,9 @@ const EMPTY_MESSAGE = (): AnthropicMessage => ({
  */
 export function createAnthropicMessageAccumulator(options: AnthropicMessageAccumulatorOptions = {}): AnthropicMessageAccumulator {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError('createAnthropicMessageAccumulator() takes an options object: createAnthropicMessageAccumulator({ parseInput: true })')
+    throw new TypeError(
+      'createAnthropicMessageAccumulator() takes an options object: createAnthropicMessageAccumulator({ parseInput: true })',
+    )
   }
   const limits = options.limits ?? {}
   const maxBlocks = limitOption(limits.maxBlocks, 1024, 'maxBlocks')
@@ -200,7 +208,8 @@ export function createAnthropicMessageAccumulator(options: AnthropicMessageAccum
       fail('invalid_type', `Expected message.content to be an array, got ${describe(content)}`, '$.message.content')
     }
     const kept = copyJSON(budget, rest, '$.message') as Record<string, unknown>
-    if (kept.usage !== undefined && !isPlainObject(kept.usage)) fail('invalid_type', `Expected message.usage to be an object, got ${describe(kept.usage)}`, '$.message.usage')
+    if (kept.usage !== undefined && !isPlainObject(kept.usage))
+      fail('invalid_type', `Expected message.usage to be an object, got ${describe(kept.usage)}`, '$.message.usage')
     // `content` goes back at its place among the keys when the message is built.
     const ordered: Record<string, unknown> = {}
     for (const key of Object.keys(wire)) if (key !== '__proto__') ordered[key] = key === 'content' ? null : kept[key]
@@ -214,17 +223,20 @@ export function createAnthropicMessageAccumulator(options: AnthropicMessageAccum
     if (index >= maxBlocks) fail('limit_exceeded', `Message has more than maxBlocks (${maxBlocks}) content blocks: at ${path}`, path)
     if (!isPlainObject(raw)) fail('invalid_type', `Expected a content block object at ${path}, got ${describe(raw)}`, path)
     const type = raw.type
-    if (typeof type !== 'string') fail('invalid_type', `Expected the content block type to be a string, got ${describe(type)}`, `${path}.type`)
+    if (typeof type !== 'string')
+      fail('invalid_type', `Expected the content block type to be a string, got ${describe(type)}`, `${path}.type`)
     const block = copyJSON(budget, raw, path) as Record<string, unknown>
     let kind = OTHER
     if (type === 'text') {
       kind = TEXT
       if (block.text === undefined) block.text = ''
-      else if (typeof block.text !== 'string') fail('invalid_type', `Expected text to be a string, got ${describe(block.text)}`, `${path}.text`)
+      else if (typeof block.text !== 'string')
+        fail('invalid_type', `Expected text to be a string, got ${describe(block.text)}`, `${path}.text`)
     } else if (type === 'thinking') {
       kind = THINKING
       if (block.thinking === undefined) block.thinking = ''
-      else if (typeof block.thinking !== 'string') fail('invalid_type', `Expected thinking to be a string, got ${describe(block.thinking)}`, `${path}.thinking`)
+      else if (typeof block.thinking !== 'string')
+        fail('invalid_type', `Expected thinking to be a string, got ${describe(block.thinking)}`, `${path}.thinking`)
     } else if (TOOL_TYPES.has(type)) kind = TOOL
     else if (type === 'compaction') kind = COMPACTION
     else if (type === 'fallback' && message !== undefined) {
@@ -249,7 +261,11 @@ export function createAnthropicMessageAccumulator(options: AnthropicMessageAccum
   function blockStart(event: Record<string, unknown>): void {
     const index = event.index
     if (index !== blocks.length) {
-      fail('invalid_index', `Invalid content_block_start index: expected ${blocks.length} (the next block), got ${describe(index)}`, '$.index')
+      fail(
+        'invalid_index',
+        `Invalid content_block_start index: expected ${blocks.length} (the next block), got ${describe(index)}`,
+        '$.index',
+      )
     }
     const state = addBlock(event.content_block, index, '$.content_block')
     if (emit) emit({ type: 'content_block_start', index, content_block: buildBlock(state, true) })
@@ -259,7 +275,12 @@ export function createAnthropicMessageAccumulator(options: AnthropicMessageAccum
     const index = blockIndex(event, 'content_block_delta')
     const state = blocks[index]!
     const blockType = String(state.block.type)
-    if (state.stopped) fail('unexpected_event', `A content_block_delta arrived for the ${blockType} block at index ${index} after its content_block_stop`, '$.index')
+    if (state.stopped)
+      fail(
+        'unexpected_event',
+        `A content_block_delta arrived for the ${blockType} block at index ${index} after its content_block_stop`,
+        '$.index',
+      )
     const delta = event.delta
     if (!isPlainObject(delta)) fail('invalid_type', `Expected content_block_delta.delta to be an object, got ${describe(delta)}`, '$.delta')
     const type = delta.type
@@ -283,7 +304,8 @@ export function createAnthropicMessageAccumulator(options: AnthropicMessageAccum
       case 'citations_delta': {
         expectKind(state, TEXT, type, index)
         const citation = copyJSON(budget, delta.citation, '$.delta.citation')
-        if (!isPlainObject(citation)) fail('invalid_type', `Expected a citation object, got ${describe(delta.citation)}`, '$.delta.citation')
+        if (!isPlainObject(citation))
+          fail('invalid_type', `Expected a citation object, got ${describe(delta.citation)}`, '$.delta.citation')
         const citations = state.block.citations
         if (Array.isArray(citations)) citations.push(citation)
         else state.block.citations = [citation]
@@ -312,9 +334,11 @@ export function createAnthropicMessageAccumulator(options: AnthropicMessageAccum
         expectKind(state, COMPACTION, type, index)
         // The delta carries the block's final value (null content = failed compaction): assign, as the SDK does.
         const content = delta.content
-        if (content !== null && typeof content !== 'string') fail('invalid_type', `Expected compaction content to be a string or null, got ${describe(content)}`, '$.delta.content')
+        if (content !== null && typeof content !== 'string')
+          fail('invalid_type', `Expected compaction content to be a string or null, got ${describe(content)}`, '$.delta.content')
         state.block.content = copyJSON(budget, content, '$.delta.content')
-        if ('encrypted_content' in delta) state.block.encrypted_content = copyJSON(budget, delta.encrypted_content, '$.delta.encrypted_content') ?? null
+        if ('encrypted_content' in delta)
+          state.block.encrypted_content = copyJSON(budget, delta.encrypted_content, '$.delta.encrypted_content') ?? null
         break
       }
       default:
@@ -370,17 +394,23 @@ export function createAnthropicMessageAccumulator(options: AnthropicMessageAccum
     }
     const detail = cause instanceof Error ? cause.message : String(cause)
     const head = state.json.length > 80 ? state.json.slice(0, 80) + '…' : state.json
-    throw new DeltafoldError('invalid_json', `Invalid JSON in the input of the ${String(state.block.type)} block at index ${index}: ${detail}: ${JSON.stringify(head)}`, {
-      path,
-      cause,
-    })
+    throw new DeltafoldError(
+      'invalid_json',
+      `Invalid JSON in the input of the ${String(state.block.type)} block at index ${index}: ${detail}: ${JSON.stringify(head)}`,
+      {
+        path,
+        cause,
+      },
+    )
   }
 
   function messageDelta(event: Record<string, unknown>): void {
     const msg = message!
     const { type: _type, delta, usage, ...rest } = event
-    if (delta !== undefined && delta !== null && !isPlainObject(delta)) fail('invalid_type', `Expected message_delta.delta to be an object, got ${describe(delta)}`, '$.delta')
-    if (usage !== undefined && usage !== null && !isPlainObject(usage)) fail('invalid_type', `Expected message_delta.usage to be an object, got ${describe(usage)}`, '$.usage')
+    if (delta !== undefined && delta !== null && !isPlainObject(delta))
+      fail('invalid_type', `Expected message_delta.delta to be an object, got ${describe(delta)}`, '$.delta')
+    if (usage !== undefined && usage !== null && !isPlainObject(usage))
+      fail('invalid_type', `Expected message_delta.usage to be an object, got ${describe(usage)}`, '$.usage')
     if (isPlainObject(delta)) {
       for (const key of ASSIGNED_DELTA_FIELDS) {
         const value = copyJSON(budget, delta[key], `$.delta.${key}`)
@@ -408,7 +438,11 @@ export function createAnthropicMessageAccumulator(options: AnthropicMessageAccum
       }
     }
     if (emit) {
-      const out = { type: 'message_delta', delta: copyJSON(budget, delta ?? {}, '$.delta'), usage: copyJSON(budget, usage ?? {}, '$.usage') }
+      const out = {
+        type: 'message_delta',
+        delta: copyJSON(budget, delta ?? {}, '$.delta'),
+        usage: copyJSON(budget, usage ?? {}, '$.usage'),
+      }
       emit(out as AnthropicMessageEvent)
     }
   }
@@ -422,12 +456,14 @@ export function createAnthropicMessageAccumulator(options: AnthropicMessageAccum
   }
 
   function expectKind(state: BlockState, kind: number, type: string, index: number): void {
-    if (state.kind !== kind) fail('unexpected_event', `A ${type} arrived for the ${String(state.block.type)} block at index ${index}`, '$.delta.type')
+    if (state.kind !== kind)
+      fail('unexpected_event', `A ${type} arrived for the ${String(state.block.type)} block at index ${index}`, '$.delta.type')
   }
 
   function stringField(delta: Record<string, unknown>, key: string): string {
     const value = delta[key]
-    if (typeof value !== 'string') fail('invalid_type', `Expected ${String(delta.type)}.${key} to be a string, got ${describe(value)}`, `$.delta.${key}`)
+    if (typeof value !== 'string')
+      fail('invalid_type', `Expected ${String(delta.type)}.${key} to be a string, got ${describe(value)}`, `$.delta.${key}`)
     return value
   }
 

@@ -37,7 +37,10 @@ export interface StreamedAnthropicMessage extends AsyncIterable<AnthropicMessage
  * message.content // [{ type: 'text', text: 'Hi' }]
  * ```
  */
-export async function accumulateAnthropicMessage(source: ByteSource, options: AnthropicMessageStreamOptions = {}): Promise<AnthropicMessage> {
+export async function accumulateAnthropicMessage(
+  source: ByteSource,
+  options: AnthropicMessageStreamOptions = {},
+): Promise<AnthropicMessage> {
   const parser = createAnthropicStreamParser(options)
   return pullToEnd(pullStream(source, parser, () => parser.done, options.signal))
 }
@@ -70,7 +73,12 @@ export async function accumulateAnthropicMessage(source: ByteSource, options: An
 export function streamAnthropicMessage(source: ByteSource, options: AnthropicMessageStreamOptions = {}): StreamedAnthropicMessage {
   const queue: AnthropicMessageEvent[] = []
   const parser = createAnthropicStreamParser({ ...options, onEvent: queueEvents(queue, options.onEvent) })
-  const events = pullEvents(pullStream(source, parser, () => parser.done, options.signal), queue, options.signal, 'streamAnthropicMessage')
+  const events = pullEvents(
+    pullStream(source, parser, () => parser.done, options.signal),
+    queue,
+    options.signal,
+    'streamAnthropicMessage',
+  )
   return {
     [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](),
     finalMessage: events.final,

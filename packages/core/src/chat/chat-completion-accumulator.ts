@@ -21,7 +21,6 @@ export { pushChunk } from './internal/apply.js'
 export { pushFast } from './internal/apply-fast.js'
 export { finishChunks, takeSnapshot } from './internal/finalize.js'
 
-
 /** Limits on everything a stream can make the accumulator hold. All are configurable. */
 export interface ChatCompletionLimits {
   /** Number of choices; a choice `index` must be below it. @defaultValue 128 (the API's maximum `n`) */
@@ -140,7 +139,9 @@ export function createChatCompletionAccumulator(
   options: ChatCompletionAccumulatorOptions & { format: 'completions' },
 ): ChatCompletionAccumulator<TextCompletion>
 export function createChatCompletionAccumulator(options?: ChatCompletionAccumulatorOptions): ChatCompletionAccumulator
-export function createChatCompletionAccumulator(options: ChatCompletionAccumulatorOptions = {}): ChatCompletionAccumulator<ChatCompletion | TextCompletion> {
+export function createChatCompletionAccumulator(
+  options: ChatCompletionAccumulatorOptions = {},
+): ChatCompletionAccumulator<ChatCompletion | TextCompletion> {
   return new Accumulator(createAccumulatorState(options))
 }
 
@@ -185,7 +186,9 @@ export function createAccumulatorState(options: ChatCompletionAccumulatorOptions
   const format = options.format ?? 'chat'
   if (format !== 'chat' && format !== 'completions') {
     if (format === 'responses' || format === 'anthropic' || format === 'auto') {
-      throw new TypeError(`options.format '${format}' is for byte streams: the accumulator folds chat chunk objects; use accumulateChatCompletion or createChatCompletionStreamParser`)
+      throw new TypeError(
+        `options.format '${format}' is for byte streams: the accumulator folds chat chunk objects; use accumulateChatCompletion or createChatCompletionStreamParser`,
+      )
     }
     throw new TypeError(`options.format must be 'chat' or 'completions', got ${describe(format)}: leave it out for 'chat'`)
   }

@@ -149,12 +149,17 @@ export function createChatCompletionStreamParser(options: ChatCompletionStreamOp
  * @param translator - turns events of another format into chat chunks; undefined for chat streams
  * @internal
  */
-export function createTranslatingStreamParser(options: ChatCompletionStreamOptions, translator: ChatChunkTranslator | undefined): ChatCompletionStreamParser {
+export function createTranslatingStreamParser(
+  options: ChatCompletionStreamOptions,
+  translator: ChatChunkTranslator | undefined,
+): ChatCompletionStreamParser {
   // Not an object: the accumulator's TypeError says so.
   if (typeof options !== 'object' || options === null) createAccumulatorState(options)
   const format = readFormat(options.format, FORMATS)
   // The chat fold takes 'chat' or 'completions'; the other formats reach it as chat chunks.
-  const accOptions = (format === 'completions' || format === 'chat' ? options : { ...options, format: 'chat' }) as ChatCompletionAccumulatorOptions
+  const accOptions = (
+    format === 'completions' || format === 'chat' ? options : { ...options, format: 'chat' }
+  ) as ChatCompletionAccumulatorOptions
   const p = new ParserState(createAccumulatorState(accOptions), options)
   if (translator !== undefined) p.translator = translator
   else {
@@ -562,9 +567,18 @@ function emptyStream(p: ParserState): DeltafoldError {
   const events = p.mode === OBJECTS ? p.objects : p.decoder!.eventCount
   const position = { eventNumber: events, byteOffset: p.mode === OBJECTS ? 0 : p.decoder!.position() }
   if (p.mode !== OBJECTS && p.inputLength === 0 && events === 0 && p.decoder!.position() === 0) {
-    return new DeltafoldError('empty_stream', 'The stream is empty: no bytes were received (a dropped connection?); pass allowEmpty: true to accept it', position)
+    return new DeltafoldError(
+      'empty_stream',
+      'The stream is empty: no bytes were received (a dropped connection?); pass allowEmpty: true to accept it',
+      position,
+    )
   }
-  const what = p.mode === OBJECTS ? 'no chunk object' : events === 0 ? 'no event (only blank lines or comments)' : `${events} event${events === 1 ? '' : 's'} but no chunk (only comments, null or [DONE])`
+  const what =
+    p.mode === OBJECTS
+      ? 'no chunk object'
+      : events === 0
+        ? 'no event (only blank lines or comments)'
+        : `${events} event${events === 1 ? '' : 's'} but no chunk (only comments, null or [DONE])`
   return new DeltafoldError('empty_stream', `The stream ended with ${what}; pass allowEmpty: true to accept it`, position)
 }
 
@@ -602,4 +616,3 @@ function located(error: unknown, event: ServerSentEvent, position: { eventNumber
   }
   return error
 }
-

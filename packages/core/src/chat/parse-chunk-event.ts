@@ -55,11 +55,10 @@ export function parseChunkEvent(event: ServerSentEvent, position: EventPosition)
     })
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new DeltafoldError(
-      'invalid_chunk',
-      `The payload of ${where(position)} is not a chunk object: ${clip(data)}`,
-      { ...position, data },
-    )
+    throw new DeltafoldError('invalid_chunk', `The payload of ${where(position)} is not a chunk object: ${clip(data)}`, {
+      ...position,
+      data,
+    })
   }
   const error = (value as { error?: unknown }).error
   if (error === undefined || error === null) return { kind: 'chunk', chunk: value as ChatCompletionChunk }
@@ -138,7 +137,8 @@ function errorEvent(data: string, position: EventPosition): ProviderError {
   let error: unknown = data
   try {
     const value: unknown = JSON.parse(data)
-    error = typeof value === 'object' && value !== null && !Array.isArray(value) && 'error' in value ? (value as { error: unknown }).error : value
+    error =
+      typeof value === 'object' && value !== null && !Array.isArray(value) && 'error' in value ? (value as { error: unknown }).error : value
   } catch {
     // Not JSON: the text itself is the error.
   }
@@ -157,5 +157,5 @@ function errorMessage(error: unknown): string {
   if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
     return (error as { message: string }).message
   }
-  return typeof error === 'string' ? error : JSON.stringify(error) ?? String(error)
+  return typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error))
 }

@@ -1,8 +1,4 @@
-import {
-  createChatCompletionStreamParser,
-  type ChatCompletionStreamOptions,
-  type InputKind,
-} from './chat-completion-stream-parser.js'
+import { createChatCompletionStreamParser, type ChatCompletionStreamOptions, type InputKind } from './chat-completion-stream-parser.js'
 import type { CompletionEvent } from './completion-event.js'
 import type { ByteSource, ChunkSource } from '../source/open-byte-source.js'
 import { pullChatCompletion } from './pull-chat-completion.js'

@@ -177,7 +177,10 @@ function splitChoice(raw: unknown, position: number, nextSize: NextFragmentSize)
   let initialLogprobs: unknown = clone(logprobs ?? null)
   if (lp) {
     const { content: lpContent, refusal: lpRefusal, ...lpExtras } = lp
-    const first: Json = { content: Array.isArray(lpContent) ? [] : clone(lpContent ?? null), refusal: Array.isArray(lpRefusal) ? [] : clone(lpRefusal ?? null) }
+    const first: Json = {
+      content: Array.isArray(lpContent) ? [] : clone(lpContent ?? null),
+      refusal: Array.isArray(lpRefusal) ? [] : clone(lpRefusal ?? null),
+    }
     // Provider fields of the logprobs object ride on the first chunk's logprobs.
     copyExtras(lpExtras, first)
     initialLogprobs = first
@@ -222,7 +225,8 @@ function splitChoice(raw: unknown, position: number, nextSize: NextFragmentSize)
       const first: Json = { ...clone(audioRest), data: '', transcript: '' }
       push({ audio: first })
       if (typeof data === 'string' && data !== '') for (const piece of fragmentText(data, nextSize)) push({ audio: { data: piece } })
-      if (typeof transcript === 'string' && transcript !== '') for (const piece of fragmentText(transcript, nextSize)) push({ audio: { transcript: piece } })
+      if (typeof transcript === 'string' && transcript !== '')
+        for (const piece of fragmentText(transcript, nextSize)) push({ audio: { transcript: piece } })
     }
   }
   if (annotations !== undefined && annotations !== null) {
@@ -234,7 +238,10 @@ function splitChoice(raw: unknown, position: number, nextSize: NextFragmentSize)
     if (!isPlainObject(functionCall)) push({ function_call: clone(functionCall) })
     else {
       const { name, arguments: args, ...fcExtras } = functionCall
-      const first: Json = { name: name === undefined || name === null ? '' : clone(name), arguments: typeof args === 'string' ? '' : clone(args ?? '') }
+      const first: Json = {
+        name: name === undefined || name === null ? '' : clone(name),
+        arguments: typeof args === 'string' ? '' : clone(args ?? ''),
+      }
       copyExtras(fcExtras, first)
       push({ function_call: first })
       if (typeof args === 'string') for (const piece of fragmentText(args, nextSize)) push({ function_call: { arguments: piece } })

@@ -145,7 +145,8 @@ export function decideFormat(
   const wanted = expected === 'completions' ? 'chat' : expected
   if (found === wanted) return null
   // The position ends the message as the pipelines' other errors have it (the CLI says it once).
-  const where = position.byteOffset === undefined ? `event ${position.eventNumber}` : `event ${position.eventNumber}, byte ${position.byteOffset}`
+  const where =
+    position.byteOffset === undefined ? `event ${position.eventNumber}` : `event ${position.eventNumber}, byte ${position.byteOffset}`
   throw new DeltafoldError(
     'unsupported_format',
     `The stream is in the ${NAMES[found]} format, not the ${NAMES[expected]} format asked for: pass format: '${found}' or 'auto' (${where})`,

@@ -290,7 +290,9 @@ class Normalizer implements ChatChunkNormalizer {
       }
       this.#choices.set(index, state)
     }
-    const delta = isPlainObject(raw.delta) ? normalizeDelta(state, raw.delta, this.#reasoningField) : normalizeDelta(state, {}, this.#reasoningField)
+    const delta = isPlainObject(raw.delta)
+      ? normalizeDelta(state, raw.delta, this.#reasoningField)
+      : normalizeDelta(state, {}, this.#reasoningField)
     const out: Record<string, unknown> = { index, delta }
     let worth = fresh || Object.keys(delta).length > 0
     if (Object.hasOwn(raw, 'logprobs')) {

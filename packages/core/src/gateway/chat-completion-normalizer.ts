@@ -126,7 +126,12 @@ class BytesNormalizer implements ChatCompletionNormalizer {
   #done = false
   #failure: unknown = undefined
 
-  constructor(chunks: ChatChunkNormalizer, options: ChatCompletionNormalizerOptions, translator: ChatChunkTranslator | undefined, pendingFormat: StreamFormat | undefined) {
+  constructor(
+    chunks: ChatChunkNormalizer,
+    options: ChatCompletionNormalizerOptions,
+    translator: ChatChunkTranslator | undefined,
+    pendingFormat: StreamFormat | undefined,
+  ) {
     this.#chunks = chunks
     this.#pendingFormat = pendingFormat
     this.#failClosed = options.failClosed === true

@@ -131,7 +131,11 @@ export function createResponseAccumulator(options: ResponseAccumulatorOptions = 
   let position: ResponseEventPosition = {}
   let eventType = ''
 
-  function fail(code: 'invalid_index' | 'invalid_type' | 'unexpected_event' | 'limit_exceeded' | 'invalid_chunk', message: string, path?: string): never {
+  function fail(
+    code: 'invalid_index' | 'invalid_type' | 'unexpected_event' | 'limit_exceeded' | 'invalid_chunk',
+    message: string,
+    path?: string,
+  ): never {
     throw new DeltafoldError(code, `${message} (${eventType || 'event'} ${where()})`, {
       eventNumber: position.eventNumber ?? eventCount,
       ...(position.byteOffset === undefined ? {} : { byteOffset: position.byteOffset }),
@@ -193,7 +197,11 @@ export function createResponseAccumulator(options: ResponseAccumulatorOptions = 
     const state = items[at]
     if (state === undefined) fail('unexpected_event', `Output item ${at} was never added`, '$.output_index')
     if (types !== undefined && !types.includes(state.item.type as string)) {
-      fail('unexpected_event', `Output item ${at} is a ${show(state.item.type)}, not ${types.map((t) => `"${t}"`).join(' or ')}`, '$.output_index')
+      fail(
+        'unexpected_event',
+        `Output item ${at} is a ${show(state.item.type)}, not ${types.map((t) => `"${t}"`).join(' or ')}`,
+        '$.output_index',
+      )
     }
     return state
   }
@@ -211,9 +219,14 @@ export function createResponseAccumulator(options: ResponseAccumulatorOptions = 
   function partOf(list: unknown[], event: Record<string, unknown>, indexField: string, type?: string): Record<string, unknown> {
     const at = index(event, indexField, maxParts, 'maxParts')
     const part = list[at]
-    if (!isRecord(part)) fail('unexpected_event', `Part ${at} of output item ${String(event.output_index)} was never added`, `$.${indexField}`)
+    if (!isRecord(part))
+      fail('unexpected_event', `Part ${at} of output item ${String(event.output_index)} was never added`, `$.${indexField}`)
     if (type !== undefined && part.type !== type) {
-      fail('unexpected_event', `Part ${at} of output item ${String(event.output_index)} is a ${show(part.type)}, not "${type}"`, `$.${indexField}`)
+      fail(
+        'unexpected_event',
+        `Part ${at} of output item ${String(event.output_index)} is a ${show(part.type)}, not "${type}"`,
+        `$.${indexField}`,
+      )
     }
     return part
   }
@@ -273,13 +286,18 @@ export function createResponseAccumulator(options: ResponseAccumulatorOptions = 
         if (type === 'response.failed') {
           const error = response.error
           const message = isRecord(error) && typeof error.message === 'string' ? error.message : 'the response failed'
-          throw new ProviderError('upstream_error', `The provider failed the response (response.failed ${where()}): ${message}`, error ?? response, {
-            eventNumber: position.eventNumber ?? eventCount,
-            ...(position.byteOffset === undefined ? {} : { byteOffset: position.byteOffset }),
-            path: '$.response.error',
-            ...(position.data === undefined ? {} : { data: position.data }),
-            partial: cloneChecked(terminal) as unknown as Response,
-          })
+          throw new ProviderError(
+            'upstream_error',
+            `The provider failed the response (response.failed ${where()}): ${message}`,
+            error ?? response,
+            {
+              eventNumber: position.eventNumber ?? eventCount,
+              ...(position.byteOffset === undefined ? {} : { byteOffset: position.byteOffset }),
+              path: '$.response.error',
+              ...(position.data === undefined ? {} : { data: position.data }),
+              partial: cloneChecked(terminal) as unknown as Response,
+            },
+          )
         }
         break
       }
@@ -317,7 +335,8 @@ export function createResponseAccumulator(options: ResponseAccumulatorOptions = 
         const at = index(event, 'content_index', maxParts, 'maxParts')
         const part = object(event, 'part')
         const list = listOf(state, 'content')
-        if (type === 'response.content_part.added' && isRecord(list[at])) fail('unexpected_event', `Part ${at} of output item ${String(event.output_index)} was already added`, '$.content_index')
+        if (type === 'response.content_part.added' && isRecord(list[at]))
+          fail('unexpected_event', `Part ${at} of output item ${String(event.output_index)} was already added`, '$.content_index')
         setPart(list, at, part)
         break
       }
@@ -385,7 +404,8 @@ export function createResponseAccumulator(options: ResponseAccumulatorOptions = 
         const at = index(event, 'summary_index', maxParts, 'maxParts')
         const part = object(event, 'part')
         const list = listOf(state, 'summary')
-        if (type === 'response.reasoning_summary_part.added' && isRecord(list[at])) fail('unexpected_event', `Summary part ${at} of output item ${String(event.output_index)} was already added`, '$.summary_index')
+        if (type === 'response.reasoning_summary_part.added' && isRecord(list[at]))
+          fail('unexpected_event', `Summary part ${at} of output item ${String(event.output_index)} was already added`, '$.summary_index')
         setPart(list, at, part)
         break
       }
@@ -442,7 +462,8 @@ export function createResponseAccumulator(options: ResponseAccumulatorOptions = 
         const at = index(event, 'command_index', maxParts, 'maxParts')
         const commands = commandsOf(state)
         if (type === 'response.shell_call_command.delta') {
-          if (typeof commands[at] !== 'string') fail('unexpected_event', `Command ${at} of output item ${String(event.output_index)} was never added`, '$.command_index')
+          if (typeof commands[at] !== 'string')
+            fail('unexpected_event', `Command ${at} of output item ${String(event.output_index)} was never added`, '$.command_index')
           append(state, commands as unknown as Record<string, unknown>, String(at), text(event, 'delta'))
         } else {
           const command = event.command === undefined && type === 'response.shell_call_command.added' ? '' : text(event, 'command')

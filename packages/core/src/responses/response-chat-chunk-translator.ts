@@ -98,7 +98,11 @@ export function createResponseChatChunkTranslator(options: ResponseChatChunkTran
   function index(event: Record<string, unknown>, field: string, max: number): number {
     const value = event[field]
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value >= max) {
-      fail('invalid_index', `"${field}" must be a non-negative integer below ${max}, got ${JSON.stringify(value) ?? 'undefined'}`, `$.${field}`)
+      fail(
+        'invalid_index',
+        `"${field}" must be a non-negative integer below ${max}, got ${JSON.stringify(value) ?? 'undefined'}`,
+        `$.${field}`,
+      )
     }
     return value
   }
@@ -121,7 +125,13 @@ export function createResponseChatChunkTranslator(options: ResponseChatChunkTran
       roleSent = true
       delta = { role: 'assistant', ...delta }
     }
-    const chunk: ChatCompletionChunk = { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finishReason }] }
+    const chunk: ChatCompletionChunk = {
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      choices: [{ index: 0, delta, finish_reason: finishReason }],
+    }
     if (serviceTier !== undefined) chunk.service_tier = serviceTier as NonNullable<ChatCompletionChunk['service_tier']>
     out.push(chunk)
   }
@@ -172,7 +182,11 @@ export function createResponseChatChunkTranslator(options: ResponseChatChunkTran
       const args = typeof item.arguments === 'string' ? item.arguments : ''
       state.argsLength = args.length
       state.argsHash = fnv(FNV_OFFSET, args)
-      emit({ tool_calls: [{ index: state.toolIndex, id: str(item.call_id), type: 'function', function: { name: str(item.name), arguments: args } }] })
+      emit({
+        tool_calls: [
+          { index: state.toolIndex, id: str(item.call_id), type: 'function', function: { name: str(item.name), arguments: args } },
+        ],
+      })
     } else if (type === 'custom_tool_call') {
       state.toolIndex = toolCount++
     }
@@ -239,18 +253,31 @@ export function createResponseChatChunkTranslator(options: ResponseChatChunkTran
     if (type === 'response.failed') {
       const error = response.error
       const message = isRecord(error) && typeof error.message === 'string' ? error.message : 'the response failed'
-      throw new ProviderError('upstream_error', `The provider failed the response (response.failed, event ${at.eventNumber}): ${message}`, error ?? response, {
-        ...at,
-        path: '$.response.error',
-      })
+      throw new ProviderError(
+        'upstream_error',
+        `The provider failed the response (response.failed, event ${at.eventNumber}): ${message}`,
+        error ?? response,
+        {
+          ...at,
+          path: '$.response.error',
+        },
+      )
     }
     const output = Array.isArray(response.output) ? response.output : []
-    for (let i = 0; i < output.length && i < maxOutputItems; i++) if (isRecord(output[i])) reconcile(i, output[i] as Record<string, unknown>)
+    for (let i = 0; i < output.length && i < maxOutputItems; i++)
+      if (isRecord(output[i])) reconcile(i, output[i] as Record<string, unknown>)
     let calledTools = false
     for (const state of items.values()) if (state.toolIndex >= 0) calledTools = true
     emit({}, finishReasonOf(response as unknown as Response, calledTools))
     if (isRecord(response.usage)) {
-      const chunk: ChatCompletionChunk = { id, object: 'chat.completion.chunk', created, model, choices: [], usage: chatUsageOf(response.usage) }
+      const chunk: ChatCompletionChunk = {
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        choices: [],
+        usage: chatUsageOf(response.usage),
+      }
       if (serviceTier !== undefined) chunk.service_tier = serviceTier as NonNullable<ChatCompletionChunk['service_tier']>
       out.push(chunk)
     }
@@ -274,7 +301,9 @@ export function createResponseChatChunkTranslator(options: ResponseChatChunkTran
       case 'error': {
         const error = isRecord(event.error) ? event.error : event
         const message = typeof error.message === 'string' ? error.message : 'unknown error'
-        throw new ProviderError('upstream_error', `The provider sent an error event (event ${at.eventNumber}): ${message}`, error, { ...at })
+        throw new ProviderError('upstream_error', `The provider sent an error event (event ${at.eventNumber}): ${message}`, error, {
+          ...at,
+        })
       }
       case 'response.output_item.added': {
         const i = index(event, 'output_index', maxOutputItems)
@@ -304,7 +333,8 @@ export function createResponseChatChunkTranslator(options: ResponseChatChunkTran
       case 'response.function_call_arguments.delta': {
         const state = itemOf(event)
         const delta = text(event, 'delta')
-        if (state.type !== 'function_call') fail('unexpected_event', `Output item ${String(event.output_index)} is not a function call`, '$.output_index')
+        if (state.type !== 'function_call')
+          fail('unexpected_event', `Output item ${String(event.output_index)} is not a function call`, '$.output_index')
         if (delta === '') break
         state.argsLength += delta.length
         state.argsHash = fnv(state.argsHash, delta)
@@ -332,9 +362,13 @@ export function createResponseChatChunkTranslator(options: ResponseChatChunkTran
     },
     end() {
       if (!terminated) {
-        throw new DeltafoldError('unexpected_eof', 'The Responses stream ended without response.completed, response.incomplete or response.failed', {
-          eventNumber: at.eventNumber,
-        })
+        throw new DeltafoldError(
+          'unexpected_eof',
+          'The Responses stream ended without response.completed, response.incomplete or response.failed',
+          {
+            eventNumber: at.eventNumber,
+          },
+        )
       }
       return []
     },

@@ -75,7 +75,10 @@ export function responseToChatCompletion(response: Response): ChatCompletion {
 }
 
 /** The chat `finish_reason` of a response's status (see {@link responseToChatCompletion}). */
-export function finishReasonOf(response: Pick<Response, 'status' | 'incomplete_details'>, calledTools: boolean): ChatCompletionFinishReason | null {
+export function finishReasonOf(
+  response: Pick<Response, 'status' | 'incomplete_details'>,
+  calledTools: boolean,
+): ChatCompletionFinishReason | null {
   const status = response.status
   if (status === 'completed' || status === undefined) return calledTools ? 'tool_calls' : 'stop'
   if (status === 'incomplete') return response.incomplete_details?.reason === 'content_filter' ? 'content_filter' : 'length'

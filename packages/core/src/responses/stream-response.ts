@@ -64,7 +64,12 @@ export async function accumulateResponse(source: ByteSource, options: ResponseSt
 export function streamResponse(source: ByteSource, options: ResponseStreamOptions = {}): StreamedResponse {
   const queue: ResponseStreamEvent[] = []
   const parser = createResponseStreamParser({ ...options, onEvent: queueEvents(queue, options.onEvent) })
-  const events = pullEvents(pullStream(source, parser, () => parser.stopped, options.signal), queue, options.signal, 'streamResponse')
+  const events = pullEvents(
+    pullStream(source, parser, () => parser.stopped, options.signal),
+    queue,
+    options.signal,
+    'streamResponse',
+  )
   return {
     [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](),
     finalResponse: events.final,

@@ -64,7 +64,10 @@ export async function checkResponse(response: ResponseLike, signal?: AbortSignal
       : typeof inner === 'string' && inner !== text
         ? inner
         : text.slice(0, 200)
-  throw new ProviderError('http_error', `The provider answered with HTTP ${response.status}: ${detail}`, body, { status: response.status, headers })
+  throw new ProviderError('http_error', `The provider answered with HTTP ${response.status}: ${detail}`, body, {
+    status: response.status,
+    headers,
+  })
 }
 
 /**

@@ -158,4 +158,3 @@ export function notEventStream(head: Uint8Array | string, why: string, cause?: u
     options,
   )
 }
-

@@ -78,7 +78,10 @@ export async function openByteSource(source: ByteSource | ChunkSource, signal?: 
   if (typeof source === 'string' || source instanceof Uint8Array) return fromIterator([source][Symbol.iterator](), signal)
   if (isReadableStream(source)) {
     if (source.locked) {
-      throw new DeltafoldError('body_unreadable', 'The stream is locked by another reader: a stream can be read once; tee() it to read it twice')
+      throw new DeltafoldError(
+        'body_unreadable',
+        'The stream is locked by another reader: a stream can be read once; tee() it to read it twice',
+      )
     }
     return fromReader(source.getReader() as ReadableStreamDefaultReader<SourceItem>, signal)
   }

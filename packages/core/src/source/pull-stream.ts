@@ -144,7 +144,8 @@ export function pullStream<Result>(
         const byteOffset = parser.position()
         wrapped.eventNumber = eventNumber
         wrapped.byteOffset = byteOffset
-        if (wrapped.code === 'stream_failed' || wrapped.code === 'aborted') wrapped.message += ` (after event ${eventNumber}, byte ${byteOffset})`
+        if (wrapped.code === 'stream_failed' || wrapped.code === 'aborted')
+          wrapped.message += ` (after event ${eventNumber}, byte ${byteOffset})`
       }
       if (wrapped instanceof ProviderError && wrapped.headers === undefined && isResponse(source)) wrapped.headers = responseHeaders(source)
     }

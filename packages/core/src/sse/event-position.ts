@@ -67,7 +67,9 @@ export function locateError(error: unknown, position: EventPosition, data?: stri
     if (position.byteOffset !== undefined) error.byteOffset = position.byteOffset
     if (data !== undefined) error.data ??= data
     error.message +=
-      position.byteOffset === undefined ? ` (event ${position.eventNumber})` : ` (event ${position.eventNumber}, byte ${position.byteOffset})`
+      position.byteOffset === undefined
+        ? ` (event ${position.eventNumber})`
+        : ` (event ${position.eventNumber}, byte ${position.byteOffset})`
   }
   return error
 }

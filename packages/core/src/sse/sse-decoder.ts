@@ -314,9 +314,7 @@ class Decoder implements SSEDecoder {
       throw new TypeError(`${method}() was called without its decoder: call it as decoder.${method}()`)
     }
     if (decoder.#busy) {
-      throw new TypeError(
-        `${method}() was called from inside an SSE decoder handler: call it after feed() or end() returns`,
-      )
+      throw new TypeError(`${method}() was called from inside an SSE decoder handler: call it after feed() or end() returns`)
     }
   }
 

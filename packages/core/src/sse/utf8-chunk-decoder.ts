@@ -29,7 +29,12 @@ export function wholeCharacters(bytes: Uint8Array): number {
       lead <= 0xf4 &&
       length - i <= (lead < 0xe0 ? 1 : lead < 0xf0 ? 2 : 3) &&
       (i + 1 === length ||
-        !((lead === 0xe0 && second < 0xa0) || (lead === 0xed && second > 0x9f) || (lead === 0xf0 && second < 0x90) || (lead === 0xf4 && second > 0x8f)))
+        !(
+          (lead === 0xe0 && second < 0xa0) ||
+          (lead === 0xed && second > 0x9f) ||
+          (lead === 0xf0 && second < 0x90) ||
+          (lead === 0xf4 && second > 0x8f)
+        ))
     ) {
       return i
     }

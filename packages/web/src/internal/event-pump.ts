@@ -186,7 +186,11 @@ export class EventPump<In> {
 
 /** A body that failed mid-stream, reported as core's pull loop reports it: the cause, and where the input was complete. */
 function sourceFailed(cause: unknown, engine: PumpEngine<unknown>): DeltafoldError {
-  const error = new DeltafoldError('stream_failed', `Reading the stream failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+  const error = new DeltafoldError(
+    'stream_failed',
+    `Reading the stream failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+    { cause },
+  )
   if (engine.eventCount !== undefined && engine.position) {
     error.eventNumber = engine.eventCount
     error.byteOffset = engine.position()

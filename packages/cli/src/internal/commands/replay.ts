@@ -64,7 +64,8 @@ export async function replayCommand(args: ParsedArgs, io: CliIO): Promise<number
   } catch (error) {
     const code = (error as { code?: unknown }).code
     if (code === 'EADDRINUSE') throw new UsageError(`Port ${port} on ${host} is in use: pass --port 0 for a free one`)
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`Cannot listen on host '${host}': pass a local address such as 127.0.0.1`)
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new UsageError(`Cannot listen on host '${host}': pass a local address such as 127.0.0.1`)
     if (code === 'EACCES') throw new UsageError(`No permission to listen on port ${port}: pass a port above 1023`)
     throw error
   }

@@ -74,7 +74,8 @@ export function createAnthropicStreamParser(options: AnthropicMessageStreamOptio
     feed(chunk) {
       if (failed) throw failure
       if (acc.done) return
-      if (head.length < 80) head += (typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk.subarray(0, 80))).slice(0, 80 - head.length)
+      if (head.length < 80)
+        head += (typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk.subarray(0, 80))).slice(0, 80 - head.length)
       try {
         decoder.feed(chunk)
       } catch (error) {
@@ -99,4 +100,3 @@ export function createAnthropicStreamParser(options: AnthropicMessageStreamOptio
     },
   }
 }
-

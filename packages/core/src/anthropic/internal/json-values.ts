@@ -20,7 +20,8 @@ export function copyJSON(budget: CopyBudget, value: unknown, path: string, depth
   }
   if (typeof value === 'number') {
     // JSON.parse turns 1e400 into Infinity, which JSON cannot write back: the result must stay JSON.
-    if (!Number.isFinite(value)) throw new DeltafoldError('invalid_type', `Non-finite number at ${path}: ${String(value)} cannot be kept as JSON`, { path })
+    if (!Number.isFinite(value))
+      throw new DeltafoldError('invalid_type', `Non-finite number at ${path}: ${String(value)} cannot be kept as JSON`, { path })
     budget.count(8, path)
     return value
   }
@@ -29,8 +30,10 @@ export function copyJSON(budget: CopyBudget, value: unknown, path: string, depth
     return value
   }
   if (value === undefined) return undefined
-  if (typeof value !== 'object') throw new DeltafoldError('invalid_type', `Unsupported value at ${path}: ${typeof value} cannot be kept as JSON`, { path })
-  if (depth >= budget.maxDepth) throw new DeltafoldError('max_depth', `Value at ${path} nests deeper than maxDepth (${budget.maxDepth})`, { path })
+  if (typeof value !== 'object')
+    throw new DeltafoldError('invalid_type', `Unsupported value at ${path}: ${typeof value} cannot be kept as JSON`, { path })
+  if (depth >= budget.maxDepth)
+    throw new DeltafoldError('max_depth', `Value at ${path} nests deeper than maxDepth (${budget.maxDepth})`, { path })
   budget.count(2, path)
   if (Array.isArray(value)) {
     const out: unknown[] = []

@@ -36,7 +36,13 @@ export function readAnthropicEvent(event: ServerSentEvent): Record<string, unkno
 export function providerError(error: unknown, options: { eventNumber?: number; byteOffset?: number; data?: string } = {}): ProviderError {
   const kind = isPlainObject(error) && typeof error.type === 'string' ? ` (${error.type})` : ''
   const detail =
-    isPlainObject(error) && typeof error.message === 'string' ? error.message : typeof error === 'string' ? (error === '' ? 'no details' : clip(error)) : describe(error)
+    isPlainObject(error) && typeof error.message === 'string'
+      ? error.message
+      : typeof error === 'string'
+        ? error === ''
+          ? 'no details'
+          : clip(error)
+        : describe(error)
   return new ProviderError('upstream_error', `The provider sent an error event${kind}: ${detail}`, error, { path: '$.error', ...options })
 }
 
@@ -63,7 +69,9 @@ export function located(error: unknown, position: AnthropicEventPosition, data: 
 }
 
 export function where(position: AnthropicEventPosition): string {
-  return position.byteOffset === undefined ? `event ${position.eventNumber}` : `event ${position.eventNumber} at byte ${position.byteOffset}`
+  return position.byteOffset === undefined
+    ? `event ${position.eventNumber}`
+    : `event ${position.eventNumber} at byte ${position.byteOffset}`
 }
 
 export function clip(text: string): string {

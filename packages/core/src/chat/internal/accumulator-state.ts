@@ -77,7 +77,11 @@ export interface ChoiceState {
   lastCall: ToolCallState | undefined
   functionCall: { name: string; arguments: string; extras: Record<string, unknown> | undefined } | undefined
   logprobs:
-    | { content: ChatCompletionTokenLogprob[] | null; refusal: ChatCompletionTokenLogprob[] | null; extras: Record<string, unknown> | undefined }
+    | {
+        content: ChatCompletionTokenLogprob[] | null
+        refusal: ChatCompletionTokenLogprob[] | null
+        extras: Record<string, unknown> | undefined
+      }
     | undefined
   // format 'completions': the legacy logprobs lists, appended.
   textLogprobs: TextLogprobsState | undefined

@@ -10,7 +10,18 @@ import { getChoice, NO_CALLS, type AccumulatorState, type ChoiceState, type Tool
 import { count, keep, keepExtras, mergeValue } from './budget.js'
 import { KNOWN_TOP, LABEL_FIELDS, PADDING } from './field-tables.js'
 import { closeChoice, stop } from './finalize.js'
-import { appendArguments, appendContent, appendReasoning, appendRefusal, touchCall, makeCustom, setRole, setToolName, setToolType, toolCallDelta } from './merge-rules.js'
+import {
+  appendArguments,
+  appendContent,
+  appendReasoning,
+  appendRefusal,
+  touchCall,
+  makeCustom,
+  setRole,
+  setToolName,
+  setToolType,
+  toolCallDelta,
+} from './merge-rules.js'
 import { providerErrorMessage } from '../parse-chunk-event.js'
 import { clone, describe, fail, isPlainObject, optionalString, validIndex } from './values.js'
 
@@ -173,7 +184,8 @@ export function applyTextChoice(s: AccumulatorState, raw: Record<string, unknown
 /** Appends the kept entries of a wire array to `target` (null and absent: nothing). */
 export function appendList(s: AccumulatorState, target: unknown[], list: unknown, path: string): void {
   if (list === undefined || list === null) return
-  if (!Array.isArray(list)) fail('invalid_type', `Expected ${path.slice(path.lastIndexOf('.') + 1)} to be an array, got ${describe(list)}`, path)
+  if (!Array.isArray(list))
+    fail('invalid_type', `Expected ${path.slice(path.lastIndexOf('.') + 1)} to be an array, got ${describe(list)}`, path)
   for (let i = 0; i < list.length; i++) target.push(keep(s, list[i], `${path}[${i}]`) ?? null)
 }
 
@@ -249,11 +261,13 @@ export function applyDelta(s: AccumulatorState, choice: ChoiceState, delta: Reco
   if (audio !== undefined && audio !== null) applyAudio(s, choice, audio, `${path}.audio`)
   if (annotations !== undefined && annotations !== null) {
     // Appended in order, never replaced (test: "annotations: entries of every delta are appended in order").
-    if (!Array.isArray(annotations)) fail('invalid_type', `Expected annotations to be an array, got ${describe(annotations)}`, `${path}.annotations`)
+    if (!Array.isArray(annotations))
+      fail('invalid_type', `Expected annotations to be an array, got ${describe(annotations)}`, `${path}.annotations`)
     appendList(s, (choice.annotations ??= []), annotations, `${path}.annotations`)
   }
   if (toolCalls !== undefined && toolCalls !== null) {
-    if (!Array.isArray(toolCalls)) fail('invalid_type', `Expected tool_calls to be an array, got ${describe(toolCalls)}`, `${path}.tool_calls`)
+    if (!Array.isArray(toolCalls))
+      fail('invalid_type', `Expected tool_calls to be an array, got ${describe(toolCalls)}`, `${path}.tool_calls`)
     for (let i = 0; i < toolCalls.length; i++) applyToolCall(s, choice, toolCalls[i], `${path}.tool_calls[${i}]`)
   }
   if (functionCall !== undefined && functionCall !== null) applyFunctionCall(s, choice, functionCall, `${path}.function_call`)
@@ -322,7 +336,8 @@ export function applyContentParts(s: AccumulatorState, choice: ChoiceState, part
       else if (Array.isArray(thinking)) {
         for (let j = 0; j < thinking.length; j++) {
           const t = thinking[j]
-          if (isPlainObject(t) && typeof t.text === 'string') appendReasoning(s, choice, t.text, 'content', `${partPath}.thinking[${j}].text`, false)
+          if (isPlainObject(t) && typeof t.text === 'string')
+            appendReasoning(s, choice, t.text, 'content', `${partPath}.thinking[${j}].text`, false)
         }
       }
     } else if (typeof part === 'string') appendContent(s, choice, part, partPath)
@@ -341,7 +356,14 @@ export function applyContentParts(s: AccumulatorState, choice: ChoiceState, part
  * Tests: "OpenRouter reasoning_details merge by (type, index); … (C3)", "reasoning: reasoning_details
  * text alone emits reasoning.delta events of its own field".
  */
-export function applyReasoningDetails(s: AccumulatorState, choice: ChoiceState, details: unknown, path: string, rc: string | undefined, r: string | undefined): void {
+export function applyReasoningDetails(
+  s: AccumulatorState,
+  choice: ChoiceState,
+  details: unknown,
+  path: string,
+  rc: string | undefined,
+  r: string | undefined,
+): void {
   const emit = s.emit
   if (!Array.isArray(details)) fail('invalid_type', `Expected reasoning_details to be an array, got ${describe(details)}`, path)
   choice.reasoningDetails ??= new Map()
@@ -385,12 +407,15 @@ export function applyToolCall(s: AccumulatorState, choice: ChoiceState, raw: unk
   let callId: string | undefined
   if (typeof rawId === 'string') callId = rawId === '' ? undefined : rawId
   else if (typeof rawId === 'number' && Number.isFinite(rawId) && !s.strict) callId = String(rawId)
-  else if (rawId !== undefined && rawId !== null) fail('invalid_type', `Expected tool call id to be a string, got ${describe(rawId)}`, `${path}.id`)
+  else if (rawId !== undefined && rawId !== null)
+    fail('invalid_type', `Expected tool call id to be a string, got ${describe(rawId)}`, `${path}.id`)
   if (type !== undefined && type !== null && typeof type !== 'string') {
     fail('invalid_type', `Expected tool call type to be a string, got ${describe(type)}`, `${path}.type`)
   }
-  if (fn !== undefined && fn !== null && !isPlainObject(fn)) fail('invalid_type', `Expected function to be an object, got ${describe(fn)}`, `${path}.function`)
-  if (custom !== undefined && custom !== null && !isPlainObject(custom)) fail('invalid_type', `Expected custom to be an object, got ${describe(custom)}`, `${path}.custom`)
+  if (fn !== undefined && fn !== null && !isPlainObject(fn))
+    fail('invalid_type', `Expected function to be an object, got ${describe(fn)}`, `${path}.function`)
+  if (custom !== undefined && custom !== null && !isPlainObject(custom))
+    fail('invalid_type', `Expected custom to be an object, got ${describe(custom)}`, `${path}.custom`)
 
   // Target: a known id, then the index (a new id at a taken index starts a new call: Gemini shares
   // index 0), then (no index) a new id starts a new call, else the most recent call continues.
@@ -401,7 +426,11 @@ export function applyToolCall(s: AccumulatorState, choice: ChoiceState, raw: unk
     const atIndex = toolByIndex.get(index)
     if (atIndex && callId !== undefined && atIndex.id !== '' && atIndex.id !== callId) {
       if (s.strict) {
-        fail('index_conflict', `Tool call index ${index} reused by id "${callId}" while it holds id "${atIndex.id}" (strict mode)`, `${path}.index`)
+        fail(
+          'index_conflict',
+          `Tool call index ${index} reused by id "${callId}" while it holds id "${atIndex.id}" (strict mode)`,
+          `${path}.index`,
+        )
       }
     } else call = atIndex
   }
@@ -459,7 +488,12 @@ export function applyToolCall(s: AccumulatorState, choice: ChoiceState, raw: unk
         const appended = appendArguments(s, call, args, `${path}.function.arguments`)
         if (appended !== undefined) argsDelta = argsDelta === undefined ? appended : argsDelta + appended
       } else if (typeof args === 'object') {
-        if (s.strict) fail('invalid_type', `Expected function arguments to be a string, got ${describe(args)} (strict mode)`, `${path}.function.arguments`)
+        if (s.strict)
+          fail(
+            'invalid_type',
+            `Expected function arguments to be a string, got ${describe(args)} (strict mode)`,
+            `${path}.function.arguments`,
+          )
         // llama.cpp and TGI send whole objects: they replace what was accumulated.
         const text = JSON.stringify(keep(s, args, `${path}.function.arguments`))
         call.args = text

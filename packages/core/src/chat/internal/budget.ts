@@ -65,7 +65,8 @@ export function mergeValue(target: Record<string, unknown>, key: string, value: 
 }
 
 /** Keeps every field of `raw` (the `...rest` of a destructured wire object) in `target`, merged; null values are skipped. */
-export function keepExtras(s: AccumulatorState, 
+export function keepExtras(
+  s: AccumulatorState,
   raw: Record<string, unknown>,
   target: Record<string, unknown> | undefined,
   path: string,

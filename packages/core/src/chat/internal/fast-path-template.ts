@@ -5,7 +5,21 @@
  * from the shared field tables.
  */
 import { PADDING } from './field-tables.js'
-import { BACKSLASH, Hole, HOLE_CHOICE, HOLE_PAD, HOLE_TEXT, HOLE_TOOL, holeValue, matchTemplate, NONE, QUOTE, same, type FastRest, type FastTemplate } from './fast-path-match.js'
+import {
+  BACKSLASH,
+  Hole,
+  HOLE_CHOICE,
+  HOLE_PAD,
+  HOLE_TEXT,
+  HOLE_TOOL,
+  holeValue,
+  matchTemplate,
+  NONE,
+  QUOTE,
+  same,
+  type FastRest,
+  type FastTemplate,
+} from './fast-path-match.js'
 
 /** What the shape check found: where the holes go, and what applying such a chunk does. */
 interface Shape {
@@ -57,7 +71,11 @@ function templateOf(data: string, chunk: unknown, shape: Shape, withSkeleton: bo
     const kind = shape.paths.get(path)!
     const isString = kind === HOLE_TEXT || kind === HOLE_PAD
     // A string hole is the body between quotes; an integer hole is plain digits without a leading zero.
-    if (isString ? data.charCodeAt(start - 1) !== QUOTE || data.charCodeAt(end) !== QUOTE : !/^(?:0|[1-9]\d{0,8})$/.test(data.slice(start, end))) {
+    if (
+      isString
+        ? data.charCodeAt(start - 1) !== QUOTE || data.charCodeAt(end) !== QUOTE
+        : !/^(?:0|[1-9]\d{0,8})$/.test(data.slice(start, end))
+    ) {
       // Then the index is a literal (`0.0`, `1e0`…), else the string is not where it should be.
       if (kind === HOLE_CHOICE || kind === HOLE_TOOL) continue
       return undefined
@@ -204,7 +222,14 @@ function shapeOf(chunk: unknown, indexHoles: boolean): Shape | undefined {
       if (value !== '') role = value
     } else if (TEXT_FIELDS.has(key) && typeof value === 'string' && field === undefined && call === undefined) {
       field = key as FastTemplate['field']
-    } else if (key === 'tool_calls' && Array.isArray(value) && value.length === 1 && isObject(value[0]) && field === undefined && call === undefined) {
+    } else if (
+      key === 'tool_calls' &&
+      Array.isArray(value) &&
+      value.length === 1 &&
+      isObject(value[0]) &&
+      field === undefined &&
+      call === undefined
+    ) {
       call = value[0]
     } else return undefined
   }

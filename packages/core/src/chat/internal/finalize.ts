@@ -6,7 +6,17 @@ import { DeltafoldError } from '../../errors.js'
 import type { CompletionEvent } from '../completion-event.js'
 import type { ChatCompletion } from '../types.js'
 import { sortedCalls, sortedChoices, type AccumulatorState, type ChoiceState, type ToolCallState } from './accumulator-state.js'
-import { AUDIO_FIELDS, CHOICE_FIELDS, CUSTOM_FIELDS, FUNCTION_FIELDS, LOGPROBS_FIELDS, MESSAGE_FIELDS, TEXT_CHOICE_FIELDS, TEXT_LOGPROBS_FIELDS, TOOL_CALL_FIELDS } from './field-tables.js'
+import {
+  AUDIO_FIELDS,
+  CHOICE_FIELDS,
+  CUSTOM_FIELDS,
+  FUNCTION_FIELDS,
+  LOGPROBS_FIELDS,
+  MESSAGE_FIELDS,
+  TEXT_CHOICE_FIELDS,
+  TEXT_LOGPROBS_FIELDS,
+  TOOL_CALL_FIELDS,
+} from './field-tables.js'
 import { startCall } from './merge-rules.js'
 import { clone, copyExtras, fail } from './values.js'
 
@@ -51,7 +61,8 @@ export function closeChoice(s: AccumulatorState, choice: ChoiceState): void {
   }
   if (choice.refusal !== null) emit({ type: 'refusal.done', index, refusal: choice.refusal })
   // One reasoning.done per message field (thinking parts are written as reasoning_content).
-  if (choice.reasoningContent !== null) emit({ type: 'reasoning.done', index, reasoning: choice.reasoningContent, field: 'reasoning_content' })
+  if (choice.reasoningContent !== null)
+    emit({ type: 'reasoning.done', index, reasoning: choice.reasoningContent, field: 'reasoning_content' })
   if (choice.reasoningText !== null) emit({ type: 'reasoning.done', index, reasoning: choice.reasoningText, field: 'reasoning' })
   for (const call of sortedCalls(choice)) {
     const event: CompletionEvent = {
@@ -152,7 +163,12 @@ export function buildTextChoice(choice: ChoiceState): Record<string, unknown> {
   let logprobs: Record<string, unknown> | null = null
   if (choice.textLogprobs) {
     const lp = choice.textLogprobs
-    logprobs = { tokens: lp.tokens.map(clone), token_logprobs: lp.tokenLogprobs.map(clone), top_logprobs: lp.topLogprobs.map(clone), text_offset: lp.textOffset.map(clone) }
+    logprobs = {
+      tokens: lp.tokens.map(clone),
+      token_logprobs: lp.tokenLogprobs.map(clone),
+      top_logprobs: lp.topLogprobs.map(clone),
+      text_offset: lp.textOffset.map(clone),
+    }
     if (lp.extras) copyExtras(lp.extras, logprobs, TEXT_LOGPROBS_FIELDS)
   }
   const out: Record<string, unknown> = { index: choice.index, text: choice.content ?? '', logprobs, finish_reason: choice.finishReason }

@@ -1,4 +1,4 @@
-import { DeltafoldError, ProviderError } from '../../errors.js'
+import { type DeltafoldError, ProviderError } from '../../errors.js'
 import { notEventStream } from '../../source/input-head.js'
 
 /**

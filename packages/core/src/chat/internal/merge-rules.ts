@@ -79,7 +79,14 @@ export function appendRefusal(s: AccumulatorState, choice: ChoiceState, text: st
  * Tests: "reasoning: different texts in reasoning_content and reasoning stay apart",
  * "reasoning: the same text mirrored in both fields is kept in both, with one event".
  */
-export function appendReasoning(s: AccumulatorState, choice: ChoiceState, text: string, field: ReasoningField, path: string, mirror: boolean): void {
+export function appendReasoning(
+  s: AccumulatorState,
+  choice: ChoiceState,
+  text: string,
+  field: ReasoningField,
+  path: string,
+  mirror: boolean,
+): void {
   const emit = s.emit
   count(s, text.length, path)
   if (field === 'reasoning') {
@@ -149,7 +156,12 @@ export function makeCustom(call: ToolCallState): void {
  */
 export function setToolName(s: AccumulatorState, call: ToolCallState, name: unknown, path: string): void {
   if (name === undefined || name === null) return
-  if (typeof name !== 'string') fail('invalid_type', `Expected ${path.endsWith('custom.name') ? 'custom' : 'function'} name to be a string, got ${describe(name)}`, path)
+  if (typeof name !== 'string')
+    fail(
+      'invalid_type',
+      `Expected ${path.endsWith('custom.name') ? 'custom' : 'function'} name to be a string, got ${describe(name)}`,
+      path,
+    )
   if (name === '' || name === call.name) return
   count(s, name.length, path)
   call.name = call.name === '' ? name : call.name + name

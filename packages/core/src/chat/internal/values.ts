@@ -12,7 +12,8 @@ export function validIndex(value: unknown, limit: number, what: string, path: st
 
 export function optionalString(value: unknown, path: string): string | undefined {
   if (value === undefined || value === null) return undefined
-  if (typeof value !== 'string') fail('invalid_type', `Expected ${path.slice(path.lastIndexOf('.') + 1)} to be a string, got ${describe(value)}`, path)
+  if (typeof value !== 'string')
+    fail('invalid_type', `Expected ${path.slice(path.lastIndexOf('.') + 1)} to be a string, got ${describe(value)}`, path)
   return value
 }
 

@@ -24,7 +24,9 @@ export function fragmentSizer(option: FragmentSizeOption | undefined, fallback: 
     const min = option.min ?? 1
     const max = option.max
     if (!isPositiveInteger(min) || !isPositiveInteger(max) || min > max) {
-      throw new TypeError(`fragmentSize needs integers 1 <= min <= max, got min ${String(min)} and max ${String(max)}: { min: 1, max: 8, seed: 42 }`)
+      throw new TypeError(
+        `fragmentSize needs integers 1 <= min <= max, got min ${String(min)} and max ${String(max)}: { min: 1, max: 8, seed: 42 }`,
+      )
     }
     const random = mulberry32(option.seed ?? 0)
     const span = max - min + 1

@@ -92,7 +92,7 @@ export const MAX_EXACT_DIGITS = 15
 export const COMPLETE_NUMBER = (1 << AFTER_ZERO) | (1 << IN_INTEGER) | (1 << IN_FRACTION) | (1 << IN_EXPONENT)
 
 export const EXPECTED_IN_STATE = [
-  "expected a JSON value",
+  'expected a JSON value',
   "expected a value or ']'",
   "expected a value after ','",
   "expected a value after ':'",
@@ -111,7 +111,7 @@ export const EXPECTED_IN_NUMBER = [
   "expected a digit after '.'",
   '',
   "expected '+', '-' or a digit in an exponent",
-  "expected a digit in an exponent",
+  'expected a digit in an exponent',
   '',
 ]
 export const EXPECTED_AFTER_ELEMENT = "expected ',' or ']' after an array element"
@@ -123,7 +123,16 @@ export const EXPECTED_ESCAPED_CONTROL = "expected '\"' or a string character (co
 /** `ESCAPES[c]` is what `\` followed by the character with code `c` stands for, if anything. */
 export const ESCAPES: readonly (string | undefined)[] = /* @__PURE__ */ (() => {
   const table: (string | undefined)[] = new Array<string | undefined>(128).fill(undefined)
-  const pairs: [string, string][] = [['"', '"'], ['\\', '\\'], ['/', '/'], ['b', '\b'], ['f', '\f'], ['n', '\n'], ['r', '\r'], ['t', '\t']]
+  const pairs: [string, string][] = [
+    ['"', '"'],
+    ['\\', '\\'],
+    ['/', '/'],
+    ['b', '\b'],
+    ['f', '\f'],
+    ['n', '\n'],
+    ['r', '\r'],
+    ['t', '\t'],
+  ]
   for (const [letter, unescaped] of pairs) table[letter.charCodeAt(0)] = unescaped
   return table
 })()

@@ -13,7 +13,15 @@ export type ParsedResponseEvent = { kind: 'event'; event: Record<string, unknown
 const SKIP: ParsedResponseEvent = { kind: 'skip' }
 const DONE: ParsedResponseEvent = { kind: 'done' }
 /** Event types that mark another wire format (Anthropic Messages). */
-const ANTHROPIC = new Set(['message_start', 'message_delta', 'message_stop', 'content_block_start', 'content_block_delta', 'content_block_stop', 'ping'])
+const ANTHROPIC = new Set([
+  'message_start',
+  'message_delta',
+  'message_stop',
+  'content_block_start',
+  'content_block_delta',
+  'content_block_stop',
+  'ping',
+])
 
 /**
  * Parses the `data:` of one SSE event of a Responses stream. Empty data is skipped and `[DONE]`
@@ -41,11 +49,19 @@ export function parseResponseEvent(sse: ServerSentEvent, at: EventAt): ParsedRes
   const event = value as Record<string, unknown>
   if (typeof event.type !== 'string') {
     if (event.object === 'chat.completion.chunk') {
-      throw new DeltafoldError('unsupported_format', `${where(at)} is a chat.completion.chunk, not a Responses API event: read it with accumulateChatCompletion`, { ...at, data })
+      throw new DeltafoldError(
+        'unsupported_format',
+        `${where(at)} is a chat.completion.chunk, not a Responses API event: read it with accumulateChatCompletion`,
+        { ...at, data },
+      )
     }
     if (sse.type !== 'message') event.type = sse.type
   } else if (ANTHROPIC.has(event.type)) {
-    throw new DeltafoldError('unsupported_format', `${where(at)} is an Anthropic Messages event ("${event.type}"), not a Responses API event`, { ...at, data })
+    throw new DeltafoldError(
+      'unsupported_format',
+      `${where(at)} is an Anthropic Messages event ("${event.type}"), not a Responses API event`,
+      { ...at, data },
+    )
   }
   return { kind: 'event', event }
 }

@@ -37,10 +37,7 @@ export function fromReader(reader: ReadableStreamDefaultReader<SourceItem>, sign
   )
 }
 
-export function fromIterator(
-  iterator: AsyncIterator<SourceItem> | Iterator<SourceItem>,
-  signal?: AbortSignal,
-): OpenedSource<SourceItem> {
+export function fromIterator(iterator: AsyncIterator<SourceItem> | Iterator<SourceItem>, signal?: AbortSignal): OpenedSource<SourceItem> {
   return wrap(
     async () => iterator.next(),
     async (_reason, reading) => {
