@@ -14,6 +14,7 @@ import { fastPathHit, mayMakeTemplate, scheduleTemplate, templateMade, type Fast
 import { HEAD_SIZE, HeadCollector, notEventStream, sniffHead } from '../source/input-head.js'
 import { classifyJSONBody } from './internal/json-body.js'
 import { createSSEDecoder, type ServerSentEvent, type SSEDecoder, type SSEDecoderOptions } from '../sse/sse-decoder.js'
+import { locateError } from '../sse/event-position.js'
 import type { ChatChunkTranslator } from './chat-chunk-translator.js'
 import { createWireTranslator, decideFormat, readFormat, type StreamFormat } from '../format/wire-format.js'
 import type { ChatCompletion, ChatCompletionChunk } from './types.js'
@@ -292,7 +293,7 @@ function onEvent(p: ParserState, event: ServerSentEvent): void {
       declined = true
     } catch (error) {
       // The position is read here rather than up front: on the fast path it is needed only for errors.
-      throw located(error, event, { eventNumber: decoder.eventCount, byteOffset: decoder.position() })
+      throw locateError(error, { eventNumber: decoder.eventCount, byteOffset: decoder.position() }, event.data)
     } finally {
       t.data = ''
     }
@@ -341,7 +342,7 @@ function translateEvent(p: ParserState, translator: ChatChunkTranslator, event: 
   try {
     chunks = translator.push(event, position)
   } catch (error) {
-    throw located(error, event, position)
+    throw locateError(error, position, event.data)
   }
   for (const chunk of chunks) applyResult(p, { kind: 'chunk', chunk }, event, position)
 }
@@ -355,7 +356,7 @@ function endTranslator(p: ParserState, translator: ChatChunkTranslator): void {
   try {
     chunks = translator.end()
   } catch (error) {
-    throw located(error, event, position)
+    throw locateError(error, position, event.data)
   }
   for (const chunk of chunks) applyResult(p, { kind: 'chunk', chunk }, event, position)
 }
@@ -371,7 +372,7 @@ function applyResult(p: ParserState, result: ChunkEventResult, event: ServerSent
   try {
     pushChunk(p.acc, result.chunk)
   } catch (error) {
-    throw located(error, event, position as { eventNumber: number; byteOffset: number })
+    throw locateError(error, position as { eventNumber: number; byteOffset: number }, event.data)
   }
 }
 
@@ -604,15 +605,4 @@ function hasOtherIndex(chunk: object): boolean {
     }
   }
   return false
-}
-
-/** Adds the event's number, byte offset and data to an error the accumulator raised. */
-function located(error: unknown, event: ServerSentEvent, position: { eventNumber: number; byteOffset: number }): unknown {
-  if (error instanceof DeltafoldError && error.eventNumber === undefined) {
-    error.eventNumber = position.eventNumber
-    error.byteOffset = position.byteOffset
-    error.data ??= event.data
-    error.message += ` (event ${position.eventNumber}, byte ${position.byteOffset})`
-  }
-  return error
 }

@@ -8,6 +8,7 @@ import type { ChatChunkTranslator } from '../chat/chat-chunk-translator.js'
 import { DeltafoldError } from '../errors.js'
 import { createResponseChatChunkTranslator } from '../responses/response-chat-chunk-translator.js'
 import type { ServerSentEvent } from '../sse/sse-decoder.js'
+import { ANTHROPIC_EVENT_TYPES } from '../anthropic/internal/event-types.js'
 
 /**
  * A streaming wire format: OpenAI-compatible `chat.completion.chunk`s (`'chat'`), the OpenAI
@@ -22,17 +23,6 @@ export type WireFormat = 'chat' | 'responses' | 'anthropic'
  * or `'auto'` (decided from the first event, see {@link detectWireFormat}).
  */
 export type StreamFormat = WireFormat | 'completions' | 'auto'
-
-/** The SSE event names and `type`s of Anthropic Messages events. */
-const ANTHROPIC_EVENTS = new Set([
-  'message_start',
-  'message_delta',
-  'message_stop',
-  'content_block_start',
-  'content_block_delta',
-  'content_block_stop',
-  'ping',
-])
 
 const NAMES: Record<StreamFormat, string> = {
   chat: 'chat.completion.chunk',
@@ -65,7 +55,7 @@ const NAMES: Record<StreamFormat, string> = {
 export function detectWireFormat(event: ServerSentEvent): WireFormat | undefined {
   const name = event.type
   if (name.startsWith('response.')) return 'responses'
-  if (ANTHROPIC_EVENTS.has(name)) return 'anthropic'
+  if (ANTHROPIC_EVENT_TYPES.has(name)) return 'anthropic'
   const data = event.data
   // A chat chunk is the common case: no `"type"` at all needs no parse (one in a tool call is parsed).
   if (data.charCodeAt(0) !== 0x7b /* { */) return undefined
@@ -79,7 +69,7 @@ export function detectWireFormat(event: ServerSentEvent): WireFormat | undefined
   const type = (value as { type?: unknown }).type
   if (typeof type === 'string') {
     if (type.startsWith('response.')) return 'responses'
-    if (ANTHROPIC_EVENTS.has(type)) return 'anthropic'
+    if (ANTHROPIC_EVENT_TYPES.has(type)) return 'anthropic'
     if (type === 'error') {
       const error = (value as { error?: unknown }).error
       if (typeof error === 'object' && error !== null) return 'anthropic'

@@ -4,6 +4,7 @@ import type { ChatCompletion } from '../chat/types.js'
 import { DeltafoldError, ProviderError } from '../errors.js'
 import { createWireTranslator, decideFormat, readFormat, type StreamFormat, type WireFormat } from '../format/wire-format.js'
 import { createSSEDecoder, type ServerSentEvent, type SSEDecoder, type SSEDecoderHandlers } from '../sse/sse-decoder.js'
+import { locateError } from '../sse/event-position.js'
 import {
   createChatChunkNormalizer,
   type ChatChunkNormalizer,
@@ -210,7 +211,7 @@ class BytesNormalizer implements ChatCompletionNormalizer {
         else if (result.kind === 'chunk') this.#write(this.#chunks.push(result.chunk))
       }
     } catch (error) {
-      throw located(error, event, position)
+      throw locateError(error, position, event.data)
     }
     if (this.#chunks.closed && !this.#done) {
       // A chunk carried a provider error: its error event is written, the output ends.
@@ -248,15 +249,4 @@ class BytesNormalizer implements ChatCompletionNormalizer {
     this.#out.length = 0
     return out
   }
-}
-
-/** Adds the event's number, byte offset and data to an error raised without them. */
-function located(error: unknown, event: ServerSentEvent, position: { eventNumber: number; byteOffset: number }): unknown {
-  if (error instanceof DeltafoldError && error.eventNumber === undefined) {
-    error.eventNumber = position.eventNumber
-    error.byteOffset = position.byteOffset
-    error.data ??= event.data
-    error.message += ` (event ${position.eventNumber}, byte ${position.byteOffset})`
-  }
-  return error
 }

@@ -1,5 +1,8 @@
 import { DeltafoldError } from '../../errors.js'
 
+// The wire-value guards are chat's, shared by every format.
+export { describe, isPlainObject } from '../../chat/internal/values.js'
+
 /** What {@link copyJSON} counts against and fails with. */
 export interface CopyBudget {
   /** Adds `n` to the bytes received; throws `limit_exceeded` past the limit. */
@@ -84,17 +87,4 @@ export function checkDepth(value: unknown, maxDepth: number, path: string): void
     const children = Array.isArray(node) ? node : Object.values(node)
     for (const child of children) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1])
   }
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** A short description of a wire value for error messages. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'string') return `"${value.length > 40 ? value.slice(0, 40) + '…' : value}"`
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value)
-  return typeof value === 'object' ? 'an object' : typeof value
 }

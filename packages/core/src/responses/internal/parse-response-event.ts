@@ -1,5 +1,6 @@
 import { DeltafoldError, ProviderError } from '../../errors.js'
 import type { ServerSentEvent } from '../../sse/sse-decoder.js'
+import { ANTHROPIC_EVENT_TYPES } from '../../anthropic/internal/event-types.js'
 
 /** Where an SSE event came from. */
 export interface EventAt {
@@ -12,16 +13,6 @@ export type ParsedResponseEvent = { kind: 'event'; event: Record<string, unknown
 
 const SKIP: ParsedResponseEvent = { kind: 'skip' }
 const DONE: ParsedResponseEvent = { kind: 'done' }
-/** Event types that mark another wire format (Anthropic Messages). */
-const ANTHROPIC = new Set([
-  'message_start',
-  'message_delta',
-  'message_stop',
-  'content_block_start',
-  'content_block_delta',
-  'content_block_stop',
-  'ping',
-])
 
 /**
  * Parses the `data:` of one SSE event of a Responses stream. Empty data is skipped and `[DONE]`
@@ -56,7 +47,7 @@ export function parseResponseEvent(sse: ServerSentEvent, at: EventAt): ParsedRes
       )
     }
     if (sse.type !== 'message') event.type = sse.type
-  } else if (ANTHROPIC.has(event.type)) {
+  } else if (ANTHROPIC_EVENT_TYPES.has(event.type)) {
     throw new DeltafoldError(
       'unsupported_format',
       `${where(at)} is an Anthropic Messages event ("${event.type}"), not a Responses API event`,
