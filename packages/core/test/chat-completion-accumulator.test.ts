@@ -39,6 +39,22 @@ function calls(chunks: readonly unknown[]): Array<{ id: string; name: string; ar
 }
 
 describe('B. chunk, choice and message accumulation', () => {
+  test('allowEmpty: false makes finish() without a chunk empty_stream with an empty partial; the default accepts it', () => {
+    const strictEmpty = createChatCompletionAccumulator({ allowEmpty: false })
+    let error: unknown
+    try {
+      strictEmpty.finish()
+    } catch (e) {
+      error = e
+    }
+    expect(isDeltafoldError(error) && error.code).toBe('empty_stream')
+    expect(error).toMatchObject({ partial: { choices: [] } })
+    expect(createChatCompletionAccumulator().finish().choices).toEqual([])
+    const one = createChatCompletionAccumulator({ allowEmpty: false })
+    one.push(chunk([{ index: 0, delta: { content: 'Hi' } }]))
+    expect(one.finish().choices[0]?.message.content).toBe('Hi')
+  })
+
   test.each([
     ['choices: []', chunk([], { usage: USAGE })],
     ['choices: null', chunk(null, { usage: USAGE })],

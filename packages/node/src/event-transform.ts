@@ -1,6 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream'
 import {
-  DeltafoldError,
   createChatCompletionAccumulator,
   createFinalCompletion,
   eventPositionOf,
@@ -66,21 +65,20 @@ export function createEventTransform(options: EventTransformOptions = {}): Event
 class ChatCompletionEventTransform extends Transform implements EventTransform {
   readonly #accumulator: ChatCompletionAccumulator
   readonly #final: FinalCompletion
-  readonly #allowEmpty: boolean
 
   constructor(options: EventTransformOptions) {
-    const { highWaterMark = 16, allowEmpty = false, ...accumulatorOptions } = options
+    const { highWaterMark = 16, ...accumulatorOptions } = options
     super({ objectMode: true, highWaterMark })
     const userOnEvent = options.onEvent
     this.#accumulator = createChatCompletionAccumulator({
       ...accumulatorOptions,
+      allowEmpty: options.allowEmpty === true,
       onEvent: (event) => {
         this.push(event)
         userOnEvent?.(event)
       },
     })
     this.#final = createFinalCompletion(this.#accumulator.snapshot)
-    this.#allowEmpty = allowEmpty
   }
 
   override _transform(chunk: ChatCompletionChunk, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -98,12 +96,6 @@ class ChatCompletionEventTransform extends Transform implements EventTransform {
   override _flush(callback: TransformCallback): void {
     let completion: ChatCompletion
     try {
-      if (!this.#allowEmpty && this.#accumulator.chunkCount === 0) {
-        throw new DeltafoldError(
-          'empty_stream',
-          'The stream ended with no chunk (not an event stream, or only comments or [DONE]); pass allowEmpty: true to accept it',
-        )
-      }
       completion = this.#accumulator.finish()
     } catch (error) {
       callback(this.#final.fail(error) as Error)

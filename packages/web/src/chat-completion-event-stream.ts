@@ -1,5 +1,4 @@
 import {
-  DeltafoldError,
   createChatCompletionAccumulator,
   eventPositionOf,
   locateError,
@@ -49,7 +48,8 @@ export class ChatCompletionEventStream
     super(
       new EventPump(
         { onEvent: options.onEvent },
-        (onEvent) => new AccumulateEngine(createChatCompletionAccumulator({ ...options, onEvent }), options.allowEmpty === true),
+        (onEvent) =>
+          new AccumulateEngine(createChatCompletionAccumulator({ ...options, allowEmpty: options.allowEmpty === true, onEvent })),
       ),
     )
   }
@@ -71,9 +71,9 @@ class AccumulateEngine implements PumpEngine<ChatCompletionChunk> {
   readonly snapshot: () => ChatCompletion
   readonly #accumulator: ChatCompletionAccumulator
 
-  constructor(accumulator: ChatCompletionAccumulator, allowEmpty: boolean) {
+  constructor(accumulator: ChatCompletionAccumulator) {
     this.#accumulator = accumulator
-    this.end = allowEmpty ? accumulator.finish : () => finishNonEmpty(accumulator)
+    this.end = accumulator.finish
     this.snapshot = accumulator.snapshot
   }
 
@@ -85,18 +85,4 @@ class AccumulateEngine implements PumpEngine<ChatCompletionChunk> {
       throw position ? locateError(error, position) : error
     }
   }
-}
-
-/** `finish()`, but an input that ended without a single chunk is `empty_stream`, as in core's pipeline. */
-function finishNonEmpty(accumulator: ChatCompletionAccumulator): ChatCompletion {
-  if (accumulator.chunkCount === 0) {
-    throw new DeltafoldError(
-      'empty_stream',
-      'The stream ended with no chunk (not an event stream, or only comments or [DONE]); pass allowEmpty: true to accept it',
-      {
-        partial: accumulator.snapshot(),
-      },
-    )
-  }
-  return accumulator.finish()
 }

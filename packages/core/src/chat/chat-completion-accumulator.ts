@@ -54,6 +54,14 @@ export interface ChatCompletionAccumulatorOptions {
    */
   strict?: boolean
   /**
+   * `false`: `finish()` without a single chunk pushed throws `empty_stream` (with `partial`), so that
+   * input that carried no chunk never passes for an answer. The accumulator alone accepts it by
+   * default; the web and node event streams pass `false` unless their own `allowEmpty` is `true`,
+   * as core's byte entry points do.
+   * @defaultValue true
+   */
+  allowEmpty?: boolean
+  /**
    * Parse tool arguments (and JSON-mode content) incrementally: `tool_call.arguments.delta` and
    * `content.delta` events carry `partial`, `tool_call.done` and `content.done` carry `parsed` or
    * `parseError`. Each argument byte is parsed once.
@@ -199,5 +207,6 @@ export function createAccumulatorState(options: ChatCompletionAccumulatorOptions
     options.chunkEvents !== false,
     options.limits ?? {},
     format === 'completions',
+    options.allowEmpty === false,
   )
 }

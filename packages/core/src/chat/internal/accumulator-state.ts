@@ -108,6 +108,8 @@ export class AccumulatorState {
   readonly chunkEvents: boolean
   // format 'completions': legacy text_completion chunks.
   readonly completions: boolean
+  // allowEmpty: false: finish() without a single chunk is empty_stream.
+  readonly requireChunk: boolean
   readonly maxChoices: number
   readonly maxToolCalls: number
   readonly maxDepth: number
@@ -143,12 +145,14 @@ export class AccumulatorState {
     chunkEvents: boolean,
     limits: ChatCompletionLimits,
     completions: boolean,
+    requireChunk: boolean,
   ) {
     this.emit = emit
     this.strict = strict
     this.parseArguments = parseArguments
     this.chunkEvents = chunkEvents
     this.completions = completions
+    this.requireChunk = requireChunk
     this.maxChoices = limitOption(limits.maxChoices, 128, 'maxChoices')
     this.maxToolCalls = limitOption(limits.maxToolCalls, 128, 'maxToolCalls')
     this.maxDepth = limitOption(limits.maxDepth, 64, 'maxDepth')

@@ -187,6 +187,12 @@ export function finishChunks(s: AccumulatorState): ChatCompletion {
   if (s.failed) throw s.failure
   let completion: ChatCompletion
   try {
+    if (s.requireChunk && s.chunkCount === 0) {
+      throw new DeltafoldError(
+        'empty_stream',
+        'The stream ended with no chunk (not an event stream, or only comments or [DONE]); pass allowEmpty: true to accept it',
+      )
+    }
     const sorted = sortedChoices(s)
     if (s.strict) {
       const open = sorted.find((c) => c.finishReason === null)
